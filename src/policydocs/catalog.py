@@ -1,0 +1,285 @@
+"""Turn git changes into policies with labelled, dated versions and their status "as of" a moment.
+
+The rules a reader relies on live here:
+
+* A version takes effect on its `effective` date, never before it was published (merged).
+* An `effective` date or `summary` carried over unchanged from the previous revision belongs to
+  that revision, not this one: a carried-over summary is dropped, and a carried-over date that
+  had already passed when this revision was published gives way to the publication date
+  (otherwise a typo fix merged in August would claim to have been in force since July).
+* The current version is the newest one in force at "as of"; newer ones are upcoming; a version
+  overtaken by a newer one before its own start never took effect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from . import frontmatter
+from .errors import PolicyError, Problems
+from .history import Change, GitHistory, policy_id
+from .model import (
+    Catalog,
+    EffectiveSource,
+    Policy,
+    PolicyStatus,
+    Status,
+    Version,
+    Withdrawal,
+)
+from .settings import Settings
+
+
+@dataclass
+class _Lineage:
+    """One policy file followed through renames, deletions and re-additions."""
+
+    path: str
+    former_paths: list[str] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+    declared: list[frontmatter.FrontMatter] = field(default_factory=list)
+    withdrawal: Withdrawal | None = None
+
+
+def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
+    """Read the policies' history and build the catalog; raise `PolicyError` on any error."""
+    folder = settings.policies_dir
+    if not folder.is_dir():
+        raise PolicyError(f"{folder}: the policies folder does not exist")
+    with GitHistory(folder) as history:
+        problems = Problems()
+        changes = history.changes(folder)
+        lineages = _follow(changes, history, settings, problems)
+        uncommitted = history.uncommitted(folder)
+        folder_rel = history.relative(folder)
+        head = history.head
+    problems.raise_errors()
+    if not any(lineage.versions for lineage in lineages):
+        hint = (
+            f" ({len(uncommitted)} not yet committed: {', '.join(uncommitted)})"
+            if uncommitted
+            else ""
+        )
+        raise PolicyError(f"{folder_rel}/: no committed policy files (*.md){hint}")
+    policies = [_policy(lineage, settings.as_of) for lineage in lineages if lineage.versions]
+    _check_unique_ids(policies, problems)
+    problems.raise_errors()
+    policies.sort(key=lambda p: p.id)
+    return Catalog(policies, head, settings.as_of, folder_rel, uncommitted), problems
+
+
+def _follow(
+    changes: list[Change], history: GitHistory, settings: Settings, problems: Problems
+) -> list[_Lineage]:
+    by_path: dict[str, _Lineage] = {}
+    lineages: list[_Lineage] = []
+    for change in changes:
+        if change.status == "R" and change.old_path in by_path:
+            lineage = by_path.pop(change.old_path)
+            lineage.former_paths.append(change.old_path)
+            lineage.path = change.path
+            by_path[change.path] = lineage
+        elif change.status == "D":
+            if change.path in by_path:
+                by_path[change.path].withdrawal = Withdrawal(
+                    change.commit,
+                    change.path,
+                    change.commit.date.astimezone(settings.timezone).date(),
+                )
+            continue
+        else:  # added (possibly re-added after a deletion), modified or type changed
+            lineage = by_path.get(change.path)
+            if lineage is None:
+                lineage = by_path[change.path] = _Lineage(change.path)
+                lineages.append(lineage)
+        lineage.withdrawal = None
+        if change.blob == change.old_blob:
+            continue  # a pure rename or a mode change: same text, no new revision
+        if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
+            problems.warning(
+                "revision left out as configured in 'skip_commits'",
+                path=change.path,
+                commit=change.commit.sha,
+            )
+            continue
+        _add_version(lineage, change, history.blob(change.blob), settings, problems)
+    return lineages
+
+
+def _add_version(
+    lineage: _Lineage, change: Change, raw: bytes, settings: Settings, problems: Problems
+) -> None:
+    parsed = frontmatter.parse(
+        raw,
+        problems,
+        path=change.path,
+        commit=change.commit.sha,
+        extra_keys=settings.extra_keys,
+        timezone=settings.timezone,
+    )
+    if parsed is None:
+        return
+    declared = parsed.front_matter
+    previous = lineage.declared[-1] if lineage.declared else None
+    published = change.commit.date
+    effective_at, source = _effective(declared, previous, published, settings)
+    summary = declared.summary
+    if previous is not None and summary == previous.summary:
+        summary = None
+    lineage.declared.append(declared)
+    lineage.versions.append(
+        Version(
+            policy_id="",  # set once the lineage's final id is known
+            index=len(lineage.versions),
+            label=declared.version or "",  # completed by _assign_labels
+            title=declared.title,
+            body=parsed.body,
+            raw=raw,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            path=change.path,
+            blob=change.blob or "",
+            commit=change.commit,
+            effective=effective_at.astimezone(settings.timezone).date(),
+            effective_source=source,
+            in_force_from=max(effective_at, published),
+            published_on=published.astimezone(settings.timezone).date(),
+            summary=summary,
+            extra=declared.extra,
+        )
+    )
+
+
+def _effective(
+    declared: frontmatter.FrontMatter,
+    previous: frontmatter.FrontMatter | None,
+    published: datetime,
+    settings: Settings,
+) -> tuple[datetime, EffectiveSource]:
+    value = declared.effective
+    if value is None:
+        return published, EffectiveSource.COMMIT
+    moment = (
+        value
+        if isinstance(value, datetime)
+        else datetime.combine(value, time(), tzinfo=settings.timezone)
+    )
+    carried_over = previous is not None and previous.effective == value
+    if carried_over and moment < published:
+        return published, EffectiveSource.COMMIT
+    return moment, EffectiveSource.FRONT_MATTER
+
+
+def _policy(lineage: _Lineage, as_of: datetime) -> Policy:
+    pid = policy_id(lineage.path)
+    former = []
+    for path in lineage.former_paths:
+        old = policy_id(path)
+        if old != pid and old not in former:
+            former.append(old)
+    for version in lineage.versions:
+        version.policy_id = pid
+    _assign_labels(lineage.versions)
+    policy = Policy(
+        id=pid,
+        path=lineage.path,
+        versions=lineage.versions,
+        former_ids=former,
+        withdrawal=lineage.withdrawal,
+    )
+    _assign_statuses(policy, as_of)
+    return policy
+
+
+def _assign_labels(versions: list[Version]) -> None:
+    """`version` if declared, else the effective date; `-2`, `-3`… on collisions, in order."""
+    taken: set[str] = set()
+    for version in versions:
+        base = version.label or version.effective.isoformat()
+        label, n = base, 1
+        while label.lower() in taken:
+            n += 1
+            label = f"{base}-{n}"
+        taken.add(label.lower())
+        version.label = label
+
+
+def _assign_statuses(policy: Policy, as_of: datetime) -> None:
+    """Evaluate the timeline of versions (and the withdrawal) at `as_of`.
+
+    The event in force at a moment t is the newest one (in history order) starting at or
+    before t. An event therefore takes effect only if it starts strictly before every event
+    that follows it; otherwise a newer revision overtook it before it began.
+    """
+    versions = policy.versions
+    starts: list[datetime] = [v.in_force_from for v in versions]
+    if policy.withdrawal is not None:
+        starts.append(policy.withdrawal.commit.date)
+    effective_events = [
+        index
+        for index, start in enumerate(starts)
+        if all(start < later for later in starts[index + 1 :])
+    ]
+    started = [index for index in effective_events if starts[index] <= as_of]
+    in_force = started[-1] if started else None
+
+    for index, version in enumerate(versions):
+        if index not in effective_events:
+            version.status = Status.NEVER_TOOK_EFFECT
+            version.replaced_by = next(
+                (
+                    versions[j]
+                    for j in range(index + 1, len(versions))
+                    if starts[j] <= starts[index]
+                ),
+                None,
+            )
+            continue
+        following = next((j for j in effective_events if j > index), None)
+        if following is not None and (in_force is None or following <= in_force):
+            version.in_force_until = starts[following]
+            version.replaced_by = versions[following] if following < len(versions) else None
+        if in_force is None or index > in_force:
+            version.status = Status.UPCOMING
+        elif index == in_force:
+            version.status = Status.CURRENT
+        elif following == len(versions):
+            version.status = Status.WITHDRAWN
+        else:
+            version.status = Status.ARCHIVED
+
+    if in_force is None:
+        policy.status = PolicyStatus.UPCOMING
+    elif in_force == len(versions):
+        policy.status = PolicyStatus.WITHDRAWN
+    else:
+        policy.status = PolicyStatus.CURRENT
+        policy.current = versions[in_force]
+
+
+def _check_unique_ids(policies: list[Policy], problems: Problems) -> None:
+    seen: dict[str, Policy] = {}
+    for policy in policies:
+        if not frontmatter.LABEL_PATTERN.match(policy.id):
+            problems.error(
+                "the file name becomes the policy's URL: use letters, digits, '.', '_' or '-' "
+                f"(for example '{_slug(policy.id)}.md')",
+                path=policy.path,
+            )
+        other = seen.get(policy.id)
+        if other is not None:
+            problems.error(
+                f"two policies would share the URL '{policy.id}/': this file and {other.path} "
+                "(one was deleted, then another file was renamed to its name)",
+                path=policy.path,
+            )
+        seen[policy.id] = policy
+
+
+def _slug(text: str) -> str:
+    """A URL-safe name to suggest: accents folded to ASCII, other characters to hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    return "-".join(words) or "policy"

@@ -1,0 +1,102 @@
+"""The `policydocs` command: inspect what a repository publishes, without building a site.
+
+Errors are printed as one sentence per problem (file, commit, field) with exit status 1, never
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import engine
+from .errors import PolicyError
+from .index import build_index
+from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        site = engine.build(_settings(args))
+    except PolicyError as exc:
+        for problem in exc.problems:
+            print(f"policydocs: error: {problem}", file=sys.stderr)
+        return 1
+    for warning in site.warnings:
+        print(f"policydocs: warning: {warning}", file=sys.stderr)
+    return args.run(site, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--policies",
+        type=Path,
+        default=Path("policies"),
+        help="folder of policy files (default: ./policies)",
+    )
+    common.add_argument(
+        "--as-of",
+        help="date or ISO 8601 moment that decides which version is in force "
+        "(default: SOURCE_DATE_EPOCH, else now)",
+    )
+    common.add_argument("--timezone", default="UTC", help="IANA time zone of effective dates")
+    common.add_argument("--url-prefix", default="", help="URL path the policies live under")
+
+    parser = argparse.ArgumentParser(
+        prog="policydocs",
+        description="Publish legal policies kept as Markdown in git.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    versions = commands.add_parser(
+        "versions", parents=[common], help="list every policy and version with its status"
+    )
+    versions.add_argument("--json", action="store_true", help="print versions.json instead")
+    versions.set_defaults(run=_versions)
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write the generated pages (Markdown), sources and versions.json to a folder",
+    )
+    export.add_argument("out", type=Path, help="folder to write into")
+    export.set_defaults(run=_export)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    timezone = load_timezone(args.timezone)
+    return Settings(
+        policies_dir=args.policies.resolve(),
+        as_of=resolve_as_of(args.as_of, timezone),
+        timezone=timezone,
+        url_prefix=normalize_prefix(args.url_prefix),
+    )
+
+
+def _versions(site: engine.Site, args: argparse.Namespace) -> int:
+    if args.json:
+        sys.stdout.write(build_index(site.catalog, site.urls).decode())
+        return 0
+    for policy in site.catalog.policies:
+        print(f"{policy.id}  {policy.title}  [{policy.status.value}]  {policy.path}")
+        for version in policy.versions:
+            print(
+                f"  {version.label:<20} effective {version.effective.isoformat()}  "
+                f"published {version.published_on.isoformat()}  {version.status.value:<17} "
+                f"{version.commit.sha[:12]}"
+            )
+    return 0
+
+
+def _export(site: engine.Site, args: argparse.Namespace) -> int:
+    written = engine.export(site, args.out)
+    print(f"policydocs: wrote {len(written)} files to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

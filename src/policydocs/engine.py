@@ -1,0 +1,51 @@
+"""The engine's front door: from settings to every file of the policy site.
+
+Both the MkDocs plugin and the CLI call `build`; `export` writes the result to a folder for
+any other site generator (Markdown pages keep their front matter; templates are not applied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import load_catalog
+from .errors import Problem
+from .index import build_index
+from .model import Catalog
+from .pages import GeneratedAsset, GeneratedPage, generate
+from .settings import Settings
+from .urls import UrlScheme
+
+
+@dataclass(frozen=True)
+class Site:
+    catalog: Catalog
+    urls: UrlScheme
+    pages: list[GeneratedPage]
+    assets: list[GeneratedAsset]
+    warnings: list[Problem]
+
+
+def build(settings: Settings) -> Site:
+    """Read history and generate the site's files; raises `PolicyError` on invalid input."""
+    catalog, problems = load_catalog(settings)
+    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+    pages, assets = generate(catalog, urls, build_index(catalog, urls))
+    return Site(catalog, urls, pages, assets, problems.warnings)
+
+
+def export(site: Site, out_dir: Path) -> list[Path]:
+    """Write the generated Markdown pages and published-as-is files below `out_dir`."""
+    written = []
+    for page in site.pages:
+        written.append(_write(out_dir / page.src, page.markdown.encode()))
+    for asset in site.assets:
+        written.append(_write(out_dir / asset.dest, asset.content))
+    return written
+
+
+def _write(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path

@@ -1,0 +1,72 @@
+"""Problems found in a policy repository, reported as sentences that name the file and commit.
+
+Nothing here raises a traceback at a user: the CLI and the MkDocs plugin both catch
+`PolicyError` and print its message. Warnings are collected rather than logged so that the
+engine stays independent of any logging setup (MkDocs turns warnings into `--strict` failures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one file, optionally at one commit and in one front matter field."""
+
+    level: Level
+    message: str
+    path: str | None = None
+    commit: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if self.commit:
+            where += f" (commit {self.commit[:12]})"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class PolicyError(Exception):
+    """One or more errors that stop the build; `str()` lists every one of them."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(Level.ERROR, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class Problems:
+    """Collects problems so a build reports all of them at once instead of the first only."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, message: str, **where: str | None) -> None:
+        self.items.append(Problem(Level.ERROR, message, **where))
+
+    def warning(self, message: str, **where: str | None) -> None:
+        self.items.append(Problem(Level.WARNING, message, **where))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.WARNING]
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise PolicyError(self.errors)

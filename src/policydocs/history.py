@@ -1,0 +1,192 @@
+"""Read the first-parent history of the policy files from git.
+
+One `git log` walk lists every change to a policy file with its blob ids, and GitPython's
+persistent `git cat-file --batch` process reads the blobs, so the number of git processes
+does not grow with the number of revisions (plugins that run `git log` per file are slow).
+
+The walk follows first parents only: a pull request merged with a merge commit is one revision,
+dated by the merge, whatever its branch contained; git diffs the merge against its first parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from .errors import PolicyError
+
+if TYPE_CHECKING:
+    import git
+
+_RECORD = "\x1e"
+_FIELD = "\x1f"
+#: sha, parents, author (mailmap applied), committer date (strict ISO 8601), subject.
+_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%aN{_FIELD}%cI{_FIELD}%s{_FIELD}"
+_NULL_SHA = "0" * 40
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    #: Committer date with the offset it was recorded in: for a merge, when it was merged.
+    date: datetime
+    subject: str
+    is_merge: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """One policy file changed by one first-parent commit."""
+
+    commit: Commit
+    #: git's status letter: A (added), M (modified), D (deleted), R (renamed), T (type changed).
+    status: str
+    #: Repository-relative POSIX path after the change (before it, for a deletion).
+    path: str
+    old_path: str | None
+    old_blob: str | None
+    blob: str | None
+
+
+def _import_git():
+    try:
+        import git
+    except ImportError as exc:  # GitPython refuses to import when no git executable is found
+        raise PolicyError(f"git is not available: {exc}".splitlines()[0]) from exc
+    return git
+
+
+class GitHistory:
+    """A git repository opened for reading policy history; use as a context manager."""
+
+    def __init__(self, start: Path):
+        git = _import_git()
+        try:
+            self.repo: git.Repo = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise PolicyError(
+                f"{start}: not inside a git repository. policydocs publishes the history of "
+                "your policies from git: run 'git init' and commit them, or build from a clone."
+            ) from exc
+        if self.repo.working_tree_dir is None:
+            raise PolicyError(f"{self.repo.git_dir}: a bare repository has no policies folder")
+        self.root = Path(self.repo.working_tree_dir).resolve()
+        if not self.repo.head.is_valid():
+            raise PolicyError(
+                f"{self.root}: the repository has no commits yet; commit the policies first"
+            )
+        if self.repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+            raise PolicyError(
+                f"{self.root}: this is a shallow clone, so git cannot show the policies' full "
+                "history and every version would get wrong dates. Fetch the whole history: "
+                "'git fetch --unshallow', or in GitHub Actions 'actions/checkout' with "
+                "'fetch-depth: 0'."
+            )
+        self.head = self.repo.head.commit.hexsha
+
+    def __enter__(self) -> GitHistory:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def relative(self, folder: Path) -> str:
+        """The folder's path inside the repository, as git spells it."""
+        try:
+            rel = folder.resolve().relative_to(self.root)
+        except ValueError as exc:
+            raise PolicyError(f"{folder}: not inside the git repository at {self.root}") from exc
+        return rel.as_posix() if rel.parts else "."
+
+    def pathspec(self, folder: Path) -> str:
+        """Markdown files directly in the folder (a glob pathspec: `*` does not cross `/`)."""
+        rel = self.relative(folder)
+        return f":(glob){'' if rel == '.' else rel + '/'}*.md"
+
+    def changes(self, folder: Path) -> list[Change]:
+        """Every change to the folder's policy files along HEAD's first parents, oldest first."""
+        output = self.repo.git.log(
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--reverse",
+            "-M",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--no-color",
+            "--no-show-signature",
+            f"--format={_FORMAT}",
+            "HEAD",
+            "--",
+            self.pathspec(folder),
+            stdout_as_string=False,
+        )
+        return parse_log(output)
+
+    def blob(self, sha: str) -> bytes:
+        """Read one blob through the long-lived `cat-file --batch` process."""
+        return self.repo.git.get_object_data(sha)[3]
+
+    def uncommitted(self, folder: Path) -> list[str]:
+        """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
+        output = self.repo.git.status(
+            "--porcelain=v1", "-z", "--untracked-files=all", "--", self.pathspec(folder)
+        )
+        paths = []
+        entries = iter(output.split("\0"))
+        for entry in entries:
+            if len(entry) < 4:
+                continue
+            if entry[0] in "RC":  # a rename is followed by its source path
+                next(entries, None)
+            paths.append(entry[3:])
+        return sorted(paths)
+
+
+def parse_log(output: bytes) -> list[Change]:
+    """Parse `git log --raw -z` output written with `_FORMAT`."""
+    changes: list[Change] = []
+    text = output.decode("utf-8", errors="surrogateescape")
+    for record in text.split(_RECORD)[1:]:
+        header, _, raw = record.partition("\0")
+        sha, parents, author, date, subject = header.split(_FIELD)[:5]
+        commit = Commit(
+            sha=sha,
+            author=author,
+            date=datetime.fromisoformat(date),
+            subject=subject,
+            is_merge=len(parents.split()) > 1,
+        )
+        tokens = raw.lstrip("\n").split("\0")
+        index = 0
+        while index < len(tokens) and tokens[index].startswith(":"):
+            _, _, old_blob, new_blob, status = tokens[index][1:].split(" ")
+            letter = status[0]
+            if letter in "RC":
+                old_path, path = tokens[index + 1], tokens[index + 2]
+                index += 3
+            else:
+                old_path, path = None, tokens[index + 1]
+                index += 2
+            changes.append(
+                Change(
+                    commit=commit,
+                    status=letter,
+                    path=path,
+                    old_path=old_path,
+                    old_blob=None if old_blob == _NULL_SHA else old_blob,
+                    blob=None if new_blob == _NULL_SHA else new_blob,
+                )
+            )
+    return changes
+
+
+def policy_id(path: str) -> str:
+    """A policy's id is its file name without `.md`: it becomes the policy's URL segment."""
+    return PurePosixPath(path).stem

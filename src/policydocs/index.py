@@ -1,0 +1,63 @@
+"""versions.json: the machine-readable index of every policy and version (schema in the README).
+
+Dates come from git and the front matter only; the build's "as of" moment is not written, so
+an unpinned rebuild of the same commit gives the same file unless a status really changed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Catalog, Policy, PolicyStatus, Version
+from .urls import UrlScheme
+
+SCHEMA_VERSION = 1
+
+
+def build_index(catalog: Catalog, urls: UrlScheme) -> bytes:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "commit": catalog.head,
+        "policies": [_policy(policy, urls) for policy in catalog.policies],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _policy(policy: Policy, urls: UrlScheme) -> dict[str, Any]:
+    withdrawal = policy.withdrawal
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "status": policy.status.value,
+        "path": policy.path,
+        "url": urls.current(policy),
+        "history_url": urls.history(policy),
+        "current": policy.current.label if policy.current else None,
+        "former_ids": policy.former_ids,
+        "withdrawn": (
+            {"date": withdrawal.commit.date.isoformat(), "commit": withdrawal.commit.sha}
+            if withdrawal is not None and policy.status is PolicyStatus.WITHDRAWN
+            else None
+        ),
+        "versions": [_version(version, urls) for version in policy.versions],
+    }
+
+
+def _version(version: Version, urls: UrlScheme) -> dict[str, Any]:
+    return {
+        "label": version.label,
+        "title": version.title,
+        "status": version.status.value,
+        "effective": version.effective.isoformat(),
+        "effective_source": version.effective_source.value,
+        "in_force_from": version.in_force_from.isoformat(),
+        "published": version.published.isoformat(),
+        "summary": version.summary,
+        "commit": version.commit.sha,
+        "author": version.commit.author,
+        "path": version.path,
+        "sha256": version.sha256,
+        "url": urls.version(version),
+        "raw_url": urls.raw(version),
+    }

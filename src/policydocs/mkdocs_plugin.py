@@ -1,0 +1,153 @@
+"""The MkDocs plugin: a thin adapter that feeds the engine's generated files into a build.
+
+Generated pages are written to a temporary folder and added with `File.generated(...,
+abs_src_path=...)`, because other plugins read `abs_src_path` and crash on content-only files.
+Templates ship in this package and are appended to the theme's search path after the site's
+`custom_dir`, so a site can override any of them from its own `overrides/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import engine
+from .errors import PolicyError
+from .pages import GeneratedAsset, PageView
+from .settings import (
+    Settings,
+    load_timezone,
+    normalize_commits,
+    normalize_prefix,
+    resolve_as_of,
+)
+
+log = get_plugin_logger(__name__)
+
+PACKAGE_DIR = Path(__file__).parent
+STYLESHEET = "assets/policydocs/policydocs.css"
+
+
+class PolicyDocsConfig(Config):
+    #: The folder of policy files, relative to mkdocs.yml.
+    policies_dir = c.Type(str, default="policies")
+    #: URL path the policies live under; "" puts them at the site root.
+    url_prefix = c.Type(str, default="")
+    #: The moment deciding which version is in force (default: SOURCE_DATE_EPOCH, else now).
+    as_of = c.Optional(c.Type((str, dt.date, dt.datetime)))
+    #: IANA time zone in which effective dates start (midnight) and labels are dated.
+    timezone = c.Type(str, default="UTC")
+    extra_keys = c.ListOfItems(c.Type(str), default=[])
+    skip_commits = c.ListOfItems(c.Type(str), default=[])
+
+
+class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
+    def __init__(self) -> None:
+        self._views: dict[str, PageView] = {}
+        self._tmp: Path | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    @event_priority(50)  # before plugins that read every file (search, social cards…)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        try:
+            site = engine.build(self._settings(config))
+        except PolicyError as exc:
+            raise PluginError(f"policydocs: {exc}") from exc
+        for warning in site.warnings:
+            log.warning(str(warning))
+        if site.catalog.uncommitted:
+            log.info("not published until committed: %s", ", ".join(site.catalog.uncommitted))
+        tmp = self._fresh_tmp()
+        self._views = {}
+        for page in site.pages:
+            self._check_free(files, page.src)
+            path = tmp / page.src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.markdown, encoding="utf-8")
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(
+                File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
+            )
+            self._views[page.src] = page.view
+        for asset in [*site.assets, _stylesheet()]:
+            path = tmp / "assets" / asset.dest
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(asset.content)
+            files.append(_published_as_is(config, asset.dest, path))
+        return files
+
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        view = self._views.get(page.file.src_uri)
+        if view is not None:
+            context["policydocs"] = view
+        return context
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self._policies_dir(config)))
+        return server
+
+    def on_shutdown(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _settings(self, config: MkDocsConfig) -> Settings:
+        timezone = load_timezone(self.config.timezone)
+        return Settings(
+            policies_dir=self._policies_dir(config),
+            as_of=resolve_as_of(self.config.as_of, timezone),
+            timezone=timezone,
+            url_prefix=normalize_prefix(self.config.url_prefix),
+            use_directory_urls=config.use_directory_urls,
+            extra_keys=frozenset(self.config.extra_keys),
+            skip_commits=normalize_commits(self.config.skip_commits),
+        )
+
+    def _policies_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.policies_dir
+
+    def _fresh_tmp(self) -> Path:
+        """A new folder per build, so a page removed from history disappears under `serve`."""
+        self.on_shutdown()
+        self._tmp = Path(tempfile.mkdtemp(prefix="policydocs-"))
+        return self._tmp
+
+    @staticmethod
+    def _check_free(files: Files, src: str) -> None:
+        existing = files.get_file_from_path(src)
+        if existing is not None:
+            raise PluginError(
+                f"policydocs: docs/{existing.src_uri} has the URL of a generated policy page; "
+                "rename it or set the plugin's 'url_prefix'"
+            )
+
+
+def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
+    """A generated file copied to `dest` unchanged, even when `dest` ends in `.md`."""
+    src = f"{dest}.txt" if dest.endswith(".md") else dest
+    file = File(src, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
+    file.generated_by = "policydocs"
+    file.abs_src_path = str(path)
+    return file
+
+
+def _stylesheet() -> GeneratedAsset:
+    return GeneratedAsset(STYLESHEET, (PACKAGE_DIR / "assets" / "policydocs.css").read_bytes())

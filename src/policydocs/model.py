@@ -1,0 +1,142 @@
+"""Policies and their versions, as the rest of the engine and the templates see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from .history import Commit
+
+
+class Status(StrEnum):
+    """Where a version stands at the build's "as of" moment."""
+
+    CURRENT = "current"
+    #: Was in force, and a newer version replaced it.
+    ARCHIVED = "archived"
+    #: Published, takes effect later (the advance notice period).
+    UPCOMING = "upcoming"
+    #: Replaced by a newer revision before its effective date arrived.
+    NEVER_TOOK_EFFECT = "never-took-effect"
+    #: Was in force when its policy was withdrawn (its file deleted).
+    WITHDRAWN = "withdrawn"
+
+
+class PolicyStatus(StrEnum):
+    CURRENT = "current"
+    #: Published, but no version is in force yet.
+    UPCOMING = "upcoming"
+    WITHDRAWN = "withdrawn"
+
+
+class EffectiveSource(StrEnum):
+    """Where a version's effective date came from; published in versions.json."""
+
+    FRONT_MATTER = "front-matter"
+    #: No date given, or the date was carried over unchanged and had already passed.
+    COMMIT = "commit"
+
+
+@dataclass
+class Version:
+    policy_id: str
+    #: Position in the policy's history, 0 for the first publication.
+    index: int
+    label: str
+    title: str
+    body: str
+    raw: bytes
+    sha256: str
+    #: Repository path of the file at this revision (a renamed policy had other paths).
+    path: str
+    blob: str
+    commit: Commit
+    #: The calendar day the version takes effect, in the site's time zone.
+    effective: date
+    effective_source: EffectiveSource
+    #: The moment it is in force from: the effective moment, never before publication.
+    in_force_from: datetime
+    #: The publication day in the site's time zone.
+    published_on: date
+    summary: str | None
+    extra: dict[str, Any]
+    status: Status = Status.ARCHIVED
+    #: The version that ended this one (or overtook it before it began); None while in force,
+    #: upcoming, or when the policy's withdrawal ended it.
+    replaced_by: Version | None = None
+    #: When it stopped being in force (by replacement or withdrawal); None if it never was.
+    in_force_until: datetime | None = None
+
+    @property
+    def published(self) -> datetime:
+        return self.commit.date
+
+
+@dataclass
+class Withdrawal:
+    commit: Commit
+    path: str
+    #: The day of the deletion in the site's time zone.
+    day: date
+
+
+@dataclass
+class Policy:
+    id: str
+    #: Current repository path, or the last one for a withdrawn policy.
+    path: str
+    versions: list[Version]
+    #: Ids the policy had before it was renamed, oldest first; their URLs redirect here.
+    former_ids: list[str] = field(default_factory=list)
+    withdrawal: Withdrawal | None = None
+    status: PolicyStatus = PolicyStatus.CURRENT
+    current: Version | None = None
+
+    @property
+    def title(self) -> str:
+        """The title in force, or the latest one while nothing is in force yet."""
+        return (self.current or self.latest).title
+
+    @property
+    def shown(self) -> Version | None:
+        """The version the policy's main page shows: the one in force, or for a withdrawn
+        policy the one that was in force when it was withdrawn."""
+        if self.current is not None:
+            return self.current
+        return next((v for v in self.versions if v.status is Status.WITHDRAWN), None)
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def upcoming(self) -> list[Version]:
+        return [v for v in self.versions if v.status is Status.UPCOMING]
+
+    def previous(self, version: Version) -> Version | None:
+        return self.versions[version.index - 1] if version.index > 0 else None
+
+    def next(self, version: Version) -> Version | None:
+        index = version.index + 1
+        return self.versions[index] if index < len(self.versions) else None
+
+
+@dataclass
+class Catalog:
+    """Everything the site is made from: the policies at one commit, seen at one moment."""
+
+    policies: list[Policy]
+    head: str
+    as_of: datetime
+    #: Repository path of the policies folder, for messages and edit links.
+    folder: str
+    #: Policy files whose working-tree state is not what HEAD publishes.
+    uncommitted: list[str] = field(default_factory=list)
+
+    def get(self, policy_id: str) -> Policy:
+        for policy in self.policies:
+            if policy.id == policy_id:
+                return policy
+        raise KeyError(policy_id)

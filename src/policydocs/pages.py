@@ -1,0 +1,158 @@
+"""Generate the policy site's files from a catalog, independently of any site generator.
+
+Pages are Markdown files whose front matter names a template; what a template needs beyond
+the Markdown (the policy, the version, its links) travels as a `PageView`, which a site
+generator adapter hands to the template. Raw sources and versions.json are published as they
+are. Everything is a pure function of the catalog, so two builds of one commit are identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from .model import Catalog, Policy, Version
+from .urls import UrlScheme
+
+TEMPLATES = {
+    "current": "policydocs/current.html",
+    "version": "policydocs/version.html",
+    "history": "policydocs/history.html",
+    "redirect": "policydocs/redirect.html",
+}
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a template is given about the page it renders."""
+
+    kind: str
+    policy: Policy
+    #: The version shown: the one in force on a policy's main page (None if none is yet).
+    version: Version | None
+    urls: UrlScheme
+    catalog: Catalog
+    #: For redirect pages: the URL (from the site root) they send readers to.
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src: str
+    markdown: str
+    #: Only a current policy's main page belongs in the site navigation.
+    in_nav: bool
+    view: PageView
+
+
+@dataclass(frozen=True)
+class GeneratedAsset:
+    dest: str
+    content: bytes
+
+
+def generate(
+    catalog: Catalog, urls: UrlScheme, index: bytes
+) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
+    """All pages and assets of the policy site; `index` is the versions.json to publish."""
+    pages: list[GeneratedPage] = []
+    assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
+    live_ids = {policy.id for policy in catalog.policies}
+    for policy in catalog.policies:
+        main = policy.shown
+        pages.append(
+            _page(
+                urls.current_src(policy.id),
+                "current",
+                policy,
+                main,
+                urls,
+                catalog,
+                title=policy.title,
+                body=main.body if main else "",
+                in_nav=policy.current is not None,
+                searchable=policy.current is not None,
+            )
+        )
+        pages.append(
+            _page(
+                urls.history_src(policy.id),
+                "history",
+                policy,
+                None,
+                urls,
+                catalog,
+                title=f"{policy.title}: version history",
+            )
+        )
+        for version in policy.versions:
+            pages.append(
+                _page(
+                    urls.version_src(policy.id, version.label),
+                    "version",
+                    policy,
+                    version,
+                    urls,
+                    catalog,
+                    title=f"{version.title} (version {version.label})",
+                    body=version.body,
+                )
+            )
+            assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
+        for former in policy.former_ids:
+            if former not in live_ids:
+                pages.extend(_redirects(former, policy, urls, catalog))
+                assets.extend(
+                    GeneratedAsset(urls.raw_dest(former, v.label), v.raw) for v in policy.versions
+                )
+    return pages, assets
+
+
+def _redirects(
+    former: str, policy: Policy, urls: UrlScheme, catalog: Catalog
+) -> list[GeneratedPage]:
+    """Pages at a renamed policy's old URLs that send readers to the same page's new URL."""
+    targets = [
+        (urls.current_src(former), urls.current(policy)),
+        (urls.history_src(former), urls.history(policy)),
+    ] + [(urls.version_src(former, v.label), urls.version(v)) for v in policy.versions]
+    return [
+        GeneratedPage(
+            src,
+            _markdown({"title": policy.title, "template": TEMPLATES["redirect"]}, searchable=False),
+            in_nav=False,
+            view=PageView("redirect", policy, None, urls, catalog, target=target),
+        )
+        for src, target in targets
+    ]
+
+
+def _page(
+    src: str,
+    kind: str,
+    policy: Policy,
+    version: Version | None,
+    urls: UrlScheme,
+    catalog: Catalog,
+    *,
+    title: str,
+    body: str = "",
+    in_nav: bool = False,
+    searchable: bool = False,
+) -> GeneratedPage:
+    meta = {"title": title, "template": TEMPLATES[kind]}
+    return GeneratedPage(
+        src,
+        _markdown(meta, searchable=searchable) + body,
+        in_nav=in_nav,
+        view=PageView(kind, policy, version, urls, catalog),
+    )
+
+
+def _markdown(meta: dict, *, searchable: bool) -> str:
+    """Front matter for a generated page; only texts in force are offered to site search."""
+    if not searchable:
+        meta = {**meta, "search": {"exclude": True}}
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n\n"

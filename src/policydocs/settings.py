@@ -1,0 +1,92 @@
+"""Engine settings, shared by the CLI and the MkDocs plugin, and the "as of" moment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import PolicyError
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: The folder holding the policy files (`*.md` directly inside it).
+    policies_dir: Path
+    #: The moment that decides which version is in force.
+    as_of: datetime
+    #: Where calendar dates (effective dates, labels) start and end.
+    timezone: tzinfo = UTC
+    #: URL path the policies live under, without slashes ("" for the site root).
+    url_prefix: str = ""
+    use_directory_urls: bool = True
+    #: Front matter keys a site uses itself; they are passed to templates, not warned about.
+    extra_keys: frozenset[str] = field(default_factory=frozenset)
+    #: Commits whose policy revisions cannot be published (e.g. broken front matter merged
+    #: before checks existed): left out, and said so in the build log.
+    skip_commits: frozenset[str] = field(default_factory=frozenset)
+
+
+def load_timezone(name: str) -> tzinfo:
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PolicyError(
+            f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin'"
+        ) from exc
+
+
+def resolve_as_of(
+    value: str | date | datetime | None,
+    timezone: tzinfo,
+    environ: Mapping[str, str] = os.environ,
+) -> datetime:
+    """The configured moment, else SOURCE_DATE_EPOCH, else now.
+
+    A date means the start of that day in the site's time zone, so a version effective on that
+    day is already in force.
+    """
+    if value is None or value == "":
+        epoch = environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            try:
+                return datetime.fromtimestamp(int(epoch), UTC)
+            except ValueError as exc:
+                raise PolicyError(
+                    f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+                ) from exc
+        return datetime.now(UTC)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise PolicyError(
+                f"'as_of' {value!r} is not a date (YYYY-MM-DD) or ISO 8601 date and time"
+            ) from exc
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone)
+    return datetime.combine(value, time(), tzinfo=timezone)
+
+
+def normalize_prefix(prefix: str) -> str:
+    cleaned = prefix.strip().strip("/")
+    if any(part in ("", ".", "..") for part in cleaned.split("/")) and cleaned:
+        raise PolicyError(f"'url_prefix' {prefix!r} must be a plain path such as 'legal'")
+    return cleaned
+
+
+def normalize_commits(values: list[str]) -> frozenset[str]:
+    """Commit ids for 'skip_commits': at least 7 hex digits, so one cannot match many."""
+    commits = set()
+    for value in values:
+        sha = value.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{7,40}", sha):
+            raise PolicyError(f"'skip_commits': {value!r} is not a commit id (7 to 40 hex digits)")
+        commits.add(sha)
+    return frozenset(commits)

@@ -1,0 +1,61 @@
+"""Where every generated file lives: source paths for the site generator, and their URLs.
+
+URLs are relative to the site root, without a leading slash, and follow MkDocs' rule for
+`use_directory_urls` so that the engine can write links and versions.json without MkDocs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .model import Policy, Version
+
+
+@dataclass(frozen=True)
+class UrlScheme:
+    prefix: str = ""
+    use_directory_urls: bool = True
+
+    def _src(self, *parts: str) -> str:
+        return posixpath.join(self.prefix, *parts)
+
+    # Source paths of generated Markdown pages.
+    def current_src(self, policy_id: str) -> str:
+        return self._src(f"{policy_id}.md")
+
+    def history_src(self, policy_id: str) -> str:
+        return self._src(policy_id, "history.md")
+
+    def version_src(self, policy_id: str, label: str) -> str:
+        return self._src(policy_id, f"{label}.md")
+
+    # Destination paths of generated files that are published as they are.
+    def raw_dest(self, policy_id: str, label: str) -> str:
+        return self._src(policy_id, f"{label}.md")
+
+    def index_dest(self) -> str:
+        return self._src("versions.json")
+
+    def url(self, src: str) -> str:
+        """The URL MkDocs gives a Markdown page at `src`."""
+        stem, _ = posixpath.splitext(src)
+        parent, name = posixpath.split(stem)
+        if name in ("index", "README"):
+            return f"{parent}/" if parent else ""
+        if self.use_directory_urls:
+            return f"{stem}/"
+        return f"{stem}.html"
+
+    # URLs of a policy's pages, for templates and versions.json.
+    def current(self, policy: Policy) -> str:
+        return self.url(self.current_src(policy.id))
+
+    def history(self, policy: Policy) -> str:
+        return self.url(self.history_src(policy.id))
+
+    def version(self, version: Version) -> str:
+        return self.url(self.version_src(version.policy_id, version.label))
+
+    def raw(self, version: Version) -> str:
+        return self.raw_dest(version.policy_id, version.label)
