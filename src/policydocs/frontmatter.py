@@ -22,6 +22,16 @@ KNOWN_KEYS = ("title", "effective", "summary", "version")
 RESERVED_LABELS = frozenset({"history", "changes", "draft", "current", "index", "raw"})
 LABEL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, except that timestamps stay text: PyYAML raises a bare ValueError on an
+    impossible date such as 2024-02-30, and we want to name the field instead."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -93,7 +103,7 @@ def parse(
         return None
     raw_yaml, body = parts
     try:
-        meta = yaml.safe_load(raw_yaml) if raw_yaml.strip() else {}
+        meta = yaml.load(raw_yaml, Loader=_Loader) if raw_yaml.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,178 @@
+"""Bad input gets one clear sentence naming the file, the commit and the field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policydocs.errors import PolicyError
+
+from .conftest import build_site, load
+from .gitrepo import GitRepo
+
+
+def error_of(repo: GitRepo, **options: object) -> str:
+    with pytest.raises(PolicyError) as caught:
+        load(repo, **options)
+    return str(caught.value)
+
+
+def test_not_a_git_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "policies" / "tos.md").write_text("---\ntitle: T\n---\n")
+    message = error_of(GitRepo.existing(folder))
+    assert "not inside a git repository" in message
+    assert str(folder / "policies") in message
+
+
+def test_missing_policies_folder(repo: GitRepo) -> None:
+    repo.write("README.md", "x\n")
+    repo.commit("init")
+    assert "the policies folder does not exist" in error_of(repo)
+
+
+def test_repository_without_commits(repo: GitRepo) -> None:
+    repo.policy("tos")
+    assert "no commits yet" in error_of(repo)
+
+
+def test_empty_policies_folder_names_uncommitted_files(repo: GitRepo) -> None:
+    repo.write("policies/.gitkeep", "")
+    repo.commit("init")
+    repo.policy("tos")
+    message = error_of(repo)
+    assert "policies/: no committed policy files" in message
+    assert "policies/tos.md" in message
+
+
+def test_policy_that_is_not_utf8(repo: GitRepo) -> None:
+    repo.write("policies/tos.md", "---\ntitle: Terms\n---\n\nCaf\xe9 terms.\n".encode("latin-1"))
+    sha = repo.commit("latin-1 file")
+    message = error_of(repo)
+    assert f"policies/tos.md (commit {sha[:12]})" in message
+    assert "not valid UTF-8 (byte 0xe9 at line 5, column 4)" in message
+
+
+def test_missing_front_matter(repo: GitRepo) -> None:
+    repo.write("policies/tos.md", "# Terms\n\nNo front matter.\n")
+    sha = repo.commit("no front matter")
+    message = error_of(repo)
+    assert f"policies/tos.md (commit {sha[:12]}): no front matter" in message
+
+
+def test_broken_yaml_points_at_the_line(repo: GitRepo) -> None:
+    repo.write("policies/tos.md", "---\ntitle: Terms\nsummary: [unclosed\n---\nText\n")
+    sha = repo.commit("broken yaml")
+    message = error_of(repo)
+    assert f"policies/tos.md (commit {sha[:12]}): front matter is not valid YAML at line" in message
+
+
+def test_unterminated_front_matter(repo: GitRepo) -> None:
+    repo.write("policies/tos.md", "---\ntitle: Terms\nText without closing fence\n")
+    repo.commit("unterminated")
+    assert "no front matter" in error_of(repo)
+
+
+@pytest.mark.parametrize(
+    ("front", "field", "fragment"),
+    [
+        ("summary: x", "title", "'title' is required"),
+        ("title: ''", "title", "must be non-empty text"),
+        ("title: T\neffective: soon", "effective", "written as YYYY-MM-DD"),
+        ("title: T\neffective: 2024-02-30", "effective", "written as YYYY-MM-DD"),
+        ("title: T\nversion: 2.10", "version", "read as 2.1; quote it"),
+        ("title: T\nversion: 'v 2'", "version", "cannot be used in a URL"),
+        ("title: T\nversion: history", "version", "reserved"),
+        ("title: T\nsummary: [a, b]", "summary", "must be text"),
+    ],
+)
+def test_invalid_field_names_file_commit_and_field(
+    repo: GitRepo, front: str, field: str, fragment: str
+) -> None:
+    repo.write("policies/tos.md", f"---\n{front}\n---\nText\n")
+    sha = repo.commit("bad field")
+    message = error_of(repo)
+    assert f"policies/tos.md (commit {sha[:12]}), field '{field}'" in message
+    assert fragment in message
+
+
+def test_every_error_is_reported_at_once(repo: GitRepo) -> None:
+    repo.write("policies/a.md", "no front matter\n")
+    repo.write("policies/b.md", "---\ntitle: B\neffective: soon\n---\n")
+    repo.commit("two bad files")
+    message = error_of(repo)
+    assert "policies/a.md" in message and "policies/b.md" in message
+
+
+def test_broken_revision_can_be_skipped_explicitly(repo: GitRepo) -> None:
+    repo.policy("tos", "Good.\n")
+    repo.commit("good", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/tos.md", "lost its front matter\n")
+    bad = repo.commit("broken", "2024-02-01T09:00:00+00:00")
+    repo.policy("tos", "Fixed.\n")
+    repo.commit("fixed", "2024-03-01T09:00:00+00:00")
+    assert bad[:12] in error_of(repo)
+
+    site = load(repo, skip_commits=frozenset({bad[:10]}))
+
+    assert [v.body for v in site.catalog.get("tos").versions] == ["\nGood.\n", "\nFixed.\n"]
+    assert any("skip_commits" in str(w) and bad[:12] in str(w) for w in site.warnings)
+
+
+def test_unknown_key_is_a_warning_unless_declared(repo: GitRepo) -> None:
+    repo.policy("tos", owner="legal@example.com")
+    repo.commit("v1")
+    (warning,) = load(repo).warnings
+    assert "unknown front matter key 'owner'" in str(warning)
+    assert load(repo, extra_keys=frozenset({"owner"})).warnings == []
+
+
+def test_file_name_that_cannot_be_a_url(repo: GitRepo) -> None:
+    repo.policy("Privacy Policy")
+    repo.commit("v1")
+    message = error_of(repo)
+    assert "policies/Privacy Policy.md" in message and "'privacy-policy.md'" in message
+
+
+def test_cli_prints_errors_without_traceback(repo: GitRepo) -> None:
+    repo.write("policies/tos.md", "no front matter\n")
+    sha = repo.commit("broken")
+    result = subprocess.run(
+        [sys.executable, "-m", "policydocs.cli", "versions"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"policydocs: error: policies/tos.md (commit {sha[:12]}): no front matter" in (
+        result.stderr
+    )
+
+
+def test_mkdocs_build_fails_with_the_message(repo: GitRepo, mkdocs_errors) -> None:
+    from mkdocs.exceptions import Abort
+
+    repo.write("policies/tos.md", "---\ntitle: T\neffective: soon\n---\n")
+    sha = repo.commit("bad date")
+    with pytest.raises(Abort):
+        build_site(repo)
+    assert any(
+        f"policies/tos.md (commit {sha[:12]}), field 'effective'" in line
+        for line in mkdocs_errors()
+    )
+
+
+def test_unknown_key_fails_a_strict_mkdocs_build(repo: GitRepo, mkdocs_errors) -> None:
+    from mkdocs.exceptions import Abort
+
+    repo.policy("tos", owner="legal")
+    repo.commit("v1")
+    with pytest.raises(Abort):
+        build_site(repo)
+    assert any("unknown front matter key 'owner'" in line for line in mkdocs_errors())
+    build_site(repo, {"extra_keys": ["owner"]})
