@@ -8,6 +8,7 @@ are. Everything is a pure function of the catalog, so two builds of one commit a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -21,6 +22,14 @@ TEMPLATES = {
     "history": "policydocs/history.html",
     "redirect": "policydocs/redirect.html",
 }
+
+
+#: A link to a sibling policy file, inline `](terms.md#x)` or as a reference `[x]: terms.md`.
+_POLICY_LINK = re.compile(
+    r"(?P<lead>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?:\./)?"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.md(?=[#)\s>]|$)",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ def generate(
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
     live_ids = {policy.id for policy in catalog.policies}
+    linkable = live_ids | {former for p in catalog.policies for former in p.former_ids}
     for policy in catalog.policies:
         main = policy.shown
         pages.append(
@@ -96,7 +106,7 @@ def generate(
                     urls,
                     catalog,
                     title=f"{version.title} (version {version.label})",
-                    body=version.body,
+                    body=rebase_policy_links(version.body, linkable),
                 )
             )
             assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
@@ -107,6 +117,18 @@ def generate(
                     GeneratedAsset(urls.raw_dest(former, v.label), v.raw) for v in policy.versions
                 )
     return pages, assets
+
+
+def rebase_policy_links(body: str, policy_ids: set[str]) -> str:
+    """Links between policies are written as in the policies folder (`terms.md`); a version
+    page sits one folder deeper than a policy's main page, so they gain a `../`."""
+
+    def rebase(match: re.Match[str]) -> str:
+        if match["id"] not in policy_ids:
+            return match[0]
+        return f"{match['lead']}../{match['id']}.md"
+
+    return _POLICY_LINK.sub(rebase, body)
 
 
 def _redirects(

@@ -1,0 +1,281 @@
+"""Real `mkdocs build` runs: pages, redirects, navigation, versions.json, overrides, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import build_site
+from .gitrepo import GitRepo
+
+
+def history(repo: GitRepo) -> GitRepo:
+    """AUP: three versions (one merged PR, one upcoming); ToS renamed; a withdrawn promo."""
+    repo.policy(
+        "acceptable-use", "No spam.\n", title="Acceptable Use Policy", effective="2024-01-01"
+    )
+    repo.policy(
+        "terms",
+        "Terms v1.\n\nPay on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n",
+        title="Terms of Service",
+    )
+    repo.policy("promo", "Free month.\n", title="Promotion Terms")
+    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "aup-update")
+    repo.policy(
+        "acceptable-use",
+        "No spam.\n\nNo botnets.\n",
+        title="Acceptable Use Policy",
+        effective="2024-03-01",
+        summary="Bans botnets",
+    )
+    repo.commit("draft", "2024-02-01T09:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    repo.merge("aup-update", "Merge pull request #2", "2024-02-05T09:00:00+00:00")
+    repo.git("mv", "policies/terms.md", "policies/terms-of-service.md")
+    repo.policy(
+        "terms-of-service",
+        "Terms v2.\n\nPay on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n",
+        title="Terms of Service",
+    )
+    repo.commit("rename terms", "2024-04-01T09:00:00+00:00")
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("promo ended", "2024-05-01T09:00:00+00:00")
+    repo.policy(
+        "acceptable-use",
+        "No spam.\n\nNo botnets.\n\nNo crypto mining.\n",
+        title="Acceptable Use Policy",
+        effective="2030-06-01",
+        summary="Bans mining",
+    )
+    repo.commit("announce", "2024-06-01T09:00:00+00:00")
+    return repo
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.refresh: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("a", "link") and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+        if tag == "meta" and values.get("http-equiv") == "refresh":
+            self.refresh = (values.get("content") or "").split("url=", 1)[1]
+
+
+def parse(page: Path) -> Links:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def internal_hrefs(page: Path) -> list[str]:
+    external = ("http:", "https:", "#", "mailto:", "data:")
+    return [h for h in parse(page).hrefs if h and not h.startswith(external)]
+
+
+def resolve(site: Path, page: Path, href: str) -> Path:
+    target = (page.parent / href.split("#")[0]).resolve()
+    return target / "index.html" if href.endswith("/") or target.is_dir() else target
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = history(GitRepo(tmp_path_factory.mktemp("site") / "repo"))
+    return build_site(repo, {"as_of": "2025-01-01"})
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_every_page_of_every_version_exists(site: Path) -> None:
+    for page in [
+        "acceptable-use/index.html",
+        "acceptable-use/history/index.html",
+        "acceptable-use/2024-01-01/index.html",
+        "acceptable-use/2024-03-01/index.html",
+        "acceptable-use/2030-06-01/index.html",
+        "terms-of-service/2024-01-01/index.html",
+        "terms-of-service/2024-04-01/index.html",
+        "promo/index.html",
+        "promo/2024-01-01/index.html",
+    ]:
+        assert (site / page).is_file(), page
+
+
+def test_current_page_shows_text_in_force_and_notice_of_upcoming(site: Path) -> None:
+    page = text(site / "acceptable-use/index.html")
+    assert "No botnets." in page and "No crypto mining." not in page
+    assert "A new version takes effect on" in page
+    assert '<time datetime="2030-06-01">1 June 2030</time>' in page
+    assert 'href="2030-06-01/"' in page
+    assert "Bans mining" in page
+
+
+def test_version_pages_say_where_they_stand(site: Path) -> None:
+    archived = text(site / "acceptable-use/2024-01-01/index.html")
+    assert "Archived version: no longer in force" in archived
+    assert 'href="../2024-03-01/"' in archived  # replaced by
+    assert 'href="../"' in archived  # current version
+    current = text(site / "acceptable-use/2024-03-01/index.html")
+    assert "Current version" in current
+    assert 'rel="prev" href="../2024-01-01/"' in current
+    assert 'rel="next" href="../2030-06-01/"' in current
+    upcoming = text(site / "acceptable-use/2030-06-01/index.html")
+    assert "Upcoming version: takes effect" in upcoming
+    withdrawn = text(site / "promo/index.html")
+    assert "Withdrawn policy" in withdrawn
+    assert '<time datetime="2024-05-01">1 May 2024</time>' in withdrawn
+
+
+def test_history_lists_every_version_newest_first(site: Path) -> None:
+    page = text(site / "acceptable-use/history/index.html")
+    positions = [
+        page.index(f'href="../{label}/"') for label in ("2030-06-01", "2024-03-01", "2024-01-01")
+    ]
+    assert positions == sorted(positions)
+    for fragment in ("Bans botnets", "Bans mining", "First publication", "Upcoming", "Archived"):
+        assert fragment in page
+
+
+def test_raw_sources_are_the_committed_bytes(site: Path) -> None:
+    index = json.loads(text(site / "versions.json"))
+    for policy in index["policies"]:
+        for version in policy["versions"]:
+            raw = (site / version["raw_url"]).read_bytes()
+            assert hashlib.sha256(raw).hexdigest() == version["sha256"]
+
+
+def test_versions_json_describes_every_version(site: Path) -> None:
+    index = json.loads(text(site / "versions.json"))
+    assert index["schema_version"] == 1
+    by_id = {p["id"]: p for p in index["policies"]}
+    assert set(by_id) == {"acceptable-use", "promo", "terms-of-service"}
+    aup = by_id["acceptable-use"]
+    assert aup["status"] == "current" and aup["current"] == "2024-03-01"
+    assert [v["status"] for v in aup["versions"]] == ["archived", "current", "upcoming"]
+    merged = aup["versions"][1]
+    assert merged["published"] == "2024-02-05T09:00:00+00:00"
+    assert merged["summary"] == "Bans botnets"
+    assert set(merged) >= {
+        "label",
+        "effective",
+        "published",
+        "status",
+        "commit",
+        "sha256",
+        "url",
+        "raw_url",
+    }
+    assert by_id["promo"]["withdrawn"]["date"] == "2024-05-01T09:00:00+00:00"
+    assert by_id["terms-of-service"]["former_ids"] == ["terms"]
+    for policy in index["policies"]:
+        for version in policy["versions"]:
+            assert (site / version["url"] / "index.html").is_file()
+
+
+def test_renamed_policy_old_urls_redirect_to_new_ones(site: Path) -> None:
+    for old, new in [
+        ("terms/index.html", "terms-of-service/index.html"),
+        ("terms/history/index.html", "terms-of-service/history/index.html"),
+        ("terms/2024-01-01/index.html", "terms-of-service/2024-01-01/index.html"),
+    ]:
+        page = site / old
+        target = parse(page).refresh
+        assert target is not None, old
+        assert resolve(site, page, target) == (site / new).resolve()
+    assert (site / "terms/2024-01-01.md").read_bytes() == (
+        site / "terms-of-service/2024-01-01.md"
+    ).read_bytes()
+
+
+def test_only_current_policies_are_in_the_navigation(site: Path) -> None:
+    home = text(site / "index.html")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "Acceptable Use Policy" in nav and "Terms of Service" in nav
+    assert "Promotion Terms" not in nav
+    assert "2024-01-01" not in nav and "history" not in nav
+
+
+def test_only_texts_in_force_are_searchable(site: Path) -> None:
+    index = json.loads(text(site / "search/search_index.json"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "acceptable-use/" in locations
+    assert not any(loc.startswith("acceptable-use/20") for loc in locations)
+    assert not any(loc.startswith("terms/") for loc in locations)
+
+
+def test_links_between_policies_work_from_version_pages(site: Path) -> None:
+    page = site / "terms-of-service/2024-01-01/index.html"
+    assert 'href="../../acceptable-use/#spam"' in text(page)
+    assert "acceptable-use.md" in text(site / "terms-of-service/2024-01-01.md")
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        if "assets" in page.parts or page.name == "404.html":
+            continue
+        for href in internal_hrefs(page):
+            assert resolve(site, page, href).exists(), f"{page.relative_to(site)} → {href}"
+
+
+def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+    repo = history(GitRepo(tmp_path / "repo"))
+    first = build_site(repo, {"as_of": None})
+    snapshot = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    second = build_site(repo, {"as_of": None})
+    again = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+    assert snapshot.keys() == again.keys()
+    assert [k for k in snapshot if snapshot[k] != again[k]] == []
+    # SOURCE_DATE_EPOCH (1 January 2025) pinned "as of": the 2030 change is upcoming.
+    assert '"status": "upcoming"' in text(second / "versions.json")
+
+
+def test_url_prefix_and_plain_urls(tmp_path: Path) -> None:
+    repo = history(GitRepo(tmp_path / "repo"))
+    site = build_site(repo, {"url_prefix": "/legal/"}, use_directory_urls=False)
+    assert (site / "legal/acceptable-use.html").is_file()
+    assert (site / "legal/acceptable-use/2024-01-01.html").is_file()
+    assert (site / "legal/acceptable-use/2024-01-01.md").is_file()
+    index = json.loads(text(site / "legal/versions.json"))
+    assert index["policies"][0]["url"] == "legal/acceptable-use.html"
+    page = site / "legal/acceptable-use/2024-01-01.html"
+    hrefs = internal_hrefs(page)
+    assert "../acceptable-use.html" in hrefs and "2024-01-01.md" in hrefs
+    for href in hrefs:
+        assert resolve(site, page, href).exists(), href
+
+
+def test_site_can_override_a_packaged_template(tmp_path: Path) -> None:
+    repo = history(GitRepo(tmp_path / "repo"))
+    repo.write(
+        "overrides/policydocs/partials/banner.html",
+        '<p class="house-banner">House style: {{ policydocs.version.status.value }}</p>',
+    )
+    site = build_site(repo, theme={"name": "material", "custom_dir": "overrides"})
+    assert '<p class="house-banner">House style: archived</p>' in text(
+        site / "acceptable-use/2024-01-01/index.html"
+    )
+
+
+def test_docs_page_at_a_policy_url_is_refused(tmp_path: Path, mkdocs_errors) -> None:
+    from mkdocs.exceptions import Abort
+
+    repo = history(GitRepo(tmp_path / "repo"))
+    repo.write("docs/terms-of-service.md", "# Clash\n")
+    with pytest.raises(Abort):
+        build_site(repo)
+    assert any(
+        "docs/terms-of-service.md has the URL of a generated policy page" in m
+        for m in mkdocs_errors()
+    )
