@@ -7,6 +7,7 @@ as a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     for warning in site.warnings:
         print(f"policydocs: warning: {warning}", file=sys.stderr)
-    return args.run(site, args)
+    try:
+        return args.run(site, args)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ RESERVED_LABELS = frozenset({"history", "changes", "draft", "current", "index", 
 LABEL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """Safe YAML, except that timestamps stay text: PyYAML raises a bare ValueError on an
     impossible date such as 2024-02-30, and we want to name the field instead."""
 

@@ -1,0 +1,47 @@
+"""Developer tasks. `nox -s lint tests` is what CI runs (see .ci/run and the README)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+#: Material 9.7+ prints a MkDocs 2.0 notice on every run; it is not about this project.
+QUIET = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: real git repositories, real MkDocs builds."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs, env=QUIET)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "scripts", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "scripts", "noxfile.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the example site (this repository's policies) into site/, strictly."""
+    session.install("-e", ".")
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=QUIET)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Serve the example site on http://127.0.0.1:8000/ (live reload on edits)."""
+    session.install("-e", ".")
+    # --livereload: works around Click 8.2+/8.3 disabling live reload (mkdocs issue #4032).
+    session.run("mkdocs", "serve", "--livereload", *session.posargs, env=QUIET)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks; figures are ratios against a baseline measured in the same run."""
+    session.install("-e", ".")
+    session.run("python", "scripts/bench.py", *session.posargs, env=QUIET)
