@@ -245,13 +245,13 @@ def test_url_prefix_and_plain_urls(tmp_path: Path) -> None:
     repo = history(GitRepo(tmp_path / "repo"))
     site = build_site(repo, {"url_prefix": "/legal/"}, use_directory_urls=False)
     assert (site / "legal/acceptable-use.html").is_file()
-    assert (site / "legal/acceptable-use/2024-01-01.html").is_file()
+    assert (site / "legal/acceptable-use/2024-01-01/index.html").is_file()
     assert (site / "legal/acceptable-use/2024-01-01.md").is_file()
     index = json.loads(text(site / "legal/versions.json"))
     assert index["policies"][0]["url"] == "legal/acceptable-use.html"
-    page = site / "legal/acceptable-use/2024-01-01.html"
+    page = site / "legal/acceptable-use/2024-01-01/index.html"
     hrefs = internal_hrefs(page)
-    assert "../acceptable-use.html" in hrefs and "2024-01-01.md" in hrefs
+    assert "../../acceptable-use.html" in hrefs and "../2024-01-01.md" in hrefs
     for href in hrefs:
         assert resolve(site, page, href).exists(), href
 

@@ -8,6 +8,7 @@ are. Everything is a pure function of the catalog, so two builds of one commit a
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -97,16 +98,17 @@ def generate(
             )
         )
         for version in policy.versions:
+            page_src = urls.version_src(policy.id, version.label)
             pages.append(
                 _page(
-                    urls.version_src(policy.id, version.label),
+                    page_src,
                     "version",
                     policy,
                     version,
                     urls,
                     catalog,
                     title=f"{version.title} (version {version.label})",
-                    body=rebase_policy_links(version.body, linkable),
+                    body=rebase_policy_links(version.body, linkable, page_src, urls),
                 )
             )
             assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
@@ -119,14 +121,18 @@ def generate(
     return pages, assets
 
 
-def rebase_policy_links(body: str, policy_ids: set[str]) -> str:
-    """Links between policies are written as in the policies folder (`terms.md`); a version
-    page sits one folder deeper than a policy's main page, so they gain a `../`."""
+def rebase_policy_links(body: str, policy_ids: set[str], src: str, urls: UrlScheme) -> str:
+    """Links between policies are written as between files of the policies folder
+    (`terms.md`); on a page generated at `src` they must point at the policy's main page.
+
+    A link inside inline code is rebased too (a Markdown regex does not see code spans);
+    the raw source always keeps the committed text."""
+    folder = posixpath.dirname(src) or "."
 
     def rebase(match: re.Match[str]) -> str:
         if match["id"] not in policy_ids:
             return match[0]
-        return f"{match['lead']}../{match['id']}.md"
+        return match["lead"] + posixpath.relpath(urls.current_src(match["id"]), folder)
 
     return _POLICY_LINK.sub(rebase, body)
 

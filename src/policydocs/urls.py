@@ -25,10 +25,11 @@ class UrlScheme:
         return self._src(f"{policy_id}.md")
 
     def history_src(self, policy_id: str) -> str:
-        return self._src(policy_id, "history.md")
+        return self._src(policy_id, "history", "index.md")
 
     def version_src(self, policy_id: str, label: str) -> str:
-        return self._src(policy_id, f"{label}.md")
+        # index.md, not <label>.md: that name is the raw source's, and a folder export holds both.
+        return self._src(policy_id, label, "index.md")
 
     # Destination paths of generated files that are published as they are.
     def raw_dest(self, policy_id: str, label: str) -> str:
@@ -42,7 +43,8 @@ class UrlScheme:
         stem, _ = posixpath.splitext(src)
         parent, name = posixpath.split(stem)
         if name in ("index", "README"):
-            return f"{parent}/" if parent else ""
+            folder = f"{parent}/" if parent else ""
+            return folder if self.use_directory_urls else f"{folder}index.html"
         if self.use_directory_urls:
             return f"{stem}/"
         return f"{stem}.html"

@@ -1,0 +1,43 @@
+"""This repository's own example site builds strictly from its real history."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _full_checkout() -> bool:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return False
+    return out.strip() == "false"
+
+
+@pytest.mark.skipif(not _full_checkout(), reason="needs a full git checkout of this repository")
+def test_example_site_builds_strictly(tmp_path: Path) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(tmp_path / "site"))
+    config.plugins["policydocs"].config.as_of = "2026-11-22"
+    mkdocs_build(config)
+    index = json.loads((tmp_path / "site/versions.json").read_text())
+    ids = {p["id"]: p for p in index["policies"]}
+    assert set(ids) == {"acceptable-use", "privacy", "terms-of-service"}
+    aup = ids["acceptable-use"]
+    assert [v["status"] for v in aup["versions"]] == ["archived", "current", "upcoming"]
+    merged = aup["versions"][1]
+    assert merged["published"] == "2024-09-16T11:00:00+01:00"
+    tos = ids["terms-of-service"]["versions"]
+    assert tos[-1]["effective_source"] == "commit"  # typo fix: passed date carried over
