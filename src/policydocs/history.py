@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
-#: sha, parents, author (mailmap applied), committer date (strict ISO 8601), subject.
-_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%aN{_FIELD}%cI{_FIELD}%s{_FIELD}"
+#: sha, parents, author (mailmap applied), committer date (strict ISO 8601).
+_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%aN{_FIELD}%cI{_FIELD}"
 _NULL_SHA = "0" * 40
 
 
@@ -33,7 +33,6 @@ class Commit:
     author: str
     #: Committer date with the offset it was recorded in: for a merge, when it was merged.
     date: datetime
-    subject: str
     is_merge: bool
 
 
@@ -155,12 +154,11 @@ def parse_log(output: bytes) -> list[Change]:
     text = output.decode("utf-8", errors="surrogateescape")
     for record in text.split(_RECORD)[1:]:
         header, _, raw = record.partition("\0")
-        sha, parents, author, date, subject = header.split(_FIELD)[:5]
+        sha, parents, author, date = header.split(_FIELD)[:4]
         commit = Commit(
             sha=sha,
             author=author,
             date=datetime.fromisoformat(date),
-            subject=subject,
             is_merge=len(parents.split()) > 1,
         )
         tokens = raw.lstrip("\n").split("\0")

@@ -42,7 +42,6 @@ class PageView:
     #: The version shown: the one in force on a policy's main page (None if none is yet).
     version: Version | None
     urls: UrlScheme
-    catalog: Catalog
     #: For redirect pages: the URL (from the site root) they send readers to.
     target: str | None = None
 
@@ -79,7 +78,6 @@ def generate(
                 policy,
                 main,
                 urls,
-                catalog,
                 title=policy.title,
                 body=main.body if main else "",
                 in_nav=policy.current is not None,
@@ -93,7 +91,6 @@ def generate(
                 policy,
                 None,
                 urls,
-                catalog,
                 title=f"{policy.title}: version history",
             )
         )
@@ -106,7 +103,6 @@ def generate(
                     policy,
                     version,
                     urls,
-                    catalog,
                     title=f"{version.title} (version {version.label})",
                     body=rebase_policy_links(version.body, linkable, page_src, urls),
                 )
@@ -114,7 +110,7 @@ def generate(
             assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
         for former in policy.former_ids:
             if former not in live_ids:
-                pages.extend(_redirects(former, policy, urls, catalog))
+                pages.extend(_redirects(former, policy, urls))
                 assets.extend(
                     GeneratedAsset(urls.raw_dest(former, v.label), v.raw) for v in policy.versions
                 )
@@ -137,9 +133,7 @@ def rebase_policy_links(body: str, policy_ids: set[str], src: str, urls: UrlSche
     return _POLICY_LINK.sub(rebase, body)
 
 
-def _redirects(
-    former: str, policy: Policy, urls: UrlScheme, catalog: Catalog
-) -> list[GeneratedPage]:
+def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPage]:
     """Pages at a renamed policy's old URLs that send readers to the same page's new URL."""
     targets = [
         (urls.current_src(former), urls.current(policy)),
@@ -150,7 +144,7 @@ def _redirects(
             src,
             _markdown({"title": policy.title, "template": TEMPLATES["redirect"]}, searchable=False),
             in_nav=False,
-            view=PageView("redirect", policy, None, urls, catalog, target=target),
+            view=PageView("redirect", policy, None, urls, target=target),
         )
         for src, target in targets
     ]
@@ -162,7 +156,6 @@ def _page(
     policy: Policy,
     version: Version | None,
     urls: UrlScheme,
-    catalog: Catalog,
     *,
     title: str,
     body: str = "",
@@ -174,7 +167,7 @@ def _page(
         src,
         _markdown(meta, searchable=searchable) + body,
         in_nav=in_nav,
-        view=PageView(kind, policy, version, urls, catalog),
+        view=PageView(kind, policy, version, urls),
     )
 
 

@@ -76,7 +76,7 @@ def resolve_as_of(
 
 def normalize_prefix(prefix: str) -> str:
     cleaned = prefix.strip().strip("/")
-    if any(part in ("", ".", "..") for part in cleaned.split("/")) and cleaned:
+    if cleaned and any(part in ("", ".", "..") for part in cleaned.split("/")):
         raise PolicyError(f"'url_prefix' {prefix!r} must be a plain path such as 'legal'")
     return cleaned
 
