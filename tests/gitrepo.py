@@ -57,6 +57,11 @@ class GitRepo:
         header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
         return self.write(f"policies/{name}.md", f"---\n{header}---\n\n{body}")
 
+    def revise(self, name: str, body: str, date: str, **front: object) -> str:
+        """Write one policy and commit it on its own: one revision at `date`."""
+        self.policy(name, body, **front)
+        return self.commit(f"revise {name}", date)
+
     def commit(self, message: str, date: str = DEFAULT_DATE) -> str:
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, date=date)

@@ -21,10 +21,15 @@ def run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def two_versions(repo: GitRepo) -> GitRepo:
-    repo.policy("tos", "Old.\n", title="Terms", effective="2024-01-01")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "New.\n", title="Terms", effective="2024-07-01", summary="Changed")
-    repo.commit("v2", "2024-06-01T09:00:00+00:00")
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", title="Terms", effective="2024-01-01")
+    repo.revise(
+        "tos",
+        "New.\n",
+        "2024-06-01T09:00:00+00:00",
+        title="Terms",
+        effective="2024-07-01",
+        summary="Changed",
+    )
     return repo
 
 

@@ -109,12 +109,10 @@ def test_every_error_is_reported_at_once(repo: GitRepo) -> None:
 
 
 def test_broken_revision_can_be_skipped_explicitly(repo: GitRepo) -> None:
-    repo.policy("tos", "Good.\n")
-    repo.commit("good", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Good.\n", "2024-01-01T09:00:00+00:00")
     repo.write("policies/tos.md", "lost its front matter\n")
     bad = repo.commit("broken", "2024-02-01T09:00:00+00:00")
-    repo.policy("tos", "Fixed.\n")
-    repo.commit("fixed", "2024-03-01T09:00:00+00:00")
+    repo.revise("tos", "Fixed.\n", "2024-03-01T09:00:00+00:00")
     assert bad[:12] in error_of(repo)
 
     site = load(repo, skip_commits=frozenset({bad[:10]}))

@@ -19,13 +19,22 @@ def labels(site, policy_id: str) -> list[str]:
 
 
 def test_merge_commit_of_a_two_commit_branch_is_one_version(repo: GitRepo) -> None:
-    repo.policy("aup", "First text.\n", effective="2024-01-01")
-    repo.commit("publish AUP", "2024-01-01T09:00:00+00:00")
+    repo.revise("aup", "First text.\n", "2024-01-01T09:00:00+00:00", effective="2024-01-01")
     repo.git("checkout", "-q", "-b", "edit")
-    repo.policy("aup", "Second text.\n", effective="2024-03-01", summary="Draft")
-    repo.commit("draft", "2024-02-01T09:00:00+00:00")
-    repo.policy("aup", "Second text, reviewed.\n", effective="2024-03-01", summary="Reviewed")
-    repo.commit("review", "2024-02-02T09:00:00+00:00")
+    repo.revise(
+        "aup",
+        "Second text.\n",
+        "2024-02-01T09:00:00+00:00",
+        effective="2024-03-01",
+        summary="Draft",
+    )
+    repo.revise(
+        "aup",
+        "Second text, reviewed.\n",
+        "2024-02-02T09:00:00+00:00",
+        effective="2024-03-01",
+        summary="Reviewed",
+    )
     repo.git("checkout", "-q", "main")
     merge = repo.merge("edit", "Merge pull request #1", "2024-02-10T15:30:00+01:00")
 
@@ -41,22 +50,24 @@ def test_merge_commit_of_a_two_commit_branch_is_one_version(repo: GitRepo) -> No
 
 
 def test_squash_and_rebase_merges_give_one_version_per_commit(repo: GitRepo) -> None:
-    repo.policy("tos", "One.\n")
-    repo.commit("one", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "Two.\n")
-    repo.commit("two (rebased)", "2024-01-02T09:00:00+00:00")
-    repo.policy("tos", "Three.\n")
-    repo.commit("three (rebased)", "2024-01-03T09:00:00+00:00")
+    repo.revise("tos", "One.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Two.\n", "2024-01-02T09:00:00+00:00")
+    repo.revise("tos", "Three.\n", "2024-01-03T09:00:00+00:00")
     assert labels(load(repo), "tos") == ["2024-01-01", "2024-01-02", "2024-01-03"]
 
 
 def test_rename_with_edit_keeps_history_and_records_former_id(repo: GitRepo) -> None:
     text = "Do not spam.\n\nDo not hack.\n\nBe kind to {}.\n"
-    repo.policy("acceptable-use", text.format("others"), title="Acceptable Use Policy")
-    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.revise(
+        "acceptable-use",
+        text.format("others"),
+        "2024-01-01T09:00:00+00:00",
+        title="Acceptable Use Policy",
+    )
     repo.git("mv", "policies/acceptable-use.md", "policies/aup.md")
-    repo.policy("aup", text.format("everyone"), title="Acceptable Use Policy")
-    repo.commit("rename and edit", "2024-02-01T09:00:00+00:00")
+    repo.revise(
+        "aup", text.format("everyone"), "2024-02-01T09:00:00+00:00", title="Acceptable Use Policy"
+    )
 
     site = load(repo)
 
@@ -67,8 +78,7 @@ def test_rename_with_edit_keeps_history_and_records_former_id(repo: GitRepo) -> 
 
 
 def test_pure_rename_creates_no_version(repo: GitRepo) -> None:
-    repo.policy("old-name", "Same.\n")
-    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.revise("old-name", "Same.\n", "2024-01-01T09:00:00+00:00")
     repo.git("mv", "policies/old-name.md", "policies/new-name.md")
     repo.commit("rename", "2024-02-01T09:00:00+00:00")
     policy = load(repo).catalog.get("new-name")
@@ -78,10 +88,8 @@ def test_pure_rename_creates_no_version(repo: GitRepo) -> None:
 
 def test_deleted_policy_is_withdrawn_and_keeps_its_versions(repo: GitRepo) -> None:
     repo.policy("promo", "Offer terms.\n", effective="2024-01-01")
-    repo.policy("tos", "Terms.\n")
-    repo.commit("publish", "2024-01-01T09:00:00+00:00")
-    repo.policy("promo", "Offer terms v2.\n", effective="2024-02-01")
-    repo.commit("revise", "2024-01-20T09:00:00+00:00")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("promo", "Offer terms v2.\n", "2024-01-20T09:00:00+00:00", effective="2024-02-01")
     repo.git("rm", "-q", "policies/promo.md")
     repo.commit("offer ended", "2024-06-30T18:00:00+00:00")
 
@@ -95,12 +103,10 @@ def test_deleted_policy_is_withdrawn_and_keeps_its_versions(repo: GitRepo) -> No
 
 
 def test_readded_policy_continues_its_history(repo: GitRepo) -> None:
-    repo.policy("promo", "One.\n")
-    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
     repo.git("rm", "-q", "policies/promo.md")
     repo.commit("withdraw", "2024-02-01T09:00:00+00:00")
-    repo.policy("promo", "Two.\n")
-    repo.commit("bring back", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-03-01T09:00:00+00:00")
     policy = load(repo).catalog.get("promo")
     assert policy.status is PolicyStatus.CURRENT
     assert len(policy.versions) == 2
@@ -108,12 +114,11 @@ def test_readded_policy_continues_its_history(repo: GitRepo) -> None:
 
 def test_same_day_labels_get_suffixes_in_history_order(repo: GitRepo) -> None:
     for hour, text in ((9, "A"), (11, "B"), (15, "C")):
-        repo.policy("tos", f"{text}.\n", effective="2024-05-01")
-        repo.commit(text, f"2024-04-01T{hour:02}:00:00+00:00")
-    repo.policy("tos", "D.\n", version="2.0-final")
-    repo.commit("D", "2024-04-02T09:00:00+00:00")
-    repo.policy("tos", "E.\n", version="2.0-final")
-    repo.commit("E", "2024-04-03T09:00:00+00:00")
+        repo.revise(
+            "tos", f"{text}.\n", f"2024-04-01T{hour:02}:00:00+00:00", effective="2024-05-01"
+        )
+    repo.revise("tos", "D.\n", "2024-04-02T09:00:00+00:00", version="2.0-final")
+    repo.revise("tos", "E.\n", "2024-04-03T09:00:00+00:00", version="2.0-final")
     assert labels(load(repo), "tos") == [
         "2024-05-01",
         "2024-05-01-2",
@@ -124,10 +129,14 @@ def test_same_day_labels_get_suffixes_in_history_order(repo: GitRepo) -> None:
 
 
 def test_future_effective_date_is_upcoming_until_as_of_reaches_it(repo: GitRepo) -> None:
-    repo.policy("tos", "Old.\n", effective="2024-01-01")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "New.\n", effective="2024-07-01", summary="Notice period")
-    repo.commit("v2", "2024-06-01T09:00:00+00:00")
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", effective="2024-01-01")
+    repo.revise(
+        "tos",
+        "New.\n",
+        "2024-06-01T09:00:00+00:00",
+        effective="2024-07-01",
+        summary="Notice period",
+    )
 
     before = load(repo, as_of="2024-06-30T23:59:59+00:00").catalog.get("tos")
     assert [v.status for v in before.versions] == [Status.CURRENT, Status.UPCOMING]
@@ -142,10 +151,8 @@ def test_future_effective_date_is_upcoming_until_as_of_reaches_it(repo: GitRepo)
 def test_effective_dates_start_at_midnight_in_the_site_time_zone(repo: GitRepo) -> None:
     from zoneinfo import ZoneInfo
 
-    repo.policy("tos", "Old.\n", effective="2024-01-01")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "New.\n", effective="2024-07-01")
-    repo.commit("v2", "2024-06-01T09:00:00+00:00")
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", effective="2024-01-01")
+    repo.revise("tos", "New.\n", "2024-06-01T09:00:00+00:00", effective="2024-07-01")
     berlin = ZoneInfo("Europe/Berlin")
     # 23:30 UTC on 30 June is already 1 July in Berlin.
     late = load(repo, as_of="2024-06-30T23:30:00+00:00", timezone=berlin).catalog.get("tos")
@@ -155,20 +162,16 @@ def test_effective_dates_start_at_midnight_in_the_site_time_zone(repo: GitRepo) 
 
 
 def test_first_version_with_future_date_leaves_policy_upcoming(repo: GitRepo) -> None:
-    repo.policy("new-service", "Terms.\n", effective="2025-01-01")
-    repo.commit("announce", "2024-12-01T09:00:00+00:00")
+    repo.revise("new-service", "Terms.\n", "2024-12-01T09:00:00+00:00", effective="2025-01-01")
     policy = load(repo, as_of="2024-12-15").catalog.get("new-service")
     assert policy.status is PolicyStatus.UPCOMING
     assert policy.current is None and policy.shown is None
 
 
 def test_version_overtaken_before_its_date_never_took_effect(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n", effective="2024-01-01")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "B.\n", effective="2024-09-01")
-    repo.commit("v2 announced", "2024-06-01T09:00:00+00:00")
-    repo.policy("tos", "C.\n", effective="2024-08-01")
-    repo.commit("v3 replaces v2 early", "2024-07-01T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00", effective="2024-01-01")
+    repo.revise("tos", "B.\n", "2024-06-01T09:00:00+00:00", effective="2024-09-01")
+    repo.revise("tos", "C.\n", "2024-07-01T09:00:00+00:00", effective="2024-08-01")
 
     versions = load(repo, as_of="2024-12-01").catalog.get("tos").versions
 
@@ -182,21 +185,16 @@ def test_version_overtaken_before_its_date_never_took_effect(repo: GitRepo) -> N
 
 
 def test_summary_carried_over_unchanged_is_not_this_revisions_summary(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n", summary="Clarified refunds")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "B.\n", summary="Clarified refunds")
-    repo.commit("v2", "2024-02-01T09:00:00+00:00")
-    repo.policy("tos", "C.\n", summary="New arbitration clause")
-    repo.commit("v3", "2024-03-01T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00", summary="Clarified refunds")
+    repo.revise("tos", "B.\n", "2024-02-01T09:00:00+00:00", summary="Clarified refunds")
+    repo.revise("tos", "C.\n", "2024-03-01T09:00:00+00:00", summary="New arbitration clause")
     summaries = [v.summary for v in load(repo).catalog.get("tos").versions]
     assert summaries == ["Clarified refunds", None, "New arbitration clause"]
 
 
 def test_passed_effective_date_carried_over_gives_way_to_publication(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n", effective="2024-03-01")
-    repo.commit("v1", "2024-02-01T09:00:00+00:00")
-    repo.policy("tos", "A, typo fixed.\n", effective="2024-03-01")
-    repo.commit("typo fix", "2024-08-10T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-02-01T09:00:00+00:00", effective="2024-03-01")
+    repo.revise("tos", "A, typo fixed.\n", "2024-08-10T09:00:00+00:00", effective="2024-03-01")
 
     first, fix = load(repo).catalog.get("tos").versions
 
@@ -208,12 +206,9 @@ def test_passed_effective_date_carried_over_gives_way_to_publication(repo: GitRe
 
 def test_future_effective_date_carried_over_is_kept(repo: GitRepo) -> None:
     """A typo fix to an announced change must not bring the change forward."""
-    repo.policy("tos", "A.\n", effective="2024-01-01")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
-    repo.policy("tos", "B.\n", effective="2025-01-01")
-    repo.commit("announce", "2024-11-01T09:00:00+00:00")
-    repo.policy("tos", "B, typo fixed.\n", effective="2025-01-01")
-    repo.commit("typo fix", "2024-12-01T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00", effective="2024-01-01")
+    repo.revise("tos", "B.\n", "2024-11-01T09:00:00+00:00", effective="2025-01-01")
+    repo.revise("tos", "B, typo fixed.\n", "2024-12-01T09:00:00+00:00", effective="2025-01-01")
 
     versions = load(repo, as_of="2024-12-15").catalog.get("tos").versions
 
@@ -227,8 +222,7 @@ def test_future_effective_date_carried_over_is_kept(repo: GitRepo) -> None:
 
 
 def test_missing_effective_date_defaults_to_the_commit(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n")
-    repo.commit("v1", "2024-03-05T23:30:00-05:00")
+    repo.revise("tos", "A.\n", "2024-03-05T23:30:00-05:00")
     (version,) = load(repo).catalog.get("tos").versions
     assert version.effective_source is EffectiveSource.COMMIT
     assert version.in_force_from.isoformat() == "2024-03-05T23:30:00-05:00"
@@ -237,8 +231,7 @@ def test_missing_effective_date_defaults_to_the_commit(repo: GitRepo) -> None:
 
 
 def test_commit_touching_only_other_files_creates_nothing(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00")
     repo.write("README.md", "hello\n")
     repo.write("policies/images/logo.svg", "<svg/>")
     repo.write("policies/drafts/idea.md", "not a policy yet\n")
@@ -265,8 +258,7 @@ def test_version_records_provenance(repo: GitRepo) -> None:
 
 
 def test_uncommitted_policy_files_are_reported_not_published(repo: GitRepo) -> None:
-    repo.policy("tos", "A.\n")
-    repo.commit("v1", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00")
     repo.policy("tos", "Edited, not committed.\n")
     repo.policy("new", "Brand new.\n")
     site = load(repo)
@@ -281,8 +273,7 @@ def test_git_processes_do_not_grow_with_revisions(tmp_path: Path) -> None:
         repo = GitRepo(tmp_path / f"r{revisions}")
         for n in range(revisions):
             repo.policy("tos", f"Revision {n}.\n")
-            repo.policy("aup", f"Revision {n}.\n")
-            repo.commit(f"r{n}", f"2024-01-{n + 1:02}T09:00:00+00:00")
+            repo.revise("aup", f"Revision {n}.\n", f"2024-01-{n + 1:02}T09:00:00+00:00")
         trace = tmp_path / f"trace-{revisions}.log"
         os.environ["GIT_TRACE"] = str(trace)
         try:
@@ -302,8 +293,7 @@ def test_shallow_clone_history_is_refused(repo: GitRepo, tmp_path: Path) -> None
     from policydocs.errors import PolicyError
 
     for n in range(3):
-        repo.policy("tos", f"Text {n}.\n")
-        repo.commit(f"v{n}", f"2024-01-0{n + 1}T09:00:00+00:00")
+        repo.revise("tos", f"Text {n}.\n", f"2024-01-0{n + 1}T09:00:00+00:00")
     clone = tmp_path / "shallow"
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True

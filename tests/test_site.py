@@ -26,33 +26,30 @@ def history(repo: GitRepo) -> GitRepo:
     repo.policy("promo", "Free month.\n", title="Promotion Terms")
     repo.commit("publish", "2024-01-01T09:00:00+00:00")
     repo.git("checkout", "-q", "-b", "aup-update")
-    repo.policy(
+    aup = {"title": "Acceptable Use Policy"}
+    repo.revise(
         "acceptable-use",
         "No spam.\n\nNo botnets.\n",
-        title="Acceptable Use Policy",
+        "2024-02-01T09:00:00+00:00",
         effective="2024-03-01",
         summary="Bans botnets",
+        **aup,
     )
-    repo.commit("draft", "2024-02-01T09:00:00+00:00")
     repo.git("checkout", "-q", "main")
     repo.merge("aup-update", "Merge pull request #2", "2024-02-05T09:00:00+00:00")
     repo.git("mv", "policies/terms.md", "policies/terms-of-service.md")
-    repo.policy(
-        "terms-of-service",
-        "Terms v2.\n\nPay on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n",
-        title="Terms of Service",
-    )
-    repo.commit("rename terms", "2024-04-01T09:00:00+00:00")
+    terms = "Terms v2.\n\nPay on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n"
+    repo.revise("terms-of-service", terms, "2024-04-01T09:00:00+00:00", title="Terms of Service")
     repo.git("rm", "-q", "policies/promo.md")
     repo.commit("promo ended", "2024-05-01T09:00:00+00:00")
-    repo.policy(
+    repo.revise(
         "acceptable-use",
         "No spam.\n\nNo botnets.\n\nNo crypto mining.\n",
-        title="Acceptable Use Policy",
+        "2024-06-01T09:00:00+00:00",
         effective="2030-06-01",
         summary="Bans mining",
+        **aup,
     )
-    repo.commit("announce", "2024-06-01T09:00:00+00:00")
     return repo
 
 
