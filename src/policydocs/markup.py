@@ -1,0 +1,155 @@
+"""Read a redline's markup back: accept or reject every change, or show it in a terminal.
+
+`accept` removes every deletion and keeps every insertion, giving exactly the new text;
+`reject` does the opposite, giving exactly the old text. The rules, applied in this order:
+
+1. The `<!--pd-doc {…}-->` line at the end says what followed the last block on each side.
+2. A *whole line* of a deleted block (its content entirely inside `class="pd-del pd-block"`
+   spans, with only list markers, `>`, `#`s, pipes or spaces outside) goes, and so do the
+   blank lines just before it: they were that block's own leading blank lines.
+   `<pre class="pd-del pd-block">` lines, which hold blocks that cannot carry tags, likewise.
+   A kept whole block marked `data-pd-lead=""` loses the blank line before it: it was shown
+   only to keep it apart from a block of the other version.
+3. Remaining `<del class="pd-del…">…</del>` spans go; `<ins class="pd-ins…">…</ins>` tags are
+   unwrapped; `<pre class="pd-ins pd-block">` gives back the escaped source it holds.
+4. `<!--pd-was {"lead": [new, old], "prefix": [new, old]}-->` comments go, and the block
+   gets its own side's prefix and leading blank lines back.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+_DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
+_WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
+_STRUCTURE_ONLY = re.compile(r"[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)]|#{1,6}|\|)[ \t]*)*")
+_BLANK = re.compile(r"[ \t]*")
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?")
+
+
+def _span(side: str, block_only: bool = False) -> re.Pattern[str]:
+    classes = f'pd-{side} pd-block[^"]*' if block_only else f'pd-{side}[^"]*'
+    return re.compile(rf'<{side} class="{classes}"[^>]*>(.*?)</{side}>', re.DOTALL)
+
+
+def _pre(side: str) -> re.Pattern[str]:
+    return re.compile(rf'<pre class="pd-{side} pd-block[^"]*"[^>]*>(.*?)</pre>')
+
+
+def accept(markdown: str) -> str:
+    """The new text: every insertion kept, every deletion removed."""
+    return _resolve(markdown, keep="ins", drop="del", side=0)
+
+
+def reject(markdown: str) -> str:
+    """The old text: every deletion kept, every insertion removed."""
+    return _resolve(markdown, keep="del", drop="ins", side=1)
+
+
+def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
+    document: dict = {}
+    found = _DOC.search(markdown)
+    if found:
+        document = json.loads(found.group(1))
+        markdown = markdown[: found.start()]
+    markdown = _drop_whole_lines(markdown, drop)
+    markdown = _drop_separators(markdown, keep)
+    markdown = _span(drop).sub("", markdown)
+    markdown = _span(keep).sub(lambda m: m.group(1), markdown)
+    markdown = _pre(keep).sub(lambda m: html.unescape(m.group(1)), markdown)
+    markdown = _restore_layout(markdown, side)
+    if "tail" in document:
+        new_tail, old_tail = document["tail"]
+        markdown = markdown[: len(markdown) - len(new_tail)] + (new_tail, old_tail)[side]
+    if "eol" in document and not document["eol"][side] and markdown.endswith("\n"):
+        markdown = markdown[:-1]
+    return markdown
+
+
+def _drop_whole_lines(markdown: str, side: str) -> str:
+    block_span, pre = _span(side, block_only=True), _pre(side)
+    lines = markdown.split("\n")
+    keep = [True] * len(lines)
+    for index, line in enumerate(lines):
+        emptied = pre.sub("", block_span.sub("", line))
+        if emptied != line and _STRUCTURE_ONLY.fullmatch(emptied):
+            keep[index] = False
+            following = index + 1
+            if (
+                "|" in line
+                and following < len(lines)
+                and _TABLE_DELIMITER.fullmatch(lines[following])
+            ):
+                keep[following] = False  # a table's header row goes with its delimiter row
+            before = index - 1
+            while before >= 0 and keep[before] and _BLANK.fullmatch(lines[before]):
+                keep[before] = False
+                before -= 1
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
+
+
+def _drop_separators(markdown: str, side: str) -> str:
+    """A kept whole block marked `data-pd-lead=""` had no blank lines before it."""
+    marked = re.compile(rf'<(?:{side}|pre) class="pd-{side} pd-block[^"]*"[^>]*data-pd-lead=""')
+    lines = markdown.split("\n")
+    keep = [True] * len(lines)
+    for index, line in enumerate(lines):
+        if marked.search(line):
+            before = index - 1
+            while before >= 0 and _BLANK.fullmatch(lines[before]):
+                keep[before] = False
+                before -= 1
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
+
+
+def _restore_layout(markdown: str, side: int) -> str:
+    """Give each block with a `pd-was` comment its own side's prefix and leading blank lines
+    (the redline shows the new prefix, and may show a blank line neither side has)."""
+    out = ""
+    position = 0
+    for match in _WAS.finditer(markdown):
+        was = json.loads(match.group(1))
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        out += markdown[position:line_start]
+        line = markdown[line_start : match.start()]
+        if "lead" in was:
+            out = _without_trailing_blank_lines(out) + was["lead"][side]
+        if "prefix" in was:
+            shown = was["prefix"][0]
+            line = was["prefix"][side] + line[len(shown) :]
+        out += line
+        position = match.end()
+    return out + markdown[position:]
+
+
+def _without_trailing_blank_lines(text: str) -> str:
+    """`text` ends at a line start; drop the blank lines just before that point."""
+    start = len(text)
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if not _BLANK.fullmatch(text[previous : start - 1]):
+            break
+        start = previous
+    return text[:start]
+
+
+_ANSI = {"del": "\x1b[9;31m", "ins": "\x1b[4;32m", "reset": "\x1b[0m"}
+_WDIFF = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
+
+
+def terminal(markdown: str, *, color: bool) -> str:
+    """For a person at a terminal: coloured (struck red, underlined green), or wdiff-style
+    `[-deleted-]{+inserted+}` when the output is not a terminal."""
+    markdown = _DOC.sub("", _WAS.sub("", markdown))
+    for side in ("del", "ins"):
+        if color:
+            opening, closing = _ANSI[side], _ANSI["reset"]
+        else:
+            opening, closing = _WDIFF[side]
+        markdown = _pre(side).sub(
+            lambda m, o=opening, c=closing: o + html.unescape(m.group(1)) + c, markdown
+        )
+        markdown = _span(side).sub(lambda m, o=opening, c=closing: o + m.group(1) + c, markdown)
+    return markdown

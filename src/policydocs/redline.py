@@ -1,0 +1,356 @@
+"""Redlines: the new version's full text with deletions and insertions marked, like a lawyer's
+Word comparison, as Markdown that still renders as the same document.
+
+How: split both texts into blocks; align blocks with diff-match-patch (one character per
+block); inside a run of changed blocks, pair old and new blocks of the same shape by word
+overlap, keeping their order (greedy pairing by similarity alone misaligns repeated legal
+boilerplate); compare paired blocks word by word; show unpaired blocks whole, and as moved
+when the same block was deleted in one place and inserted in another.
+
+The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which remove it):
+* `<ins class="pd-ins">` / `<del class="pd-del">`: changed words inside a block. Structural
+  prefixes (`#`, `-`, `1.`, `>`, `|`) stay outside them.
+* `class="… pd-block"`: the whole content of an inserted or deleted block, line by line (cell
+  by cell in a table row); `pd-moved` when it moved. Blocks that cannot hold tags (code, raw
+  HTML, rules) are shown as `<pre class="pd-block …">` holding their escaped source.
+* `<!--pd-was {…}-->` at the end of a block's first line: the prefix or blank lines the block
+  had in the old version (a renumbered list item), so the old text can be rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from . import tokens as tk
+from .blocks import Block, split
+
+#: Part of the cache key: bump when the output for the same two texts changes.
+ENGINE_VERSION = "1"
+
+#: Blocks pair up for a word diff when this share of their words is common (Dice).
+PAIRING_THRESHOLD = 0.5
+#: How far ahead (in blocks) pairing looks for a partner; keeps pairing linear.
+PAIRING_WINDOW = 8
+#: Tokens of a table's structure: a change to one means its columns changed.
+_TABLE_SYNTAX = frozenset({"|", "-", ":"})
+#: A deleted and an inserted block count as one moved block from this many words on.
+MOVE_MIN_WORDS = 4
+
+_CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
+_DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
+_HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the document (under one heading) that changed, and where its first change is."""
+
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Redline:
+    """What pages, feeds and the CLI need; plain data, so it can be cached as JSON."""
+
+    markdown: str
+    words_added: int
+    words_removed: int
+    sections: tuple[Section, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sections)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "markdown": self.markdown,
+                "words_added": self.words_added,
+                "words_removed": self.words_removed,
+                "sections": [[s.title, s.anchor] for s in self.sections],
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Redline:
+        data = json.loads(text)
+        return cls(
+            data["markdown"],
+            data["words_added"],
+            data["words_removed"],
+            tuple(Section(title, anchor) for title, anchor in data["sections"]),
+        )
+
+
+@dataclass
+class _Step:
+    """One block of the merged document."""
+
+    kind: str  # equal | changed | inserted | deleted
+    old: Block | None = None
+    new: Block | None = None
+    ops: list[tk.Op] = field(default_factory=list)
+    moved: int | None = None
+
+
+def redline(old_text: str, new_text: str) -> Redline:
+    """Compare two versions of a policy's Markdown (front matter removed)."""
+    old_blocks, old_tail = split(_with_final_newline(old_text))
+    new_blocks, new_tail = split(_with_final_newline(new_text))
+    steps = list(_align(old_blocks, new_blocks))
+    _mark_moves(steps)
+    result = _emit(steps)
+    # What follows the last block (blank lines, a missing final newline) cannot carry
+    # tags; when it differs, a comment at the end records both sides.
+    document = {}
+    if old_tail != new_tail:
+        document["tail"] = [new_tail, old_tail]
+    if not (old_text.endswith("\n") and new_text.endswith("\n")):
+        document["eol"] = [new_text.endswith("\n"), old_text.endswith("\n")]
+    markdown = result.markdown + new_tail
+    if document:
+        markdown += _comment("pd-doc", document) + "\n"
+    return Redline(markdown, result.words_added, result.words_removed, result.sections)
+
+
+def _with_final_newline(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _align(old: list[Block], new: list[Block]) -> Iterator[_Step]:
+    ops = tk.diff([b.source for b in old], [b.source for b in new]) if old or new else []
+    i = j = 0
+    pending_old: list[Block] = []
+    pending_new: list[Block] = []
+    for op in ops:
+        count = len(op.tokens)
+        if op.kind is tk.Kind.EQUAL:
+            yield from _pair(pending_old, pending_new)
+            pending_old, pending_new = [], []
+            for offset in range(count):
+                yield _Step("equal", old[i + offset], new[j + offset])
+            i += count
+            j += count
+        elif op.kind is tk.Kind.DELETE:
+            pending_old.extend(old[i : i + count])
+            i += count
+        else:
+            pending_new.extend(new[j : j + count])
+            j += count
+    yield from _pair(pending_old, pending_new)
+
+
+def _pair(old: list[Block], new: list[Block]) -> Iterator[_Step]:
+    """Pair changed blocks in order: each old block takes the most similar new block of the
+    same shape within a short window ahead, if similar enough; the rest stand alone."""
+    old_words = [_word_set(b) for b in old]
+    new_words = [_word_set(b) for b in new]
+    j = 0
+    for i, block in enumerate(old):
+        best, best_score = None, PAIRING_THRESHOLD
+        for k in range(j, min(len(new), j + PAIRING_WINDOW)):
+            if not _same_shape(block, new[k]):
+                continue
+            score = _dice(old_words[i], new_words[k])
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = k, score
+        step = _word_diff(block, new[best]) if best is not None else None
+        if step is None:
+            yield _Step("deleted", old=block)
+            continue
+        for k in range(j, best):  # blocks passed over were inserted before this one
+            yield _Step("inserted", new=new[k])
+        yield step
+        j = best + 1
+    for k in range(j, len(new)):
+        yield _Step("inserted", new=new[k])
+
+
+def _word_diff(old: Block, new: Block) -> _Step | None:
+    ops = tk.diff(tk.tokenize(old.content), tk.tokenize(new.content))
+    if new.kind == "tr":
+        for op in ops:
+            if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
+                return None  # a table's columns changed: show the rows whole
+    return _Step("changed", old, new, ops)
+
+
+def _same_shape(old: Block, new: Block) -> bool:
+    return old.kind == new.kind and old.shape == new.shape and not old.atomic
+
+
+def _word_set(block: Block) -> frozenset[str]:
+    return frozenset(t.lower() for t in tk.tokenize(block.content) if t[0].isalnum())
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _mark_moves(steps: list[_Step]) -> None:
+    """A block deleted in one place and inserted unchanged in another has moved."""
+    inserted: dict[str, list[_Step]] = {}
+    for step in steps:
+        if (
+            step.kind == "inserted"
+            and step.new
+            and not step.new.atomic
+            and tk.words(tk.tokenize(step.new.content)) >= MOVE_MIN_WORDS
+        ):
+            inserted.setdefault(step.new.content, []).append(step)
+    number = 0
+    for step in steps:
+        if step.kind != "deleted" or step.old is None:
+            continue
+        candidates = inserted.get(step.old.content)
+        if candidates:
+            number += 1
+            partner = candidates.pop(0)
+            step.moved = partner.moved = number
+
+
+def _emit(steps: list[_Step]) -> Redline:
+    out: list[str] = []
+    added = removed = 0
+    sections: list[Section] = []
+    heading = ""
+    section_open = False
+    change = 0
+    previous: _Step | None = None
+    for step in steps:
+        after, previous = previous, step
+        block = step.new or step.old
+        assert block is not None
+        if block.kind == "heading":
+            heading = _heading_title(block.content)
+            section_open = False
+        if step.kind == "equal":
+            out.append(block.source)
+            continue
+        separate = _needs_separator(after, step)
+        if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL for op in step.ops):
+            # Only the layout changed (a renumbered list item): recorded, not a change.
+            assert step.old is not None and step.new is not None
+            out.append(_changed(step.old, step.new, step.ops, "", separate))
+            continue
+        change += 1
+        anchor = f"pd-change-{change}"
+        if not section_open:
+            sections.append(Section(heading or "Introduction", anchor))
+            section_open = True
+        if step.kind == "changed":
+            assert step.old is not None and step.new is not None
+            out.append(_changed(step.old, step.new, step.ops, anchor, separate))
+            added += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.INSERT)
+            removed += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.DELETE)
+        else:
+            kind = "ins" if step.kind == "inserted" else "del"
+            out.append(_whole(block, kind, anchor, step.moved, separate))
+            count = tk.words(tk.tokenize(block.content))
+            if step.moved is None:
+                added += count if kind == "ins" else 0
+                removed += count if kind == "del" else 0
+    return Redline("".join(out), added, removed, tuple(sections))
+
+
+def _changed(old: Block, new: Block, ops: list[tk.Op], anchor: str, separate: bool) -> str:
+    lead = "\n" if separate else new.lead
+    parts = [lead, new.prefix]
+    first = True
+    for op in ops:
+        if op.kind is tk.Kind.EQUAL:
+            parts.append(op.text)
+            continue
+        name = "ins" if op.kind is tk.Kind.INSERT else "del"
+        attributes = f' class="pd-{name}"' + (f' id="{anchor}"' if first else "")
+        parts.append(f"<{name}{attributes}>{op.text}</{name}>")
+        first = False
+    body = "".join(parts[2:])
+    was = {}
+    if old.lead != new.lead or lead != new.lead:
+        was["lead"] = [new.lead, old.lead]
+    if old.prefix != new.prefix:
+        was["prefix"] = [new.prefix, old.prefix]
+    if was:
+        body = _insert_at_first_line_end(body, _comment("pd-was", was), table_row=new.kind == "tr")
+    return lead + new.prefix + body + new.end
+
+
+def _needs_separator(previous: _Step | None, step: _Step) -> bool:
+    """A block right after a block that only the other version has, with no blank line
+    between, would merge into it when rendered (a paragraph lazily continuing a list item).
+    A blank line keeps them apart; the markup says it belongs to neither text."""
+    if previous is None or previous.kind not in ("inserted", "deleted") or step.kind == "equal":
+        return False
+    if previous.kind == step.kind:
+        return False
+    block, other = step.new or step.old, previous.new or previous.old
+    assert block is not None and other is not None
+    same_run = block.kind == other.kind and block.shape == other.shape
+    return block.lead == "" and not same_run
+
+
+def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bool) -> str:
+    classes = f"pd-{kind} pd-block" + (" pd-moved" if moved is not None else "")
+    ident = f' id="{anchor}"'
+    if moved is not None:
+        ident += f' data-pd-move="{moved}"'
+    if separate:
+        ident += ' data-pd-lead=""'
+        block = replace(block, lead="\n")
+    if block.atomic:
+        escaped = html.escape(block.prefix + block.content, quote=False).replace("\n", "&#10;")
+        return f'{block.lead}<pre class="{classes}"{ident}>{escaped}</pre>{block.end}'
+    tag_open = f'<{kind} class="{classes}"{ident}>'
+    later_open = f'<{kind} class="{classes}">'
+    close = f"</{kind}>"
+    if block.kind == "tr":
+        cells = re.split(r"((?<!\\)\|)", block.content)
+        wrapped, opened = [], False
+        for cell in cells:
+            if cell == "|" or not cell.strip() or _DELIMITER_CELL.fullmatch(cell):
+                wrapped.append(cell)
+                continue
+            inner = cell.strip()
+            lead_space = cell[: len(cell) - len(cell.lstrip())]
+            tail_space = cell[len(cell.rstrip()) :]
+            wrapped.append(
+                f"{lead_space}{later_open if opened else tag_open}{inner}{close}{tail_space}"
+            )
+            opened = True
+        return block.lead + block.prefix + "".join(wrapped) + block.end
+    lines = _CONTINUATION.split(block.content)
+    # lines alternates: first line, prefix, line, prefix, line…
+    body = [f"{tag_open}{lines[0]}{close}"]
+    for index in range(1, len(lines), 2):
+        body.append(f"\n{lines[index]}{later_open}{lines[index + 1]}{close}")
+    return block.lead + block.prefix + "".join(body) + block.end
+
+
+def _comment(name: str, data: dict) -> str:
+    """An HTML comment carrying JSON; `--` cannot occur inside a comment, so it is escaped."""
+    payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d")
+    return f"<!--{name} {payload}-->"
+
+
+def _insert_at_first_line_end(body: str, comment: str, *, table_row: bool) -> str:
+    """After the first line's text; in a table row, inside its last cell, since anything
+    after the closing pipe stops Python-Markdown from seeing a table."""
+    end = body.find("\n")
+    end = len(body) if end < 0 else end
+    if table_row:
+        pipe = body.rstrip(" \t\n").rfind("|", 0, end)
+        if pipe > 0 and not body[pipe + 1 : end].strip():
+            end = pipe
+    return body[:end] + comment + body[end:]
+
+
+def _heading_title(content: str) -> str:
+    return " ".join(_HEADING_TEXT.sub("", content).split()).rstrip("#").strip()
