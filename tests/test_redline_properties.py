@@ -138,15 +138,23 @@ def _resolve_html(tree, keep: str, drop: str):
     return tree
 
 
-#: Headings stay headings, list items list items, rows rows. How items group into lists is
-#: not compared: Python-Markdown joins two lists separated by a blank line into one (and a
-#: bullet list followed by a numbered one), while in a redline a deleted block between them
-#: keeps them apart.
-BLOCK_TAGS = {"h2", "h3", "li", "blockquote", "table", "tr"}
+#: Headings stay headings, list items list items, rows rows, quoted paragraphs quoted. How
+#: items group into lists or quotes is not compared: Python-Markdown joins two lists (or two
+#: quotes) separated by a blank line into one, while in a redline a deleted block between
+#: them keeps them apart.
+BLOCK_TAGS = {"h2", "h3", "li", "table", "tr"}
 
 
 def _skeleton(tree) -> list[str]:
-    return [el.tag for el in tree.iter() if isinstance(el.tag, str) and el.tag in BLOCK_TAGS]
+    shape = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in BLOCK_TAGS:
+            shape.append(element.tag)
+        elif element.tag == "p" and element.xpath("ancestor::blockquote"):
+            shape.append("quoted")
+    return shape
 
 
 def _text(tree) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 
@@ -50,13 +50,21 @@ class Block:
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    # Block structure only: inline parsing is a third of the time and tells us nothing here.
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
-def split(text: str) -> tuple[list[Block], str]:
-    """The text's blocks and what follows the last one; `join` reverses it exactly."""
+@lru_cache(maxsize=512)
+def split(text: str) -> tuple[tuple[Block, ...], str]:
+    """The text's blocks and what follows the last one; `join` reverses it exactly.
+
+    Cached: in a site build each version is the new side of one redline and the old side of
+    the next."""
     lines = text.split("\n")
-    leaves = _leaves(text, len(lines))
+    leaves = []
+    for start, end in _chunks(lines):
+        chunk = "\n".join(lines[start:end])
+        leaves.extend((s + start, e + start, *rest) for s, e, *rest in _leaves(chunk))
     blocks: list[Block] = []
     cursor = 0
     for start, end, kind, shape, markers in leaves:
@@ -68,18 +76,63 @@ def split(text: str) -> tuple[list[Block], str]:
         blocks.append(Block(kind, shape, lead, prefix, first[len(prefix) :] + rest, newline))
         cursor = end
     tail = "\n".join(lines[cursor:]) if cursor < len(lines) else ""
-    return blocks, tail
+    return tuple(blocks), tail
 
 
-def join(blocks: list[Block], tail: str) -> str:
+def join(blocks: tuple[Block, ...] | list[Block], tail: str) -> str:
     return "".join(block.source for block in blocks) + tail
 
 
-def _leaves(text: str, line_count: int) -> list[tuple[int, int, str, tuple[str, ...], int]]:
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+#: HTML blocks that may hold blank lines (CommonMark types 1 to 5), and how each ends.
+_HTML_OPEN = re.compile(
+    r" {0,3}<(?:(pre|script|style|textarea)[\s>]|(!--)|(\?)|(![A-Za-z])|(!\[CDATA\[))", re.I
+)
+_HTML_CLOSE = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+
+
+def _chunks(lines: list[str]) -> list[tuple[int, int]]:
+    """Line ranges that CommonMark parses independently: a new chunk starts at an
+    unindented line after a blank line, unless a fence or a multi-line HTML block is open.
+
+    Parsing chunk by chunk gives the same leaf blocks, prefixes and containers as parsing
+    the whole text (a list interrupted by a blank line may become two lists; nothing here
+    depends on that), and lets identical chunks of two versions be parsed once."""
+    chunks = []
+    start = 0
+    fence: str | None = None
+    html_end: str | None = None
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if line.lstrip(" ").startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if html_end is not None:
+            if html_end.lower() in line.lower():
+                html_end = None
+            continue
+        if index > start and line[:1] not in ("", " ", "\t") and not lines[index - 1].strip():
+            chunks.append((start, index))
+            start = index
+        opened = _FENCE.match(line)
+        if opened:
+            fence = opened.group(1)
+            continue
+        html = _HTML_OPEN.match(line)
+        if html:
+            closing = f"</{html.group(1)}>" if html.group(1) else _HTML_CLOSE[html.lastindex or 2]
+            if closing.lower() not in line[html.end() :].lower():
+                html_end = closing
+    chunks.append((start, len(lines)))
+    return chunks
+
+
+@lru_cache(maxsize=8192)
+def _leaves(text: str) -> tuple[tuple[int, int, str, tuple[str, ...], int], ...]:
     """(start, end, kind, shape, list markers on the first line) for each leaf block."""
     leaves: list[tuple[int, int, str, tuple[str, ...], int]] = []
     containers: list[tuple[str, int]] = []  # (name, first line)
-    covered = [False] * line_count
+    covered = [False] * (text.count("\n") + 1)
     for token in _parser().parse(text):
         name = token.type.removesuffix("_open").removesuffix("_close")
         if token.type.endswith("_open") and name in _CONTAINERS:
@@ -107,7 +160,7 @@ def _leaves(text: str, line_count: int) -> list[tuple[int, int, str, tuple[str, 
         if not covered[line] and text_line.strip():
             leaves.append((line, line + 1, "other", (), 0))
     leaves.sort()
-    return leaves
+    return tuple(leaves)
 
 
 _CONTAINERS = frozenset({"bullet_list", "ordered_list", "list_item", "blockquote", "thead"})

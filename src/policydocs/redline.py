@@ -122,53 +122,99 @@ def _with_final_newline(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def _align(old: list[Block], new: list[Block]) -> Iterator[_Step]:
-    ops = tk.diff([b.source for b in old], [b.source for b in new]) if old or new else []
+Unit = tuple[Block, ...]
+
+
+def _align(
+    old: tuple[Block, ...], new: tuple[Block, ...], *, tables: bool = True
+) -> Iterator[_Step]:
+    """Align blocks; a table is aligned as one unit first, and its rows only against the rows
+    of the table it pairs with, so that no row is shown inside another table."""
+    old_units, new_units = _units(old, tables), _units(new, tables)
+    ops = tk.diff([_source(u) for u in old_units], [_source(u) for u in new_units])
     i = j = 0
-    pending_old: list[Block] = []
-    pending_new: list[Block] = []
+    pending_old: list[Unit] = []
+    pending_new: list[Unit] = []
     for op in ops:
         count = len(op.tokens)
         if op.kind is tk.Kind.EQUAL:
             yield from _pair(pending_old, pending_new)
             pending_old, pending_new = [], []
             for offset in range(count):
-                yield _Step("equal", old[i + offset], new[j + offset])
+                for a, b in zip(old_units[i + offset], new_units[j + offset], strict=True):
+                    yield _Step("equal", a, b)
             i += count
             j += count
         elif op.kind is tk.Kind.DELETE:
-            pending_old.extend(old[i : i + count])
+            pending_old.extend(old_units[i : i + count])
             i += count
         else:
-            pending_new.extend(new[j : j + count])
+            pending_new.extend(new_units[j : j + count])
             j += count
     yield from _pair(pending_old, pending_new)
 
 
-def _pair(old: list[Block], new: list[Block]) -> Iterator[_Step]:
-    """Pair changed blocks in order: each old block takes the most similar new block of the
-    same shape within a short window ahead, if similar enough; the rest stand alone."""
-    old_words = [_word_set(b) for b in old]
-    new_words = [_word_set(b) for b in new]
+def _units(blocks: tuple[Block, ...], tables: bool) -> list[Unit]:
+    """Blocks grouped for alignment: each table (its rows, one after another) is one unit."""
+    units: list[list[Block]] = []
+    for block in blocks:
+        continues_table = (
+            tables
+            and block.kind == "tr"
+            and not block.lead
+            and units
+            and units[-1][-1].kind == "tr"
+        )
+        if continues_table:
+            units[-1].append(block)
+        else:
+            units.append([block])
+    return [tuple(unit) for unit in units]
+
+
+def _source(unit: Unit) -> str:
+    return "".join(block.source for block in unit)
+
+
+def _pair(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
+    """Pair changed units in order: each old unit takes the most similar new unit of the
+    same shape within a short window ahead, if similar enough. Between pairs, each unit that
+    stands alone is shown deleted, followed by the inserted unit taking its place, so that
+    a replaced list item stays inside its list."""
+    old_words = [_word_set(u) for u in old]
+    new_words = [_word_set(u) for u in new]
+    pairs: list[tuple[int, int, list[_Step]]] = []
     j = 0
-    for i, block in enumerate(old):
+    for i, unit in enumerate(old):
         best, best_score = None, PAIRING_THRESHOLD
         for k in range(j, min(len(new), j + PAIRING_WINDOW)):
-            if not _same_shape(block, new[k]):
+            if not _same_shape(unit[0], new[k][0]):
                 continue
             score = _dice(old_words[i], new_words[k])
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
-        step = _word_diff(block, new[best]) if best is not None else None
-        if step is None:
-            yield _Step("deleted", old=block)
-            continue
-        for k in range(j, best):  # blocks passed over were inserted before this one
-            yield _Step("inserted", new=new[k])
-        yield step
-        j = best + 1
-    for k in range(j, len(new)):
-        yield _Step("inserted", new=new[k])
+        steps = _compare(unit, new[best]) if best is not None else None
+        if steps is not None and best is not None:
+            pairs.append((i, best, steps))
+            j = best + 1
+    i = j = 0
+    for pair_i, pair_k, steps in [*pairs, (len(old), len(new), [])]:
+        alone_old, alone_new = old[i:pair_i], new[j:pair_k]
+        for index in range(max(len(alone_old), len(alone_new))):
+            if index < len(alone_old):
+                yield from (_Step("deleted", old=b) for b in alone_old[index])
+            if index < len(alone_new):
+                yield from (_Step("inserted", new=b) for b in alone_new[index])
+        yield from steps
+        i, j = pair_i + 1, pair_k + 1
+
+
+def _compare(old: Unit, new: Unit) -> list[_Step] | None:
+    """Steps for two paired units: rows of two tables, or the word diff of two blocks."""
+    if len(old) > 1 or len(new) > 1:
+        return list(_align(old, new, tables=False))
+    step = _word_diff(old[0], new[0])
+    return [step] if step is not None else None
 
 
 def _word_diff(old: Block, new: Block) -> _Step | None:
@@ -184,8 +230,10 @@ def _same_shape(old: Block, new: Block) -> bool:
     return old.kind == new.kind and old.shape == new.shape and not old.atomic
 
 
-def _word_set(block: Block) -> frozenset[str]:
-    return frozenset(t.lower() for t in tk.tokenize(block.content) if t[0].isalnum())
+def _word_set(unit: Unit) -> frozenset[str]:
+    return frozenset(
+        t.lower() for block in unit for t in tk.tokenize(block.content) if t[0].isalnum()
+    )
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
