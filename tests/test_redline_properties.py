@@ -110,7 +110,7 @@ def edited(draw, blocks: list) -> list:
 documents = st.lists(block(), min_size=1, max_size=8)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), old_blocks=documents)
 def test_accept_and_reject_give_back_both_texts(data, old_blocks) -> None:
     old = render(old_blocks)
@@ -161,7 +161,7 @@ def _text(tree) -> str:
     return " ".join(tree.text_content().split())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), old_blocks=documents)
 def test_rendered_redline_is_exact_and_keeps_structure(data, old_blocks) -> None:
     old = render(old_blocks)

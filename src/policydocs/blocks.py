@@ -92,8 +92,9 @@ _HTML_CLOSE = {2: "-->", 3: "?>", 4: ">", 5: "]]>"}
 
 
 def _chunks(lines: list[str]) -> list[tuple[int, int]]:
-    """Line ranges that CommonMark parses independently: a new chunk starts at an
-    unindented line after a blank line, unless a fence or a multi-line HTML block is open.
+    """Line ranges that CommonMark parses independently: a new chunk starts at a heading
+    line after a blank line, unless a fence or a multi-line HTML block is open. Sections are
+    what stays the same between versions, and few chunks keep the parser's per-call cost low.
 
     Parsing chunk by chunk gives the same leaf blocks, prefixes and containers as parsing
     the whole text (a list interrupted by a blank line may become two lists; nothing here
@@ -111,7 +112,7 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
             if html_end.lower() in line.lower():
                 html_end = None
             continue
-        if index > start and line[:1] not in ("", " ", "\t") and not lines[index - 1].strip():
+        if index > start and line[:1] == "#" and not lines[index - 1].strip():
             chunks.append((start, index))
             start = index
         opened = _FENCE.match(line)
@@ -127,10 +128,48 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
     return chunks
 
 
+Leaf = tuple[int, int, str, tuple[str, ...], int]
+
+#: A line that cannot open any CommonMark block but a paragraph: it starts with a letter or
+#: an opening quote or bracket (not a list marker, `#`, `>`, `<`, `[`, indentation, rule or
+#: setext underline) and has no `|` (no table row).
+_PLAIN = re.compile(r"[^\W\d_][^|]*|[(\"'\u201c\u2018][^|]*")
+_ATX = re.compile(r"(#{1,6})(?:[ \t]|$)")
+
+
 @lru_cache(maxsize=8192)
-def _leaves(text: str) -> tuple[tuple[int, int, str, tuple[str, ...], int], ...]:
+def _leaves(text: str) -> tuple[Leaf, ...]:
     """(start, end, kind, shape, list markers on the first line) for each leaf block."""
-    leaves: list[tuple[int, int, str, tuple[str, ...], int]] = []
+    return _prose_leaves(text) or _parsed_leaves(text)
+
+
+def _prose_leaves(text: str) -> tuple[Leaf, ...] | None:
+    """The blocks of a chunk of plain prose (an optional ATX heading, then paragraphs),
+    found without the parser; None when any line could be something else."""
+    lines = text.split("\n")
+    leaves: list[Leaf] = []
+    first = 0
+    heading = _ATX.match(lines[0]) if lines else None
+    if heading:
+        leaves.append((0, 1, "heading", (f"h{len(heading.group(1))}",), 0))
+        first = 1
+    start = None
+    for index in range(first, len(lines) + 1):
+        line = lines[index] if index < len(lines) else ""
+        if not line.strip():
+            if start is not None:
+                leaves.append((start, index, "paragraph", (), 0))
+                start = None
+            continue
+        if not _PLAIN.fullmatch(line):
+            return None
+        if start is None:
+            start = index
+    return tuple(leaves)
+
+
+def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
+    leaves: list[Leaf] = []
     containers: list[tuple[str, int]] = []  # (name, first line)
     covered = [False] * (text.count("\n") + 1)
     for token in _parser().parse(text):

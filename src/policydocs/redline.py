@@ -310,24 +310,39 @@ def _emit(steps: list[_Step]) -> Redline:
 
 def _changed(old: Block, new: Block, ops: list[tk.Op], anchor: str, separate: bool) -> str:
     lead = "\n" if separate else new.lead
-    parts = [lead, new.prefix]
-    first = True
-    for op in ops:
-        if op.kind is tk.Kind.EQUAL:
-            parts.append(op.text)
-            continue
-        name = "ins" if op.kind is tk.Kind.INSERT else "del"
-        attributes = f' class="pd-{name}"' + (f' id="{anchor}"' if first else "")
-        parts.append(f"<{name}{attributes}>{op.text}</{name}>")
-        first = False
-    body = "".join(parts[2:])
     was = {}
     if old.lead != new.lead or lead != new.lead:
         was["lead"] = [new.lead, old.lead]
     if old.prefix != new.prefix:
         was["prefix"] = [new.prefix, old.prefix]
-    if was:
-        body = _insert_at_first_line_end(body, _comment("pd-was", was), table_row=new.kind == "tr")
+    comment = _comment("pd-was", was) if was else ""
+    in_table = new.kind == "tr"
+    parts: list[str] = []
+    first = True
+    for op in ops:
+        text = op.text
+        if op.kind is tk.Kind.EQUAL:
+            if comment and not in_table and "\n" in text:
+                text = text.replace("\n", comment + "\n", 1)
+                comment = ""
+            parts.append(text)
+            continue
+        name = "ins" if op.kind is tk.Kind.INSERT else "del"
+        opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")
+        first = False
+        if comment and not in_table and "\n" in text:
+            # The first line ends inside this change: close the tag around the comment, so
+            # that accepting or rejecting the change cannot remove the comment with it.
+            head, tail = text.split("\n", 1)
+            parts.append(
+                f'{opening}{head}</{name}>{comment}<{name} class="pd-{name}">\n{tail}</{name}>'
+            )
+            comment = ""
+            continue
+        parts.append(f"{opening}{text}</{name}>")
+    body = "".join(parts)
+    if comment:
+        body = _at_first_line_end(body, comment, table_row=in_table)
     return lead + new.prefix + body + new.end
 
 
@@ -388,7 +403,7 @@ def _comment(name: str, data: dict) -> str:
     return f"<!--{name} {payload}-->"
 
 
-def _insert_at_first_line_end(body: str, comment: str, *, table_row: bool) -> str:
+def _at_first_line_end(body: str, comment: str, *, table_row: bool) -> str:
     """After the first line's text; in a table row, inside its last cell, since anything
     after the closing pipe stops Python-Markdown from seeing a table."""
     end = body.find("\n")

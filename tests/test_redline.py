@@ -1,0 +1,146 @@
+"""What a reader of a redline relies on, case by case."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policydocs.blocks import _parsed_leaves, _prose_leaves, join, split
+from policydocs.markup import accept, reject, terminal
+from policydocs.redline import Redline, redline
+
+
+def marks(markdown: str) -> list[str]:
+    return re.findall(r"<(ins|del) [^>]*>(.*?)</\1>", markdown, re.DOTALL)
+
+
+def test_a_change_never_splits_a_word() -> None:
+    result = redline("The Licensee must pay.\n", "The Licensor must pay.\n")
+    assert marks(result.markdown) == [("del", "Licensee"), ("ins", "Licensor")]
+
+
+def test_numbers_urls_links_and_code_are_whole_tokens() -> None:
+    old = "Pay £5.00 within 14 days at https://pay.example.com/a via [portal](a.md) `v1`.\n"
+    new = "Pay £7.50 within 21 days at https://pay.example.com/b via [portal](b.md) `v2`.\n"
+    assert marks(redline(old, new).markdown) == [
+        ("del", "5.00"),
+        ("ins", "7.50"),
+        ("del", "14"),
+        ("ins", "21"),
+        ("del", "https://pay.example.com/a"),
+        ("ins", "https://pay.example.com/b"),
+        # two changes one space apart read as one (semantic cleanup); tokens stay whole
+        ("del", "[portal](a.md) `v1`"),
+        ("ins", "[portal](b.md) `v2`"),
+    ]
+
+
+def test_emphasis_is_never_cut_by_a_tag() -> None:
+    result = redline("Use **the Services** fairly.\n", "Use **our Services** fairly.\n")
+    assert marks(result.markdown) == [("del", "**the Services**"), ("ins", "**our Services**")]
+
+
+def test_markers_stay_outside_the_tags() -> None:
+    table = "| Fee | Amount |\n|---|---|\n| Late | £{} |\n"
+    old = "## Payment terms\n\n- Pay monthly.\n\n> Quoted rule.\n\n" + table.format(5)
+    new = "## Billing terms\n\n- Pay yearly.\n\n> Quoted law.\n\n" + table.format(7)
+    lines = redline(old, new).markdown.splitlines()
+    assert lines[0].startswith("## <del")
+    assert lines[2].startswith("- Pay <del")
+    assert lines[4].startswith("> Quoted <del")
+    assert lines[8].startswith("| Late | £<del")
+
+
+def test_inserted_and_deleted_blocks_appear_whole() -> None:
+    old = "First.\n\nSecond goes away.\n"
+    new = "First.\n\nA brand new clause.\n"
+    markdown = redline(old, new).markdown
+    assert '<del class="pd-del pd-block" id="pd-change-1">Second goes away.</del>' in markdown
+    assert '<ins class="pd-ins pd-block" id="pd-change-2">A brand new clause.</ins>' in markdown
+
+
+def test_a_moved_block_is_shown_as_moved() -> None:
+    old = "Alpha clause stays here.\n\nMoving clause about refunds and credits.\n\nOmega clause.\n"
+    new = "Moving clause about refunds and credits.\n\nAlpha clause stays here.\n\nOmega clause.\n"
+    result = redline(old, new)
+    moved = re.findall(
+        r'class="pd-(ins|del) pd-block pd-moved"[^>]*data-pd-move="(\d+)"', result.markdown
+    )
+    assert sorted(moved) == [("del", "1"), ("ins", "1")]
+    assert (result.words_added, result.words_removed) == (0, 0)
+
+
+def test_repeated_boilerplate_is_aligned_in_order() -> None:
+    clause = "This clause survives termination of the agreement for any reason."
+    old = "\n\n".join([f"## {n}\n\n{clause}" for n in range(1, 6)]) + "\n"
+    new = old.replace("## 4\n\nThis clause survives", "## 4\n\nThis clause always survives")
+    result = redline(old, new)
+    assert [s.title for s in result.sections] == ["4"]
+    assert marks(result.markdown) == [("ins", " always")] or marks(result.markdown) == [
+        ("ins", "always ")
+    ]
+
+
+def test_summary_counts_words_and_lists_changed_sections_with_anchors() -> None:
+    document = "## Fees\n\nLate fee is {}.\n\n## Privacy\n\nWe keep data.\n\n## Law\n\n{} law.\n"
+    old = document.format("£5", "English")
+    new = document.format("£7.50 per bill", "Scottish")
+    result = redline(old, new)
+    assert [s.title for s in result.sections] == ["Fees", "Law"]
+    for section in result.sections:
+        assert f'id="{section.anchor}"' in result.markdown
+    assert (result.words_added, result.words_removed) == (4, 2)
+
+
+def test_identical_texts_have_no_changes() -> None:
+    text = "## A\n\nSame.\n"
+    result = redline(text, text)
+    assert result.markdown == text and not result.changed
+
+
+def test_large_document_is_deterministic_and_not_a_whole_replace() -> None:
+    rng = random.Random(7)
+    words = "customer service network notice charges payment terms we you may must".split()
+    paragraphs = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(400)]
+    old = "\n\n".join(paragraphs) + "\n"
+    edited = list(paragraphs)
+    for index in range(0, 400, 40):
+        edited[index] = edited[index].replace("customer", "subscriber", 1)
+    new = "\n\n".join(edited) + "\n"
+    first, second = redline(old, new), redline(old, new)
+    assert first == second
+    assert first.words_added == first.words_removed == 10
+    assert accept(first.markdown) == new and reject(first.markdown) == old
+
+
+def test_terminal_output_plain_and_coloured() -> None:
+    markdown = redline("Pay in 14 days.\n", "Pay in 21 days.\n").markdown
+    assert terminal(markdown, color=False) == "Pay in [-14-]{+21+} days.\n"
+    assert "\x1b[9;31m14\x1b[0m" in terminal(markdown, color=True)
+
+
+def test_redline_survives_a_json_round_trip() -> None:
+    result = redline("## A\n\nOne.\n", "## A\n\nTwo.\n")
+    assert Redline.from_json(result.to_json()) == result
+
+
+prose_line = st.from_regex(r"[A-Za-z][a-z ,.;'|*_\-]{0,30}", fullmatch=True)
+chunk = st.lists(
+    st.one_of(prose_line, st.just(""), st.just("## Heading"), st.just("- item"), st.just("---")),
+    max_size=8,
+).map("\n".join)
+
+
+@given(chunk)
+def test_prose_fast_path_agrees_with_the_parser(text: str) -> None:
+    fast = _prose_leaves(text)
+    assert fast is None or fast == _parsed_leaves(text)
+
+
+@given(st.text(alphabet="ab #->|`\n*1.", max_size=60))
+def test_blocks_join_back_to_the_text(text: str) -> None:
+    blocks, tail = split(text)
+    assert join(blocks, tail) == text
