@@ -33,7 +33,8 @@ INLINE = [
 ]
 
 token = st.one_of(st.sampled_from(WORDS), st.sampled_from(INLINE))
-sentence = st.lists(token, min_size=3, max_size=14).map(lambda ws: " ".join(ws))
+#: A sentence is a list of whole tokens ("**the Services**" stays one token, as in real text).
+sentence = st.lists(token, min_size=3, max_size=14)
 
 
 @st.composite
@@ -42,8 +43,7 @@ def block(draw):
     if kind in ("h2", "h3"):
         return (kind, [draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))])
     if kind in ("ul", "ol"):
-        items = draw(st.lists(sentence, min_size=1, max_size=4))
-        return (kind, [item.split(" ") for item in items])
+        return (kind, draw(st.lists(sentence, min_size=1, max_size=4)))
     if kind == "table":
         rows = draw(
             st.lists(
@@ -51,8 +51,7 @@ def block(draw):
             )
         )
         return (kind, rows)
-    lines = draw(st.lists(sentence, min_size=1, max_size=3))
-    return (kind, [line.split(" ") for line in lines])
+    return (kind, draw(st.lists(sentence, min_size=1, max_size=3)))
 
 
 def render(blocks: list) -> str:
@@ -103,7 +102,7 @@ def edited(draw, blocks: list) -> list:
             blocks.insert(draw(st.integers(0, len(blocks))), moved)
         elif action == "item" and blocks[index][0] in ("ul", "ol"):
             items = blocks[index][1]
-            items.insert(draw(st.integers(0, len(items))), draw(sentence).split(" "))
+            items.insert(draw(st.integers(0, len(items))), draw(sentence))
     return blocks
 
 

@@ -41,6 +41,7 @@ _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 MOVE_MIN_WORDS = 4
 
 _CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*$")
 _DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
 _HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
 
@@ -356,8 +357,14 @@ def _needs_separator(previous: _Step | None, step: _Step) -> bool:
         return False
     block, other = step.new or step.old, previous.new or previous.old
     assert block is not None and other is not None
-    same_run = block.kind == other.kind and block.shape == other.shape
-    return block.lead == "" and not same_run
+    # Items of one list (each opens with its marker) or rows of one table may follow each
+    # other directly; paragraphs, quoted ones too, would merge. A table's header row (which
+    # holds its delimiter row too) always starts a new table.
+    if block.kind != other.kind or block.shape != other.shape:
+        return block.lead == ""
+    if block.kind == "tr":
+        return block.lead == "" and "\n" in block.content
+    return block.lead == "" and not _LIST_ITEM.search(block.prefix)
 
 
 def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bool) -> str:
