@@ -177,6 +177,9 @@ def test_versions_json_describes_every_version(site: Path) -> None:
     for policy in index["policies"]:
         for version in policy["versions"]:
             assert (site / version["url"] / "index.html").is_file()
+            changes = version["changes_url"]
+            assert (changes is None) == (version is policy["versions"][0])
+            assert changes is None or (site / changes / "index.html").is_file()
 
 
 def test_renamed_policy_old_urls_redirect_to_new_ones(site: Path) -> None:
@@ -184,6 +187,7 @@ def test_renamed_policy_old_urls_redirect_to_new_ones(site: Path) -> None:
         ("terms/index.html", "terms-of-service/index.html"),
         ("terms/history/index.html", "terms-of-service/history/index.html"),
         ("terms/2024-01-01/index.html", "terms-of-service/2024-01-01/index.html"),
+        ("terms/2024-04-01/changes/index.html", "terms-of-service/2024-04-01/changes/index.html"),
     ]:
         page = site / old
         target = parse(page).refresh
@@ -209,6 +213,32 @@ def test_only_texts_in_force_are_searchable(site: Path) -> None:
     assert "acceptable-use/" in locations
     assert not any(loc.startswith("acceptable-use/20") for loc in locations)
     assert not any(loc.startswith("terms/") for loc in locations)
+
+
+def test_every_version_after_the_first_has_a_changes_page(site: Path) -> None:
+    assert not (site / "acceptable-use/2024-01-01/changes").exists()
+    page = text(site / "acceptable-use/2024-03-01/changes/index.html")
+    assert "what changed in version 2024-03-01" in page
+    assert '<ins class="pd-ins pd-block" id="pd-change-1">No botnets.</ins>' in page
+    assert "Bans botnets" in page  # the revision's summary
+    assert "2 words added, 0 words removed" in page
+    assert '<a href="#pd-change-1">Introduction</a>' in page
+    assert 'href="../../2024-01-01/"' in page  # from the previous version
+    # readable without JavaScript: the whole text is there and the control starts hidden
+    assert "No spam." in page
+    assert '<p class="pd-only-changes-control" hidden>' in page
+    assert (site / "assets/policydocs/changes.js").is_file()
+
+
+def test_changes_pages_are_linked_from_version_history_and_notice(site: Path) -> None:
+    version = text(site / "acceptable-use/2024-03-01/index.html")
+    assert 'href="changes/">What changed in this version</a>' in version
+    assert "What changed in this version" not in text(site / "acceptable-use/2024-01-01/index.html")
+    history = text(site / "acceptable-use/history/index.html")
+    assert 'href="../2024-03-01/changes/">What changed</a>' in history
+    current = text(site / "acceptable-use/index.html")
+    assert 'href="2030-06-01/changes/">what changes</a>' in current
+    assert 'href="2024-03-01/changes/">What changed in this version</a>' in current
 
 
 def test_links_between_policies_work_from_version_pages(site: Path) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import RedlineCache
 from .catalog import load_catalog
 from .errors import Problem
 from .index import build_index
 from .model import Catalog
-from .pages import GeneratedAsset, GeneratedPage, generate
+from .pages import GeneratedAsset, GeneratedPage, Redlines, generate
 from .settings import Settings
 from .urls import UrlScheme
 
@@ -25,14 +26,27 @@ class Site:
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
     warnings: list[Problem]
+    redlines: Redlines
 
 
 def build(settings: Settings) -> Site:
     """Read history and generate the site's files; raises `PolicyError` on invalid input."""
     catalog, problems = load_catalog(settings)
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-    pages, assets = generate(catalog, urls, build_index(catalog, urls))
-    return Site(catalog, urls, pages, assets, problems.warnings)
+    redlines = compute_redlines(catalog, RedlineCache(settings.cache_dir))
+    pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines)
+    return Site(catalog, urls, pages, assets, problems.warnings, redlines)
+
+
+def compute_redlines(catalog: Catalog, cache: RedlineCache) -> Redlines:
+    """The redline of every version against the one before it, keyed by (policy, label)."""
+    return {
+        (policy.id, version.label): cache.get(
+            previous.blob, version.blob, previous.body, version.body
+        )
+        for policy in catalog.policies
+        for previous, version in zip(policy.versions, policy.versions[1:], strict=False)
+    }
 
 
 def export(site: Site, out_dir: Path) -> list[Path]:

@@ -59,5 +59,6 @@ def _version(version: Version, urls: UrlScheme) -> dict[str, Any]:
         "path": version.path,
         "sha256": version.sha256,
         "url": urls.version(version),
+        "changes_url": urls.changes(version) if version.index > 0 else None,
         "raw_url": urls.raw(version),
     }

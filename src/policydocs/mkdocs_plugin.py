@@ -37,6 +37,8 @@ log = get_plugin_logger(__name__)
 
 PACKAGE_DIR = Path(__file__).parent
 STYLESHEET = "assets/policydocs/policydocs.css"
+#: Files shipped in the package's assets/ folder, published under assets/policydocs/.
+PACKAGE_ASSETS = ("policydocs.css", "changes.js")
 
 
 class PolicyDocsConfig(Config):
@@ -50,6 +52,8 @@ class PolicyDocsConfig(Config):
     timezone = c.Type(str, default="UTC")
     extra_keys = c.ListOfItems(c.Type(str), default=[])
     skip_commits = c.ListOfItems(c.Type(str), default=[])
+    #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
+    cache_dir = c.Type(str, default=".cache/policydocs")
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
@@ -85,7 +89,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
             )
             self._views[page.src] = page.view
-        for asset in [*site.assets, _stylesheet()]:
+        for asset in [*site.assets, *_package_assets()]:
             path = tmp / "assets" / asset.dest
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(asset.content)
@@ -119,10 +123,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             use_directory_urls=config.use_directory_urls,
             extra_keys=frozenset(self.config.extra_keys),
             skip_commits=normalize_commits(self.config.skip_commits),
+            cache_dir=self._relative(config, self.config.cache_dir),
         )
 
     def _policies_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.policies_dir
+
+    @staticmethod
+    def _relative(config: MkDocsConfig, path: str) -> Path | None:
+        return Path(config.config_file_path).parent / path if path else None
 
     def _fresh_tmp(self) -> Path:
         """A new folder per build, so a page removed from history disappears under `serve`."""
@@ -149,5 +158,9 @@ def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
     return file
 
 
-def _stylesheet() -> GeneratedAsset:
-    return GeneratedAsset(STYLESHEET, (PACKAGE_DIR / "assets" / "policydocs.css").read_bytes())
+def _package_assets() -> list[GeneratedAsset]:
+    folder = PACKAGE_DIR / "assets"
+    return [
+        GeneratedAsset(f"assets/policydocs/{name}", (folder / name).read_bytes())
+        for name in PACKAGE_ASSETS
+    ]

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
 from .model import Catalog, Policy, Version
+from .redline import Redline
 from .urls import UrlScheme
+
+#: Redlines by (policy id, version label), for every version after a policy's first.
+Redlines = dict[tuple[str, str], Redline]
 
 TEMPLATES = {
     "current": "policydocs/current.html",
     "version": "policydocs/version.html",
     "history": "policydocs/history.html",
+    "changes": "policydocs/changes.html",
     "redirect": "policydocs/redirect.html",
 }
 
@@ -44,6 +49,8 @@ class PageView:
     urls: UrlScheme
     #: For redirect pages: the URL (from the site root) they send readers to.
     target: str | None = None
+    #: For changes pages: the redline against the previous version.
+    redline: Redline | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ class GeneratedAsset:
 
 
 def generate(
-    catalog: Catalog, urls: UrlScheme, index: bytes
+    catalog: Catalog, urls: UrlScheme, index: bytes, redlines: Redlines
 ) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
     """All pages and assets of the policy site; `index` is the versions.json to publish."""
     pages: list[GeneratedPage] = []
@@ -108,6 +115,19 @@ def generate(
                 )
             )
             assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
+            change = redlines.get((policy.id, version.label))
+            if change is not None:
+                changes_src = urls.changes_src(policy.id, version.label)
+                page = _page(
+                    changes_src,
+                    "changes",
+                    policy,
+                    version,
+                    urls,
+                    title=f"{version.title}: changes in version {version.label}",
+                    body=rebase_policy_links(change.markdown, linkable, changes_src, urls),
+                )
+                pages.append(replace(page, view=replace(page.view, redline=change)))
         for former in policy.former_ids:
             if former not in live_ids:
                 pages.extend(_redirects(former, policy, urls))
@@ -138,7 +158,11 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
     targets = [
         (urls.current_src(former), urls.current(policy)),
         (urls.history_src(former), urls.history(policy)),
-    ] + [(urls.version_src(former, v.label), urls.version(v)) for v in policy.versions]
+    ]
+    for version in policy.versions:
+        targets.append((urls.version_src(former, version.label), urls.version(version)))
+        if version.index > 0:
+            targets.append((urls.changes_src(former, version.label), urls.changes(version)))
     return [
         GeneratedPage(
             src,

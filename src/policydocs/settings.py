@@ -29,6 +29,8 @@ class Settings:
     #: Commits whose policy revisions cannot be published (e.g. broken front matter merged
     #: before checks existed): left out, and said so in the build log.
     skip_commits: frozenset[str] = field(default_factory=frozenset)
+    #: Where computed redlines are kept between builds (None: no cache).
+    cache_dir: Path | None = None
 
 
 def load_timezone(name: str) -> tzinfo:

@@ -31,6 +31,9 @@ class UrlScheme:
         # index.md, not <label>.md: that name is the raw source's, and a folder export holds both.
         return self._src(policy_id, label, "index.md")
 
+    def changes_src(self, policy_id: str, label: str) -> str:
+        return self._src(policy_id, label, "changes", "index.md")
+
     # Destination paths of generated files that are published as they are.
     def raw_dest(self, policy_id: str, label: str) -> str:
         return self._src(policy_id, f"{label}.md")
@@ -58,6 +61,10 @@ class UrlScheme:
 
     def version(self, version: Version) -> str:
         return self.url(self.version_src(version.policy_id, version.label))
+
+    def changes(self, version: Version) -> str:
+        """The redline against the previous version (versions after the first only)."""
+        return self.url(self.changes_src(version.policy_id, version.label))
 
     def raw(self, version: Version) -> str:
         return self.raw_dest(version.policy_id, version.label)
