@@ -68,3 +68,49 @@ def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
     assert "template: policydocs/version.html" in version_page and version_page.endswith("Old.\n")
     assert (out / "tos/history/index.md").is_file()
     assert (out / "versions.json").is_file()
+
+
+def test_diff_working_tree_against_last_commit(repo: GitRepo) -> None:
+    two_versions(repo)
+    repo.policy("tos", "Newer.\n", title="Terms", effective="2024-09-01", summary="Changed")
+    result = run(repo, "diff", "tos")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Terms: changes from HEAD to working tree\npolicies/tos.md\n")
+    assert "effective: 2024-07-01 -> 2024-09-01" in result.stdout
+    assert "[-New.-]\n\n{+Newer.+}" in result.stdout  # piped: plain wdiff-style marks
+    assert "\x1b[" not in result.stdout
+
+
+def test_diff_between_versions_as_markdown_for_a_pull_request(repo: GitRepo) -> None:
+    two_versions(repo)
+    result = run(
+        repo, "diff", "tos", "--from", "2024-01-01", "--to", "2024-07-01", "--format", "markdown"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("### Terms: changes from version 2024-01-01 to version 2024-07-01\n")
+    assert "| effective | 2024-01-01 | 2024-07-01 |" in out
+    assert "| summary | — | Changed |" in out
+    assert '<del class="pd-del pd-block" id="pd-change-1">Old.</del>' in out
+    assert '<ins class="pd-ins pd-block" id="pd-change-2">New.</ins>' in out
+
+
+def test_diff_to_a_commit_compares_with_its_first_parent_as_html(repo: GitRepo) -> None:
+    two_versions(repo)
+    result = run(repo, "diff", "tos", "--to", "HEAD", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("<!doctype html>")
+    assert "Terms: changes from HEAD^ to HEAD" in result.stdout
+    assert '<del class="pd-del pd-block" id="pd-change-1">Old.</del>' in result.stdout
+
+
+def test_diff_errors_name_the_policy_and_revision(repo: GitRepo) -> None:
+    two_versions(repo)
+    bad = run(repo, "diff", "tos", "--from", "no-such-thing")
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "tos: 'no-such-thing' is neither a git revision nor a version label" in bad.stderr
+    missing = run(repo, "diff", "privacy")
+    assert "policies/privacy.md: does not exist at revision HEAD" in missing.stderr
+    repo.write("policies/tos.md", "no front matter any more\n")
+    broken = run(repo, "diff", "tos")
+    assert "policies/tos.md at working tree: no front matter" in broken.stderr

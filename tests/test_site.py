@@ -306,3 +306,20 @@ def test_docs_page_at_a_policy_url_is_refused(tmp_path: Path, mkdocs_errors) -> 
         "docs/terms-of-service.md has the URL of a generated policy page" in m
         for m in mkdocs_errors()
     )
+
+
+def test_redlines_are_cached_and_a_damaged_entry_is_recomputed(tmp_path: Path) -> None:
+    from .conftest import load
+
+    repo = history(GitRepo(tmp_path / "repo"))
+    cache = tmp_path / "cache"
+    first = load(repo, cache_dir=cache)
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == len(first.redlines) == 3
+    second = load(repo, cache_dir=cache)
+    assert second.redlines == first.redlines
+    assert second.redline_stats == (3, 0)  # hits, misses
+    entries[0].write_text("{ not json")
+    third = load(repo, cache_dir=cache)
+    assert third.redline_stats == (2, 1)
+    assert third.redlines == first.redlines

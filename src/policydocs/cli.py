@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import engine
+from . import engine, render
+from .compare import compare
 from .errors import PolicyError
 from .index import build_index
 from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
@@ -22,18 +23,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        site = engine.build(_settings(args))
+        return args.run(args)
     except PolicyError as exc:
         for problem in exc.problems:
             print(f"policydocs: error: {problem}", file=sys.stderr)
         return 1
-    for warning in site.warnings:
-        print(f"policydocs: warning: {warning}", file=sys.stderr)
-    try:
-        return args.run(site, args)
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _site(args: argparse.Namespace) -> engine.Site:
+    site = engine.build(_settings(args))
+    for warning in site.warnings:
+        print(f"policydocs: warning: {warning}", file=sys.stderr)
+    return site
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,6 +73,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("out", type=Path, help="folder to write into")
     export.set_defaults(run=_export)
+    diff = commands.add_parser(
+        "diff",
+        parents=[common],
+        help="redline of one policy: by default, the working tree against the last commit",
+    )
+    diff.add_argument("policy", help="policy id (acceptable-use) or file (policies/x.md)")
+    diff.add_argument(
+        "--from",
+        dest="old",
+        help="git revision or version label (default: HEAD, or the one before --to)",
+    )
+    diff.add_argument(
+        "--to", dest="new", help="git revision or version label (default: the working tree)"
+    )
+    diff.add_argument(
+        "--format",
+        choices=("terminal", "markdown", "html"),
+        default="terminal",
+        help="terminal: coloured, or [-deleted-]{+inserted+} when piped; markdown: for a "
+        "pull-request comment; html",
+    )
+    diff.set_defaults(run=_diff)
     return parser
 
 
@@ -82,7 +108,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _versions(site: engine.Site, args: argparse.Namespace) -> int:
+def _versions(args: argparse.Namespace) -> int:
+    site = _site(args)
     if args.json:
         sys.stdout.write(build_index(site.catalog, site.urls).decode())
         return 0
@@ -97,9 +124,21 @@ def _versions(site: engine.Site, args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(site: engine.Site, args: argparse.Namespace) -> int:
-    written = engine.export(site, args.out)
+def _export(args: argparse.Namespace) -> int:
+    written = engine.export(_site(args), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    comparison = compare(_settings(args), args.policy, args.old, args.new)
+    if args.format == "terminal":
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(render.terminal_report(comparison, color=color))
+    elif args.format == "markdown":
+        sys.stdout.write(render.markdown_report(comparison))
+    else:
+        sys.stdout.write(render.html_report(comparison))
     return 0
 
 

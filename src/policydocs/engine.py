@@ -27,15 +27,19 @@ class Site:
     assets: list[GeneratedAsset]
     warnings: list[Problem]
     redlines: Redlines
+    #: (hits, misses) of the redline cache in this build.
+    redline_stats: tuple[int, int]
 
 
 def build(settings: Settings) -> Site:
     """Read history and generate the site's files; raises `PolicyError` on invalid input."""
     catalog, problems = load_catalog(settings)
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-    redlines = compute_redlines(catalog, RedlineCache(settings.cache_dir))
+    cache = RedlineCache(settings.cache_dir)
+    redlines = compute_redlines(catalog, cache)
     pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines)
-    return Site(catalog, urls, pages, assets, problems.warnings, redlines)
+    stats = (cache.hits, cache.misses)
+    return Site(catalog, urls, pages, assets, problems.warnings, redlines, stats)
 
 
 def compute_redlines(catalog: Catalog, cache: RedlineCache) -> Redlines:

@@ -132,6 +132,22 @@ class GitHistory:
         """Read one blob through the long-lived `cat-file --batch` process."""
         return self.repo.git.get_object_data(sha)[3]
 
+    def resolve(self, revision: str) -> str | None:
+        """The commit a revision names (a sha, branch, tag, `HEAD~2`…), or None."""
+        git = _import_git()
+        try:
+            return self.repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}")
+        except git.GitCommandError:
+            return None
+
+    def file_at(self, commit: str, path: str) -> bytes | None:
+        """A file's bytes at a commit, or None if it did not exist there."""
+        try:
+            blob = self.repo.commit(commit).tree / path
+        except KeyError:
+            return None
+        return blob.data_stream.read()
+
     def uncommitted(self, folder: Path) -> list[str]:
         """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
         output = self.repo.git.status(

@@ -1,0 +1,146 @@
+"""Compare one policy between two revisions, for editors (`policydocs diff`).
+
+A side is a git revision (anything `git rev-parse` understands), a version label of the
+policy, or the working tree. Errors name the policy and the revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter
+from .errors import PolicyError, Problems
+from .history import GitHistory
+from .model import Version
+from .redline import Redline, redline
+from .settings import Settings
+
+WORKING_TREE = None
+
+
+@dataclass(frozen=True)
+class Side:
+    #: How the revision was named: "HEAD", "2024-07-01 (version)", "working tree".
+    name: str
+    text: frontmatter.PolicyText
+
+
+@dataclass(frozen=True)
+class Comparison:
+    policy: str
+    path: str
+    old: Side
+    new: Side
+    redline: Redline
+
+    def front_matter_changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) for each front matter field that differs."""
+        changes = []
+        before, after = self.old.text.front_matter, self.new.text.front_matter
+        for name in ("title", "effective", "version", "summary"):
+            a, b = getattr(before, name), getattr(after, name)
+            if a != b:
+                changes.append((name, _show(a), _show(b)))
+        return changes
+
+
+def compare(settings: Settings, policy: str, old: str | None, new: str | None) -> Comparison:
+    """`old` defaults to HEAD when `new` is the working tree, else to the revision before."""
+    folder = settings.policies_dir
+    with GitHistory(folder) as history:
+        path = _policy_path(history, folder, policy)
+        policy_id = Path(path).stem
+        if old is None:
+            old = _before(history, settings, policy_id, new)
+        old_side = _side(history, settings, path, policy_id, old)
+        new_side = _side(history, settings, path, policy_id, new)
+    change = redline(old_side.text.body, new_side.text.body)
+    return Comparison(policy_id, path, old_side, new_side, change)
+
+
+def _policy_path(history: GitHistory, folder: Path, policy: str) -> str:
+    """The repository path of a policy given by id (`terms`) or file (`policies/terms.md`)."""
+    candidate = Path(policy)
+    if candidate.suffix == ".md":
+        absolute = candidate.resolve()
+    else:
+        absolute = (folder / f"{policy}.md").resolve()
+    try:
+        return absolute.relative_to(history.root).as_posix()
+    except ValueError as exc:
+        raise PolicyError(f"{policy}: not a policy file in {history.root}") from exc
+
+
+def _side(
+    history: GitHistory, settings: Settings, path: str, policy_id: str, revision: str | None
+) -> Side:
+    if revision is WORKING_TREE:
+        file = history.root / path
+        if not file.is_file():
+            raise PolicyError(f"{path}: no such policy file in the working tree")
+        return Side("working tree", _parse(file.read_bytes(), settings, path, "working tree"))
+    sha = history.resolve(revision)
+    if sha is not None:
+        data = history.file_at(sha, path)
+        if data is None:
+            raise PolicyError(f"{path}: does not exist at revision {revision} ({sha[:12]})")
+        return Side(revision, _parse(data, settings, path, revision))
+    data = _version_text(settings, policy_id, revision)
+    if data is None:
+        raise PolicyError(
+            f"{policy_id}: '{revision}' is neither a git revision nor a version label of "
+            "this policy (see 'policydocs versions')"
+        )
+    return Side(f"version {revision}", _parse(data, settings, path, f"version {revision}"))
+
+
+def _before(history: GitHistory, settings: Settings, policy_id: str, new: str | None) -> str:
+    """What `new` is compared with when no `--from` is given."""
+    if new is WORKING_TREE:
+        return "HEAD"
+    if history.resolve(new) is not None:
+        return f"{new}^"  # the first parent: for a merge, the main line before it
+    versions = _versions(settings, policy_id)
+    labels = [version.label for version in versions]
+    if new in labels and labels.index(new) > 0:
+        return labels[labels.index(new) - 1]
+    raise PolicyError(f"{policy_id}: version '{new}' has no earlier version to compare with")
+
+
+def _version_text(settings: Settings, policy_id: str, label: str) -> bytes | None:
+    for version in _versions(settings, policy_id):
+        if version.label == label:
+            return version.raw
+    return None
+
+
+def _versions(settings: Settings, policy_id: str) -> list[Version]:
+    from .catalog import load_catalog
+
+    catalog, _ = load_catalog(settings)
+    for policy in catalog.policies:
+        if policy_id in (policy.id, *policy.former_ids):
+            return policy.versions
+    return []
+
+
+def _parse(data: bytes, settings: Settings, path: str, revision: str) -> frontmatter.PolicyText:
+    problems = Problems()
+    parsed = frontmatter.parse(
+        data,
+        problems,
+        path=f"{path} at {revision}",
+        commit=None,
+        extra_keys=settings.extra_keys,
+        timezone=settings.timezone,
+    )
+    if parsed is None:
+        raise PolicyError(problems.errors)
+    return parsed
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "—"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,87 @@
+"""Reports of a comparison for people: a terminal, a pull-request comment, an HTML page."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+
+from .compare import Comparison
+from .markup import terminal
+
+_STYLE = (
+    "ins{text-decoration:underline;background:#2ea04330}"
+    "del{text-decoration:line-through;background:#f8514930}"
+    "pre.pd-block{white-space:pre-wrap}"
+)
+
+
+def _heading(comparison: Comparison) -> str:
+    title = comparison.new.text.front_matter.title
+    return f"{title}: changes from {comparison.old.name} to {comparison.new.name}"
+
+
+def _counts(comparison: Comparison) -> str:
+    change = comparison.redline
+    if not change.changed:
+        return "No changes to the text."
+    sections = ", ".join(section.title for section in change.sections)
+    return (
+        f"{_words(change.words_added)} added, {_words(change.words_removed)} removed. "
+        f"Changed sections: {sections}."
+    )
+
+
+def _words(count: int) -> str:
+    return f"{count} word" if count == 1 else f"{count} words"
+
+
+def markdown_report(comparison: Comparison) -> str:
+    """Renders on GitHub (`<ins>`/`<del>` are allowed there): for a pull-request comment."""
+    lines = [f"### {_heading(comparison)}", "", f"`{comparison.path}`", ""]
+    fields = comparison.front_matter_changes()
+    if fields:
+        lines += ["| Field | Before | After |", "|---|---|---|"]
+        lines += [f"| {name} | {_cell(a)} | {_cell(b)} |" for name, a, b in fields]
+        lines.append("")
+    lines += [_counts(comparison), ""]
+    if comparison.redline.changed:
+        lines += ["---", "", comparison.redline.markdown.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def html_report(comparison: Comparison) -> str:
+    heading = html.escape(_heading(comparison))
+    fields = "".join(
+        f"<tr><th>{html.escape(n)}</th><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
+        for n, a, b in comparison.front_matter_changes()
+    )
+    table = (
+        f"<table><tr><th>Field</th><th>Before</th><th>After</th></tr>{fields}</table>"
+        if fields
+        else ""
+    )
+    body = to_html(comparison.redline.markdown)
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{heading}</title>'
+        f"<style>{_STYLE}</style></head>\n<body><h1>{heading}</h1>{table}"
+        f"<p>{html.escape(_counts(comparison))}</p>\n{body}\n</body></html>\n"
+    )
+
+
+def terminal_report(comparison: Comparison, *, color: bool) -> str:
+    bold, reset = ("\x1b[1m", "\x1b[0m") if color else ("", "")
+    lines = [f"{bold}{_heading(comparison)}{reset}", comparison.path]
+    lines += [f"{name}: {a} -> {b}" for name, a, b in comparison.front_matter_changes()]
+    lines += [_counts(comparison), ""]
+    text = terminal(comparison.redline.markdown, color=color) if comparison.redline.changed else ""
+    return "\n".join(lines) + "\n" + text
+
+
+def to_html(redline_markdown: str) -> str:
+    """A redline rendered as HTML (tables included), as MkDocs would render its page."""
+    return markdown.markdown(redline_markdown, extensions=["tables"])
+
+
+def _cell(value: str) -> str:
+    return " ".join(value.replace("|", "\\|").split())
