@@ -43,5 +43,5 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks; figures are ratios against a baseline measured in the same run."""
-    session.install("-e", ".")
+    session.install("-e", ".", "redlines")  # redlines: a baseline the redline bench compares
     session.run("python", "scripts/bench.py", *session.posargs, env=QUIET)

@@ -1,5 +1,10 @@
 """Benchmarks for policydocs, reported as ratios against baselines measured in the same run.
 
+redline: one ~100 KB policy pair, with scattered edits and with every paragraph edited,
+against character-level diff-match-patch with semantic cleanup (default 1 s timeout, as it
+is usually run), difflib on words, and the `redlines` package, each on the same pair; with
+the number of change spans each produces. policydocs is timed cold (no cached parse).
+
 history: reading every revision of every policy. policydocs uses one `git log` walk plus one
 `git cat-file --batch` process; the baseline is the common plugin approach of one `git log`
 per file and one `git show` per version. Both read the same blobs; the run checks that they
@@ -9,8 +14,11 @@ agree before it reports anything.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,11 +28,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synthetic_repo import Shape, generate
+from diff_match_patch import diff_match_patch
+from synthetic_repo import WORDS, Shape, _document, _edit, generate
 
+from policydocs import blocks
 from policydocs.catalog import load_catalog
 from policydocs.history import GitHistory
+from policydocs.redline import redline
 from policydocs.settings import Settings
+
+#: The issue's targets on a 2-core machine, in milliseconds.
+TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}
 
 
 def _git_processes(trace: Path) -> int:
@@ -85,19 +99,114 @@ def bench_history(repo: Path, trace: Path) -> dict[str, object]:
     }
 
 
+def policy_pair(kilobytes: int = 100, seed: int = 11) -> dict[str, tuple[str, str]]:
+    """A policy of ~`kilobytes` KB, and two edited versions of it."""
+    rng = random.Random(seed)
+    original = _document(rng, kilobytes)
+    scattered = original
+    for _ in range(4):
+        scattered = _edit(rng, scattered)
+    every = []
+    for block in original:
+        words = block.split(" ")
+        if not block.startswith("#"):
+            for _ in range(2):
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+        every.append(" ".join(words))
+
+    def text(doc: list[str]) -> str:
+        return "\n\n".join(doc) + "\n"
+
+    return {
+        "scattered": (text(original), text(scattered)),
+        "every paragraph": (text(original), text(every)),
+    }
+
+
+def _best_of(run, repeat: int) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _ours(old: str, new: str) -> int:
+    blocks.split.cache_clear()
+    blocks._leaves.cache_clear()
+    return len(re.findall(r"<(?:ins|del)[ >]", redline(old, new).markdown))
+
+
+def _char_level(old: str, new: str) -> int:
+    engine = diff_match_patch()
+    diffs = engine.diff_main(old, new)
+    engine.diff_cleanupSemantic(diffs)
+    return sum(1 for kind, _ in diffs if kind)
+
+
+def _difflib_words(old: str, new: str) -> int:
+    matcher = difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False)
+    return sum(1 for tag, *_ in matcher.get_opcodes() if tag != "equal")
+
+
+def _redlines_package(old: str, new: str) -> int:
+    from redlines import Redlines
+
+    output = Redlines(old, new, markdown_style="none").output_markdown
+    return len(re.findall(r"<(?:ins|del)[ >]", output))
+
+
+def bench_redline(repeat: int) -> dict[str, object]:
+    methods = {
+        "policydocs": _ours,
+        "dmp char + cleanupSemantic": _char_level,
+        "difflib on words": _difflib_words,
+        "redlines package": _redlines_package,
+    }
+    figures: dict[str, object] = {}
+    for case, (old, new) in policy_pair().items():
+        rows = {}
+        for name, method in methods.items():
+            try:
+                seconds, spans = _best_of(lambda m=method, a=old, b=new: m(a, b), repeat)
+            except ImportError:
+                rows[name] = None
+                continue
+            rows[name] = {"ms": round(seconds * 1000, 2), "spans": spans}
+        base = rows["policydocs"]["ms"]
+        for row in rows.values():
+            if row is not None:
+                row["ratio"] = round(row["ms"] / base, 2)
+        figures[case] = {"bytes": len(new.encode()), "methods": rows}
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--policies", type=int, default=20)
     parser.add_argument("--revisions", type=int, default=50)
     parser.add_argument("--kilobytes", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=5, help="best of N for redline timings")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    figures: dict[str, object] = {"redline": bench_redline(args.repeat)}
     with tempfile.TemporaryDirectory(prefix="policydocs-bench-") as tmp:
         repo = generate(Path(tmp) / "repo", Shape(args.policies, args.revisions, args.kilobytes))
-        figures = {"history": bench_history(repo, Path(tmp) / "trace.log")}
+        figures["history"] = bench_history(repo, Path(tmp) / "trace.log")
     if args.json:
         print(json.dumps(figures, indent=2))
         return
+    for case, data in figures["redline"].items():
+        print(f"redline, {case} ({data['bytes'] // 1024} KB):")
+        for name, row in data["methods"].items():
+            if row is None:
+                print(f"  {name:<28} not installed")
+                continue
+            print(f"  {name:<28} {row['ms']:9.2f} ms  x{row['ratio']:<8} {row['spans']:6} spans")
+        ours = data["methods"]["policydocs"]["ms"]
+        verdict = "met" if ours <= TARGETS_MS[case] else "MISSED"
+        print(f"  target <= {TARGETS_MS[case]:.0f} ms: {verdict}")
     h = figures["history"]
     shape = f"{args.policies} policies x {args.revisions} revisions"
     print(f"history: {shape}, {h['versions']} versions")

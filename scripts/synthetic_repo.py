@@ -145,7 +145,8 @@ def generate(target: Path, shape: Shape) -> Path:
         check=True,
     )
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=target, check=True)
-    subprocess.run(["git", "branch", "-q", "-D", "topic"], cwd=target, check=False)
+    # the merged topic branch is not needed; it exists only if the history had merges
+    subprocess.run(["git", "branch", "-q", "-D", "topic"], cwd=target, capture_output=True)
     return target
 
 

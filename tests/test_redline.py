@@ -144,3 +144,10 @@ def test_prose_fast_path_agrees_with_the_parser(text: str) -> None:
 def test_blocks_join_back_to_the_text(text: str) -> None:
     blocks, tail = split(text)
     assert join(blocks, tail) == text
+
+
+@given(st.text(alphabet="ab 12.,:/-'\u2019|>\n\t!?éß", max_size=80))
+def test_prose_tokenizer_agrees_with_the_full_one(text: str) -> None:
+    from policydocs.tokens import TOKEN, tokenize
+
+    assert tokenize(text) == [m.group(0) for m in TOKEN.finditer(text)]

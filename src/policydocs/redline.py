@@ -41,6 +41,7 @@ _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 MOVE_MIN_WORDS = 4
 
 _CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
+_WORD = re.compile(r"\w+")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*$")
 _DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
 _HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
@@ -232,9 +233,8 @@ def _same_shape(old: Block, new: Block) -> bool:
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
-    return frozenset(
-        t.lower() for block in unit for t in tk.tokenize(block.content) if t[0].isalnum()
-    )
+    """The unit's words, for pairing by similarity (plain words are enough for that)."""
+    return frozenset(w.lower() for block in unit for w in _WORD.findall(block.content))
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:

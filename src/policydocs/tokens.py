@@ -42,6 +42,14 @@ TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+#: Text with none of these has only newlines, numbers, words, spaces, pipes and other
+#: single characters, which `_PROSE_TOKEN` finds as `TOKEN` would, several times faster.
+_SPECIAL = re.compile(r"[`\[<*_\\]|://")
+_PROSE_TOKEN = re.compile(
+    r"\n(?:[ \t]*>[ \t]?)*[ \t]*|\d+(?:[.,:/]\d+)*|\w+(?:['\u2019-]\w+)*|[ \t]+|.",
+    re.DOTALL,
+)
+
 #: Tokens that carry words for the change summary's counts.
 _WORDY = re.compile(r"\w")
 
@@ -63,6 +71,8 @@ class Op:
 
 
 def tokenize(text: str) -> list[str]:
+    if _SPECIAL.search(text) is None:
+        return _PROSE_TOKEN.findall(text)
     return [match.group(0) for match in TOKEN.finditer(text)]
 
 
