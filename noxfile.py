@@ -1,10 +1,13 @@
-"""Developer tasks. `nox -s lint tests` is what CI runs (see .ci/run and the README)."""
+"""Developer tasks. `nox -s lint tests browser` is what CI runs (see .ci/run, README)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import nox
 
-nox.options.sessions = ["lint", "tests"]
+nox.options.sessions = ["lint", "tests", "browser"]
 nox.options.reuse_existing_virtualenvs = True
 
 #: Material 9.7+ prints a MkDocs 2.0 notice on every run; it is not about this project.
@@ -15,7 +18,19 @@ QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 def tests(session: nox.Session) -> None:
     """The whole test suite: real git repositories, real MkDocs builds."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs, env=QUIET)
+    session.run("pytest", "--ignore=tests/browser", *session.posargs, env=QUIET)
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Pages in a real browser: Debian's chromium driven by Playwright (no browser download)."""
+    if not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
+        if os.geteuid() != 0:
+            session.error("install Debian's chromium first: sudo apt-get install chromium")
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    session.install("-e", ".[test]", "playwright")
+    session.run("pytest", "tests/browser", *session.posargs, env=QUIET)
 
 
 @nox.session

@@ -1,0 +1,59 @@
+"""The changes page's "show only changed sections" control, with JavaScript on and off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ..conftest import build_site
+from ..gitrepo import GitRepo
+from .conftest import serve
+
+SECTIONS = {
+    "Fees": "You pay monthly in advance.",
+    "Privacy": "We keep your data safe.",
+    "Law": "English law governs these terms.",
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory):
+    repo = GitRepo(tmp_path_factory.mktemp("browser") / "repo")
+    body = "\n\n".join(f"## {title}\n\n{text}" for title, text in SECTIONS.items()) + "\n"
+    repo.revise("terms", body, "2024-01-01T09:00:00+00:00", title="Terms")
+    changed = body.replace("monthly in advance", "every quarter in advance")
+    repo.revise("terms", changed, "2024-02-01T09:00:00+00:00", title="Terms")
+    site: Path = build_site(repo)
+    yield from serve(site)
+
+
+def test_control_hides_and_shows_unchanged_sections(browser, site_url: str) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "terms/2024-02-01/changes/")
+    button = page.get_by_role("button", name="Show only changed sections")
+    assert button.is_visible()
+    redline = page.locator(".pd-redline")
+    assert redline.get_by_text("We keep your data safe.").is_visible()
+    button.click()
+    assert redline.get_by_text("We keep your data safe.").is_hidden()
+    assert redline.get_by_text("English law governs").is_hidden()
+    assert redline.locator("ins", has_text="every quarter").is_visible()
+    assert redline.locator("del", has_text="monthly").is_visible()
+    shown = page.get_by_role("button", name="Show the whole text")
+    assert shown.get_attribute("aria-pressed") == "true"
+    shown.click()
+    assert redline.get_by_text("We keep your data safe.").is_visible()
+    page.close()
+
+
+def test_without_javascript_the_whole_text_is_shown(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "terms/2024-02-01/changes/")
+    assert page.get_by_role("button", name="Show only changed sections").count() == 0
+    redline = page.locator(".pd-redline")
+    assert redline.get_by_text(SECTIONS["Privacy"]).is_visible()
+    assert redline.get_by_text(SECTIONS["Law"]).is_visible()
+    assert redline.locator("ins", has_text="every quarter").is_visible()
+    context.close()
