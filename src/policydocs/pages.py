@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import yaml
 
@@ -77,64 +77,73 @@ def generate(
     live_ids = {policy.id for policy in catalog.policies}
     linkable = live_ids | {former for p in catalog.policies for former in p.former_ids}
     for policy in catalog.policies:
-        main = policy.shown
+        pages.extend(_policy_pages(policy, urls, linkable, redlines))
+        ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
+        assets.extend(
+            GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
+            for pid in ids
+            for v in policy.versions
+        )
+        for former in ids[1:]:
+            pages.extend(_redirects(former, policy, urls))
+    return pages, assets
+
+
+def _policy_pages(
+    policy: Policy, urls: UrlScheme, linkable: set[str], redlines: Redlines
+) -> list[GeneratedPage]:
+    main = policy.shown
+    in_force = policy.current is not None
+    pages = [
+        _page(
+            urls.current_src(policy.id),
+            "current",
+            policy,
+            main,
+            urls,
+            title=policy.title,
+            body=main.body if main else "",
+            in_nav=in_force,
+            searchable=in_force,
+        ),
+        _page(
+            urls.history_src(policy.id),
+            "history",
+            policy,
+            None,
+            urls,
+            title=f"{policy.title}: version history",
+        ),
+    ]
+    for version in policy.versions:
         pages.append(
             _page(
-                urls.current_src(policy.id),
-                "current",
+                urls.version_src(policy.id, version.label),
+                "version",
                 policy,
-                main,
+                version,
                 urls,
-                title=policy.title,
-                body=main.body if main else "",
-                in_nav=policy.current is not None,
-                searchable=policy.current is not None,
+                title=f"{version.title} (version {version.label})",
+                body=version.body,
+                linkable=linkable,
             )
         )
-        pages.append(
-            _page(
-                urls.history_src(policy.id),
-                "history",
-                policy,
-                None,
-                urls,
-                title=f"{policy.title}: version history",
-            )
-        )
-        for version in policy.versions:
-            page_src = urls.version_src(policy.id, version.label)
+        change = redlines.get((policy.id, version.label))
+        if change is not None:
             pages.append(
                 _page(
-                    page_src,
-                    "version",
-                    policy,
-                    version,
-                    urls,
-                    title=f"{version.title} (version {version.label})",
-                    body=rebase_policy_links(version.body, linkable, page_src, urls),
-                )
-            )
-            assets.append(GeneratedAsset(urls.raw_dest(policy.id, version.label), version.raw))
-            change = redlines.get((policy.id, version.label))
-            if change is not None:
-                changes_src = urls.changes_src(policy.id, version.label)
-                page = _page(
-                    changes_src,
+                    urls.changes_src(policy.id, version.label),
                     "changes",
                     policy,
                     version,
                     urls,
                     title=f"{version.title}: changes in version {version.label}",
-                    body=rebase_policy_links(change.markdown, linkable, changes_src, urls),
+                    body=change.markdown,
+                    linkable=linkable,
+                    redline=change,
                 )
-                pages.append(replace(page, view=replace(page.view, redline=change)))
-        for former in policy.former_ids:
-            if former not in live_ids:
-                pages.extend(_redirects(former, policy, urls))
-                assets.extend(
-                    GeneratedAsset(urls.raw_dest(former, v.label), v.raw) for v in policy.versions
-                )
-    return pages, assets
+            )
+    return pages
 
 
 def rebase_policy_links(body: str, policy_ids: set[str], src: str, urls: UrlScheme) -> str:
@@ -183,15 +192,20 @@ def _page(
     *,
     title: str,
     body: str = "",
+    linkable: set[str] | None = None,
+    redline: Redline | None = None,
     in_nav: bool = False,
     searchable: bool = False,
 ) -> GeneratedPage:
+    """A generated Markdown page; `linkable`: rebase links to these policies for `src`."""
+    if linkable:
+        body = rebase_policy_links(body, linkable, src, urls)
     meta = {"title": title, "template": TEMPLATES[kind]}
     return GeneratedPage(
         src,
         _markdown(meta, searchable=searchable) + body,
         in_nav=in_nav,
-        view=PageView(kind, policy, version, urls),
+        view=PageView(kind, policy, version, urls, redline=redline),
     )
 
 
