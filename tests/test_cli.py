@@ -68,6 +68,11 @@ def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
     assert "template: policydocs/version.html" in version_page and version_page.endswith("Old.\n")
     assert (out / "tos/history/index.md").is_file()
     assert (out / "versions.json").is_file()
+    assert not (out / "atom.xml").exists()
+    assert "no feeds written" in result.stdout
+    with_feeds = run(repo, "export", str(tmp_path / "f"), "--site-url", "https://x.example/")
+    assert with_feeds.returncode == 0, with_feeds.stderr
+    assert (tmp_path / "f/atom.xml").is_file() and (tmp_path / "f/tos/rss.xml").is_file()
 
 
 def test_diff_working_tree_against_last_commit(repo: GitRepo) -> None:

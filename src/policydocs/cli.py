@@ -11,10 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import engine, render
 from .compare import compare
 from .errors import PolicyError
+from .feeds import FeedSettings
 from .index import build_index
 from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
 
@@ -33,8 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _site(args: argparse.Namespace) -> engine.Site:
-    site = engine.build(_settings(args))
+def _site(args: argparse.Namespace, feeds: FeedSettings | None = None) -> engine.Site:
+    site = engine.build(_settings(args), feeds)
     for warning in site.warnings:
         print(f"policydocs: warning: {warning}", file=sys.stderr)
     return site
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write the generated pages (Markdown), sources and versions.json to a folder",
     )
     export.add_argument("out", type=Path, help="folder to write into")
+    export.add_argument(
+        "--site-url", help="the site's absolute URL; feeds are written only when it is given"
+    )
     export.set_defaults(run=_export)
     diff = commands.add_parser(
         "diff",
@@ -125,8 +130,11 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    written = engine.export(_site(args), args.out)
+    feeds = FeedSettings(args.site_url, urlsplit(args.site_url).netloc) if args.site_url else None
+    written = engine.export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
+    if feeds is None:
+        print("policydocs: no feeds written: they need absolute URLs (--site-url)")
     return 0
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .cache import RedlineCache
 from .catalog import load_catalog
 from .errors import Problem
+from .feeds import FeedSettings, build_feeds
 from .index import build_index
 from .model import Catalog
 from .pages import GeneratedAsset, GeneratedPage, Redlines, generate
@@ -31,13 +32,17 @@ class Site:
     redline_stats: tuple[int, int]
 
 
-def build(settings: Settings) -> Site:
-    """Read history and generate the site's files; raises `PolicyError` on invalid input."""
+def build(settings: Settings, feeds: FeedSettings | None = None) -> Site:
+    """Read history and generate the site's files; raises `PolicyError` on invalid input.
+
+    Feeds need the site's absolute URL; without `feeds` none are made."""
     catalog, problems = load_catalog(settings)
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     cache = RedlineCache(settings.cache_dir)
     redlines = compute_redlines(catalog, cache)
     pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines)
+    if feeds is not None:
+        assets += build_feeds(catalog, redlines, urls, feeds)
     stats = (cache.hits, cache.misses)
     return Site(catalog, urls, pages, assets, problems.warnings, redlines, stats)
 

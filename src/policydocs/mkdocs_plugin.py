@@ -9,10 +9,12 @@ Templates ship in this package and are appended to the theme's search path after
 from __future__ import annotations
 
 import datetime as dt
+import html
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -24,6 +26,7 @@ from mkdocs.structure.pages import Page
 
 from . import engine
 from .errors import PolicyError
+from .feeds import FeedSettings
 from .pages import GeneratedAsset, PageView
 from .settings import (
     Settings,
@@ -39,6 +42,7 @@ PACKAGE_DIR = Path(__file__).parent
 STYLESHEET = "assets/policydocs/policydocs.css"
 #: Files shipped in the package's assets/ folder, published under assets/policydocs/.
 PACKAGE_ASSETS = ("policydocs.css", "changes.js")
+FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
 
 
 class PolicyDocsConfig(Config):
@@ -54,12 +58,15 @@ class PolicyDocsConfig(Config):
     skip_commits = c.ListOfItems(c.Type(str), default=[])
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
+    #: At most this many entries per feed, newest first (default: every version).
+    feed_limit = c.Optional(c.Type(int))
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def __init__(self) -> None:
         self._views: dict[str, PageView] = {}
         self._tmp: Path | None = None
+        self._site: engine.Site | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
@@ -69,10 +76,17 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     @event_priority(50)  # before plugins that read every file (search, social cards…)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not config.site_url:
+            raise PluginError(
+                "policydocs: feeds need absolute URLs: set site_url in mkdocs.yml "
+                "(for example 'site_url: https://legal.example.com/')"
+            )
+        feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
         try:
-            site = engine.build(self._settings(config))
+            site = engine.build(self._settings(config), feeds)
         except PolicyError as exc:
             raise PluginError(f"policydocs: {exc}") from exc
+        self._site = site
         for warning in site.warnings:
             log.warning(str(warning))
         if site.catalog.uncommitted:
@@ -103,6 +117,26 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if view is not None:
             context["policydocs"] = view
         return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Feed autodiscovery in every page's head: the site's feeds, and on a policy's
+        pages the policy's own. (In HTML, not a template, so that a site's own main.html
+        needs no change.)"""
+        if self._site is None or "</head>" not in output:
+            return output
+        base = config.site_url or ""
+        links = [("all policy changes", None)]
+        view = self._views.get(page.file.src_uri)
+        if view is not None:
+            links.append((f"{view.policy.title}: changes", view.policy.id))
+        tags = []
+        for title, policy_id in links:
+            for kind, name, mime in FEED_KINDS:
+                href = html.escape(urljoin(base, self._site.urls.feed_dest(policy_id, kind)))
+                label = html.escape(f"{config.site_name}: {title} ({name})")
+                tags.append(f'<link rel="alternate" type="{mime}" title="{label}" href="{href}">')
+        head = output.index("</head>")
+        return output[:head] + "\n".join(tags) + "\n" + output[head:]
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._policies_dir(config)))

@@ -135,6 +135,11 @@ class Catalog:
     #: Policy files whose working-tree state is not what HEAD publishes.
     uncommitted: list[str] = field(default_factory=list)
 
+    @property
+    def linkable_ids(self) -> set[str]:
+        """Ids a policy's text may link to (`terms.md`): current ones and former ones."""
+        return {p.id for p in self.policies} | {f for p in self.policies for f in p.former_ids}
+
     def get(self, policy_id: str) -> Policy:
         for policy in self.policies:
             if policy.id == policy_id:

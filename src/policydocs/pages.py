@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
@@ -75,7 +76,7 @@ def generate(
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
     live_ids = {policy.id for policy in catalog.policies}
-    linkable = live_ids | {former for p in catalog.policies for former in p.former_ids}
+    linkable = catalog.linkable_ids
     for policy in catalog.policies:
         pages.extend(_policy_pages(policy, urls, linkable, redlines))
         ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
@@ -146,18 +147,18 @@ def _policy_pages(
     return pages
 
 
-def rebase_policy_links(body: str, policy_ids: set[str], src: str, urls: UrlScheme) -> str:
+def rebase_policy_links(body: str, policy_ids: set[str], target: Callable[[str], str]) -> str:
     """Links between policies are written as between files of the policies folder
-    (`terms.md`); on a page generated at `src` they must point at the policy's main page.
+    (`terms.md`); wherever the text is shown they must point at `target(policy_id)`, the
+    policy's main page (relative on site pages, absolute in feeds).
 
     A link inside inline code is rebased too (a Markdown regex does not see code spans);
     the raw source always keeps the committed text."""
-    folder = posixpath.dirname(src) or "."
 
     def rebase(match: re.Match[str]) -> str:
         if match["id"] not in policy_ids:
             return match[0]
-        return match["lead"] + posixpath.relpath(urls.current_src(match["id"]), folder)
+        return match["lead"] + target(match["id"])
 
     return _POLICY_LINK.sub(rebase, body)
 
@@ -199,7 +200,10 @@ def _page(
 ) -> GeneratedPage:
     """A generated Markdown page; `linkable`: rebase links to these policies for `src`."""
     if linkable:
-        body = rebase_policy_links(body, linkable, src, urls)
+        folder = posixpath.dirname(src) or "."
+        body = rebase_policy_links(
+            body, linkable, lambda pid: posixpath.relpath(urls.current_src(pid), folder)
+        )
     meta = {"title": title, "template": TEMPLATES[kind]}
     return GeneratedPage(
         src,

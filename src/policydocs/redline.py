@@ -29,7 +29,7 @@ from . import tokens as tk
 from .blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 #: Blocks pair up for a word diff when this share of their words is common (Dice).
 PAIRING_THRESHOLD = 0.5
@@ -377,7 +377,10 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
         block = replace(block, lead="\n")
     if block.atomic:
         escaped = html.escape(block.prefix + block.content, quote=False).replace("\n", "&#10;")
-        return f'{block.lead}<pre class="{classes}"{ident}>{escaped}</pre>{block.end}'
+        kind_attribute = f' data-pd-kind="{block.kind}"'
+        return (
+            f'{block.lead}<pre class="{classes}"{ident}{kind_attribute}>{escaped}</pre>{block.end}'
+        )
     tag_open = f'<{kind} class="{classes}"{ident}>'
     later_open = f'<{kind} class="{classes}">'
     close = f"</{kind}>"

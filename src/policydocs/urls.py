@@ -41,6 +41,10 @@ class UrlScheme:
     def index_dest(self) -> str:
         return self._src("versions.json")
 
+    def feed_dest(self, policy_id: str | None, kind: str) -> str:
+        """`rss.xml` or `atom.xml`: site-wide, or in a policy's folder."""
+        return self._src(*([policy_id] if policy_id else []), f"{kind}.xml")
+
     def url(self, src: str) -> str:
         """The URL MkDocs gives a Markdown page at `src`."""
         stem, _ = posixpath.splitext(src)

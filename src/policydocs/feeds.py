@@ -1,0 +1,213 @@
+"""RSS 2.0 and Atom 1.0 feeds of policy changes, with the substance in every entry.
+
+One entry per version, dated when the revision was published (merged): for a future
+effective date that is the advance notice, so the title says when it takes effect. Entries
+carry the summary, the changed sections and the redline, as sanitised HTML with absolute
+links (feed readers render it; a policy's raw HTML must not run there). Everything comes
+from git: a feed's own date is its newest entry's, never the build clock, and entry ids are
+tag URIs that never change.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from feedgen.feed import FeedGenerator
+
+from .model import Catalog, Policy, Version
+from .pages import GeneratedAsset, Redlines, rebase_policy_links
+from .render import to_html
+from .urls import UrlScheme
+
+#: What a feed entry may contain: text structure, links, images and the redline's marks.
+#: Everything else (scripts, styles, iframes, event handlers, javascript: URLs) is removed.
+_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
+    "pre", "code", "em", "strong", "b", "i", "a", "ins", "del", "table", "thead", "tbody",
+    "tr", "th", "td", "img", "sup", "sub",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+_SCHEMES = {"http", "https", "mailto"}
+#: A raw HTML block inserted or deleted: its source is shown on the changes page, not here.
+_HTML_BLOCK = re.compile(
+    r'<pre class="pd-(ins|del) pd-block[^"]*"[^>]*data-pd-kind="html_block"[^>]*>.*?</pre>'
+)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    site_url: str
+    site_name: str
+    #: At most this many entries per feed, newest first (None: all).
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: str
+    title: str
+    link: str
+    published: datetime
+    category: str
+    summary: str
+    content: str
+
+
+def build_feeds(
+    catalog: Catalog, redlines: Redlines, urls: UrlScheme, settings: FeedSettings
+) -> list[GeneratedAsset]:
+    """Site-wide and per-policy RSS and Atom feeds."""
+    base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
+    linkable = {p.id for p in catalog.policies} | {
+        f for p in catalog.policies for f in p.former_ids
+    }
+
+    def absolute(policy_id: str) -> str:
+        return urljoin(base, urls.url(urls.current_src(policy_id)))
+
+    entries = {
+        (policy.id, v.label): _entry(policy, v, redlines, urls, base, linkable, absolute)
+        for policy in catalog.policies
+        for v in policy.versions
+    }
+    feeds: list[tuple[Policy | None, list[_Entry]]] = [(None, list(entries.values()))]
+    for policy in catalog.policies:
+        feeds.append((policy, [entries[(policy.id, v.label)] for v in policy.versions]))
+    assets = []
+    for policy, items in feeds:
+        newest_first = sorted(items, key=lambda e: (e.published, e.id), reverse=True)
+        chosen = newest_first[: settings.limit] if settings.limit else newest_first
+        feed = _feed(policy, chosen, base, urls, settings)
+        policy_id = policy.id if policy else None
+        assets.append(GeneratedAsset(urls.feed_dest(policy_id, "rss"), feed.rss_str(pretty=True)))
+        assets.append(GeneratedAsset(urls.feed_dest(policy_id, "atom"), feed.atom_str(pretty=True)))
+    return assets
+
+
+def _entry(
+    policy: Policy,
+    version: Version,
+    redlines: Redlines,
+    urls: UrlScheme,
+    base: str,
+    linkable: set[str],
+    absolute: Callable[[str], str],
+) -> _Entry:
+    page = urljoin(base, urls.version(version))
+    change = redlines.get((policy.id, version.label))
+    when = "takes effect" if version.in_force_from > version.published else "effective"
+    verb = "revised" if version.index else "published"
+    title = f"{version.title} {verb} — {when} {_day(version.effective)}"
+    parts = [
+        f"<p><strong>{when.capitalize()}:</strong> {_day(version.effective)} "
+        f"(published {_day(version.published_on)}). Version {html.escape(version.label)}.</p>"
+    ]
+    if version.summary:
+        parts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
+    links = f'<a href="{page}">Read version {html.escape(version.label)}</a>'
+    if change is None:  # the first publication: all of its text is new
+        body, body_base, link = version.body, page, page
+    else:
+        link = urljoin(base, urls.changes(version))
+        sections = "".join(
+            f'<li><a href="{link}#{s.anchor}">{html.escape(s.title)}</a></li>'
+            for s in change.sections
+        )
+        counts = f"{change.words_added} words added, {change.words_removed} words removed."
+        parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>" if sections else "")
+        links += f' · <a href="{link}">See what changed</a>'
+        body = _HTML_BLOCK.sub(
+            lambda m: (
+                f"<p><em>(A block of HTML was {_DONE[m.group(1)]} here: see "
+                f'<a href="{link}">what changed</a>.)</em></p>'
+            ),
+            change.markdown,
+        )
+        body_base = link
+    parts.append(f"<p>{links}</p><hr>")
+    rendered = to_html(rebase_policy_links(body, linkable, absolute))
+    return _Entry(
+        id=_tag_uri(base, version),
+        title=title,
+        link=link,
+        published=version.published,
+        category=policy.id,
+        summary=version.summary or title,
+        content=_clean("".join(parts) + rendered, body_base),
+    )
+
+
+def _feed(
+    policy: Policy | None, entries: list[_Entry], base: str, urls: UrlScheme, settings: FeedSettings
+) -> FeedGenerator:
+    policy_id = policy.id if policy else None
+    self_url = urljoin(base, urls.feed_dest(policy_id, "atom"))
+    feed = FeedGenerator()
+    feed.id(self_url)
+    if policy is None:
+        feed.title(f"{settings.site_name}: policy changes")
+        feed.link(href=base, rel="alternate")
+        feed.description(f"Every published change to the policies of {settings.site_name}.")
+    else:
+        feed.title(f"{policy.title}: changes")
+        feed.link(href=urljoin(base, urls.history(policy)), rel="alternate")
+        feed.description(f"Every published version of the {policy.title}.")
+        feed.category(term=policy.id)
+    feed.link(href=self_url, rel="self")
+    feed.author({"name": settings.site_name})  # Atom requires a feed-level author
+    feed.language("en")
+    feed.generator("policydocs")
+    newest = max(entry.published for entry in entries)
+    feed.updated(newest)
+    feed.lastBuildDate(newest)
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.id(entry.id)
+        item.guid(entry.id, permalink=False)
+        item.title(entry.title)
+        item.link(href=entry.link)
+        item.published(entry.published)
+        item.updated(entry.published)
+        item.category(term=entry.category)
+        item.description(entry.summary)
+        item.content(entry.content, type="html")
+    return feed
+
+
+_DONE = {"ins": "inserted", "del": "deleted"}
+
+
+def _tag_uri(base: str, version: Version) -> str:
+    """tag:host,date:policydocs/<id>/<label> (RFC 4151), from facts that never change: the
+    id the policy had when this version was published, its label and publication day."""
+    host = urlsplit(base).hostname or "localhost"
+    original_id = version.path.rsplit("/", 1)[-1].removesuffix(".md")
+    return f"tag:{host},{version.published_on.isoformat()}:policydocs/{original_id}/{version.label}"
+
+
+def _clean(fragment: str, base: str) -> str:
+    """Sanitise for feed readers and make every link absolute (relative to `base`)."""
+
+    def absolute(element: str, attribute: str, value: str) -> str | None:
+        if attribute in ("href", "src"):
+            return urljoin(base, value)
+        return value
+
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        attribute_filter=absolute,
+        link_rel=None,
+    )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"

@@ -1,0 +1,187 @@
+"""RSS and Atom feeds from real builds, read by feedparser and checked against the specs."""
+
+from __future__ import annotations
+
+import email.utils
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from lxml import etree
+
+from .conftest import build_site
+from .gitrepo import GitRepo
+from .test_site import history
+
+SITE = "https://policies.example.com/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+FEEDS = ["rss.xml", "atom.xml", "acceptable-use/rss.xml", "acceptable-use/atom.xml"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = history(GitRepo(tmp_path_factory.mktemp("feeds") / "repo"))
+    return build_site(repo, {"as_of": "2025-01-01"})
+
+
+def parsed(site: Path, name: str):
+    feed = feedparser.parse((site / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def local(site: Path, url: str) -> Path:
+    """The built file an absolute site URL points at."""
+    assert url.startswith(SITE), url
+    path = urlsplit(url).path.lstrip("/")
+    target = site / path
+    return target / "index.html" if path.endswith("/") or not path else target
+
+
+def test_feeds_parse_and_have_one_entry_per_version(site: Path) -> None:
+    # acceptable-use: 3 versions; terms-of-service: 2; promo (withdrawn): 1
+    for name, count in [
+        ("rss.xml", 6),
+        ("atom.xml", 6),
+        ("acceptable-use/rss.xml", 3),
+        ("acceptable-use/atom.xml", 3),
+        ("promo/atom.xml", 1),
+    ]:
+        assert len(parsed(site, name).entries) == count, name
+
+
+def test_entry_titles_say_when_the_version_takes_effect(site: Path) -> None:
+    titles = [e.title for e in parsed(site, "acceptable-use/atom.xml").entries]
+    assert titles == [
+        "Acceptable Use Policy revised — takes effect 1 June 2030",
+        "Acceptable Use Policy revised — takes effect 1 March 2024",
+        "Acceptable Use Policy published — effective 1 January 2024",
+    ]
+
+
+def test_entry_content_carries_summary_sections_and_redline(site: Path) -> None:
+    entry = parsed(site, "acceptable-use/atom.xml").entries[0]
+    content = entry.content[0].value
+    assert "<strong>Summary:</strong> Bans mining" in content
+    assert "Sections changed:" in content
+    assert "<ins>No crypto mining.</ins>" in content
+    assert f'href="{SITE}acceptable-use/2030-06-01/"' in content
+    assert f'href="{SITE}acceptable-use/2030-06-01/changes/"' in content
+    assert entry.link == f"{SITE}acceptable-use/2030-06-01/changes/"
+    assert [t.term for t in entry.tags] == ["acceptable-use"]
+
+
+def test_ids_are_unique_tag_uris_and_stable_across_builds(site: Path, tmp_path: Path) -> None:
+    ids = [e.id for e in parsed(site, "atom.xml").entries]
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith("tag:policies.example.com,20") for i in ids)
+    assert "tag:policies.example.com,2024-01-01:policydocs/terms/2024-01-01" in ids  # pre-rename
+    again = build_site(history(GitRepo(tmp_path / "repo")), {"as_of": "2025-01-01"})
+    assert [e.id for e in parsed(again, "atom.xml").entries] == ids
+    assert (again / "atom.xml").read_bytes() == (site / "atom.xml").read_bytes()
+
+
+def test_every_link_resolves_to_a_built_file(site: Path) -> None:
+    for name in FEEDS:
+        feed = parsed(site, name)
+        urls = [link.href for link in feed.feed.links]
+        for entry in feed.entries:
+            urls.append(entry.link)
+            tree = etree.HTML(entry.content[0].value if "content" in entry else entry.summary)
+            urls += [href.split("#")[0] for href in tree.xpath("//a/@href")]
+        for url in urls:
+            assert local(site, url).exists(), f"{name}: {url}"
+
+
+def test_dates_are_in_order_with_time_zones_and_never_the_build_clock(site: Path) -> None:
+    rss = etree.parse(str(site / "rss.xml"))
+    dates = [email.utils.parsedate_to_datetime(d) for d in rss.xpath("//item/pubDate/text()")]
+    assert all(d.tzinfo is not None for d in dates)
+    assert dates == sorted(dates, reverse=True)
+    assert rss.xpath("//channel/lastBuildDate/text()")[0] == "Sat, 01 Jun 2024 09:00:00 +0000"
+    atom = etree.parse(str(site / "atom.xml"))
+    assert atom.findtext(f"{ATOM}updated") == "2024-06-01T09:00:00+00:00"
+    for value in atom.xpath("//a:entry/a:published/text()", namespaces={"a": ATOM[1:-1]}):
+        assert datetime.fromisoformat(value).tzinfo is not None
+
+
+def test_rss_and_atom_required_elements(site: Path) -> None:
+    for name in ("rss.xml", "acceptable-use/rss.xml"):
+        channel = etree.parse(str(site / name)).getroot().find("channel")
+        for required in ("title", "link", "description"):
+            assert channel.findtext(required), (name, required)
+        for item in channel.findall("item"):
+            assert item.findtext("title") and item.findtext("guid") and item.findtext("pubDate")
+            assert item.find("guid").get("isPermaLink") == "false"
+    for name in ("atom.xml", "acceptable-use/atom.xml"):
+        feed = etree.parse(str(site / name)).getroot()
+        for required in ("id", "title", "updated"):
+            assert feed.findtext(f"{ATOM}{required}"), (name, required)
+        assert feed.find(f"{ATOM}author/{ATOM}name") is not None
+        assert feed.find(f'{ATOM}link[@rel="self"]').get("href") == f"{SITE}{name}"
+        for entry in feed.findall(f"{ATOM}entry"):
+            for required in ("id", "title", "updated"):
+                assert entry.findtext(f"{ATOM}{required}")
+            assert entry.find(f"{ATOM}content").get("type") == "html"
+
+
+def test_hostile_markup_in_a_policy_never_reaches_a_feed(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("tos", "Fair terms.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    hostile = (
+        "Fair terms.\n\n<script>alert('x')</script>\n\n"
+        '<img src="x.png" onerror="alert(1)"> and <a href="javascript:alert(2)">click</a>\n\n'
+        '<iframe src="https://evil.example/"></iframe>\n\n<style>body{display:none}</style>\n\n'
+        '<p onclick="steal()">Clause here.</p>\n\nSee [the schedule](relative/page.html).\n'
+    )
+    repo.revise("tos", hostile, "2024-02-01T09:00:00+00:00", title="Terms")
+    site = build_site(repo, strict=False)  # strict MkDocs would (rightly) refuse the dead link
+    for name in ("atom.xml", "rss.xml", "tos/atom.xml", "tos/rss.xml"):
+        raw = (site / name).read_text(encoding="utf-8")
+        for bad in (
+            "<script",
+            "alert(",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<style",
+            "display:none",
+            "onclick",
+            "steal(",
+        ):
+            assert bad not in raw, (name, bad)
+    entry = parsed(site, "tos/atom.xml").entries[0].content[0].value
+    assert f'href="{SITE}tos/2024-02-01/changes/relative/page.html"' in entry  # made absolute
+    assert "A block of HTML was inserted here" in entry  # raw HTML is shown on the site only
+
+
+def test_site_url_is_required(tmp_path: Path, mkdocs_errors) -> None:
+    from mkdocs.exceptions import Abort
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
+    with pytest.raises(Abort):
+        build_site(repo, site_url=None)
+    assert any("feeds need absolute URLs: set site_url" in m for m in mkdocs_errors())
+
+
+def test_entry_cap(tmp_path: Path) -> None:
+    site = build_site(history(GitRepo(tmp_path / "repo")), {"feed_limit": 2})
+    entries = parsed(site, "atom.xml").entries
+    assert [e.title for e in entries] == [
+        "Acceptable Use Policy revised — takes effect 1 June 2030",
+        "Terms of Service revised — effective 1 April 2024",
+    ]
+
+
+def test_autodiscovery_in_every_page_and_subscribe_links(site: Path) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    site_feed = 'type="application/atom+xml" title="Example Policies: all policy changes (Atom)"'
+    assert f'{site_feed} href="{SITE}atom.xml"' in home
+    assert f'href="{SITE}acceptable-use/rss.xml"' not in home
+    page = (site / "acceptable-use/2024-01-01/index.html").read_text(encoding="utf-8")
+    policy_feed = 'title="Example Policies: Acceptable Use Policy: changes (RSS)"'
+    assert f'{policy_feed} href="{SITE}acceptable-use/rss.xml">' in page
+    assert 'href="../rss.xml" type="application/rss+xml">RSS</a>' in page
