@@ -126,9 +126,8 @@ def _add_version(
     previous = lineage.declared[-1] if lineage.declared else None
     published = change.commit.date
     effective_at, source = _effective(declared, previous, published, settings)
-    summary = declared.summary
-    if previous is not None and summary == previous.summary:
-        summary = None
+    carried_over = previous is not None and declared.summary == previous.summary
+    summary = None if carried_over else declared.summary
     lineage.declared.append(declared)
     lineage.versions.append(
         Version(
@@ -148,6 +147,7 @@ def _add_version(
             published_on=published.astimezone(settings.timezone).date(),
             summary=summary,
             extra=declared.extra,
+            summary_carried_over=carried_over and declared.summary is not None,
         )
     )
 

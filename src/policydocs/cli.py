@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import engine, render
+from . import checks, engine, render, scaffold
 from .compare import compare
-from .errors import PolicyError
+from .errors import Level, PolicyError
 from .feeds import FeedSettings
 from .index import build_index
 from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
@@ -100,6 +100,19 @@ def _parser() -> argparse.ArgumentParser:
         "pull-request comment; html",
     )
     diff.set_defaults(run=_diff)
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check policy files before they are merged (file:line:col: level: message)",
+    )
+    check.add_argument("paths", nargs="*", type=Path, help="files to check (default: all)")
+    check.add_argument("--history", action="store_true", help="check every committed revision too")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(run=_check)
+    new = commands.add_parser("new", parents=[common], help="start a new policy file")
+    new.add_argument("policy", help="the new policy's id, which becomes its URL (cookie-policy)")
+    new.add_argument("--title", help="its title (default: from the id)")
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -147,6 +160,22 @@ def _diff(args: argparse.Namespace) -> int:
         sys.stdout.write(render.markdown_report(comparison))
     else:
         sys.stdout.write(render.html_report(comparison))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    problems = checks.check(_settings(args), args.paths or None, history=args.history)
+    for problem in problems:
+        print(problem.located())
+    errors = sum(1 for p in problems if p.level is Level.ERROR)
+    warnings = len(problems) - errors
+    print(f"policydocs check: {errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    path = scaffold.new_policy(args.policies, args.policy, args.title)
+    print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
 
 

@@ -25,6 +25,17 @@ class Problem:
     path: str | None = None
     commit: str | None = None
     field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def located(self) -> str:
+        """`file:line:col: level: message`, the form editors and CI annotations read."""
+        where = ":".join(str(x) for x in (self.path, self.line, self.column) if x is not None)
+        message = (
+            self.message if self.commit is None else f"{self.message} (commit {self.commit[:12]})"
+        )
+        field = f"'{self.field}': " if self.field else ""
+        return f"{where}: {self.level.value}: {field}{message}"
 
     def __str__(self) -> str:
         where = self.path or ""
@@ -53,11 +64,11 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def error(self, message: str, **where: str | None) -> None:
-        self.items.append(Problem(Level.ERROR, message, **where))
+    def error(self, message: str, **where: str | int | None) -> None:
+        self.items.append(Problem(Level.ERROR, message, **where))  # type: ignore[arg-type]
 
-    def warning(self, message: str, **where: str | None) -> None:
-        self.items.append(Problem(Level.WARNING, message, **where))
+    def warning(self, message: str, **where: str | int | None) -> None:
+        self.items.append(Problem(Level.WARNING, message, **where))  # type: ignore[arg-type]
 
     @property
     def errors(self) -> list[Problem]:

@@ -64,6 +64,8 @@ def decode(data: bytes, problems: Problems, *, path: str, commit: str | None) ->
             "save the file as UTF-8",
             path=path,
             commit=commit,
+            line=line,
+            column=column,
         )
         return None
 
@@ -106,9 +108,12 @@ def parse(
         meta = yaml.load(raw_yaml, Loader=_Loader) if raw_yaml.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+        line, column = (mark.line + 2, mark.column + 1) if mark else (None, None)
+        at = f" at line {line}, column {column}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        problems.error(f"front matter is not valid YAML{at}: {problem}", **where)
+        problems.error(
+            f"front matter is not valid YAML{at}: {problem}", line=line, column=column, **where
+        )
         return None
     if not isinstance(meta, dict):
         problems.error("front matter must be a set of 'key: value' lines", **where)

@@ -63,6 +63,8 @@ class Version:
     summary: str | None
     extra: dict[str, Any]
     status: Status = Status.ARCHIVED
+    #: The front matter repeated the previous revision's summary (so `summary` is None).
+    summary_carried_over: bool = False
     #: The version that ended this one (or overtook it before it began); None while in force,
     #: upcoming, or when the policy's withdrawal ended it.
     replaced_by: Version | None = None

@@ -1,0 +1,227 @@
+"""`policydocs check`: what an editor must fix before a policy change is merged.
+
+The working tree is checked against the last commit (what the merge would publish); with
+`history`, every committed revision is checked too. Each problem has a file, a line and a
+column where one applies, and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from . import frontmatter
+from .catalog import load_catalog
+from .errors import PolicyError, Problem, Problems
+from .history import GitHistory
+from .settings import Settings
+
+#: Characters that PDF and Word exports leave behind, and what to write instead.
+_LEFTOVERS = {
+    "\uf0b7": "a Word/PDF bullet (U+F0B7): start the line with '- ' instead",
+    "\u00ad": "a soft hyphen (U+00AD): delete it",
+    "\u200b": "a zero-width space (U+200B): delete it",
+    "\ufeff": "a zero-width no-break space (U+FEFF) inside the text: delete it",
+}
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: A non-breaking space is deliberate between two words or a number and its unit; next to
+#: other spacing, or at the start or end of a line, it is a leftover.
+_STRAY_NBSP = re.compile(r"(?:^|(?<=\s))\u00a0|\u00a0(?=\s|$)", re.MULTILINE)
+_QUOTES = {
+    "double": (re.compile('"'), re.compile("[\u201c\u201d]"), "“ ”"),
+    "single": (re.compile("'"), re.compile("[\u2018\u2019]"), "\u2018 \u2019"),
+}
+_POLICY_LINK = re.compile(
+    r"(?:\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?:\./)?(?P<target>[^\s)#>:]+\.md)(?=[#)\s>]|$)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class _File:
+    path: str  # repository path
+    data: bytes
+
+
+def check(
+    settings: Settings, paths: list[Path] | None = None, history: bool = False
+) -> list[Problem]:
+    """All problems found, sorted by file and position."""
+    problems = Problems()
+    folder = settings.policies_dir
+    if not folder.is_dir():
+        raise PolicyError(f"{folder}: the policies folder does not exist")
+    with GitHistory(folder) as repo:
+        files = _working_tree_files(repo, folder, paths)
+        ids = {Path(f.path).stem for f in files}
+        for file in files:
+            parsed = _check_text(file, settings, ids, problems)
+            committed = repo.file_at(repo.head, file.path)
+            if parsed is not None and committed is not None and committed != file.data:
+                _check_revision(file.path, committed, parsed, settings, problems)
+        if paths is None:
+            _check_removals(repo, folder, problems)
+    if history:
+        _check_history(settings, problems)
+    return sorted(problems.items, key=lambda p: (p.path or "", p.line or 0, p.column or 0))
+
+
+def _working_tree_files(repo: GitHistory, folder: Path, paths: list[Path] | None) -> list[_File]:
+    chosen = paths if paths else sorted(folder.glob("*.md"))
+    return [
+        _File(path.resolve().relative_to(repo.root).as_posix(), path.read_bytes())
+        for path in chosen
+    ]
+
+
+def _check_text(
+    file: _File, settings: Settings, ids: set[str], problems: Problems
+) -> frontmatter.PolicyText | None:
+    parsed = frontmatter.parse(
+        file.data,
+        problems,
+        path=file.path,
+        commit=None,
+        extra_keys=settings.extra_keys,
+        timezone=settings.timezone,
+    )
+    text = frontmatter.decode(file.data, Problems(), path=file.path, commit=None)
+    if text is not None:
+        _check_characters(file.path, text, problems)
+        _check_links(file.path, text, ids, problems)
+    return parsed
+
+
+def _check_characters(path: str, text: str, problems: Problems) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, character in enumerate(line, start=1):
+            fix = _LEFTOVERS.get(character)
+            if fix is None and _PRIVATE_USE.match(character):
+                fix = (
+                    f"a private-use character (U+{ord(character):04X}) from a PDF or Word "
+                    "export: replace it with what it stood for"
+                )
+            if fix is not None and not (character == "\ufeff" and number == column == 1):
+                problems.warning(f"found {fix}", path=path, line=number, column=column)
+        for match in _STRAY_NBSP.finditer(line):
+            problems.warning(
+                "stray non-breaking space (U+00A0) next to other spacing or at a line end: "
+                "replace it with a normal space",
+                path=path,
+                line=number,
+                column=match.start() + 1,
+            )
+    for name, (straight, curly, style) in _QUOTES.items():
+        plain, fancy = _positions(straight, text), _positions(curly, text)
+        if plain and fancy:
+            line, column = min(plain, fancy, key=len)[0]
+            problems.warning(
+                f"mixed {name} quote styles ({len(plain)} straight, {len(fancy)} curly): "
+                f"use one style throughout, for example {style}",
+                path=path,
+                line=line,
+                column=column,
+            )
+
+
+def _positions(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found += [(number, m.start() + 1) for m in pattern.finditer(line)]
+    return found
+
+
+def _check_links(path: str, text: str, ids: set[str], problems: Problems) -> None:
+    for match in _POLICY_LINK.finditer(text):
+        target = match["target"]
+        if "/" in target:
+            continue  # a link into the site's other pages: MkDocs checks those
+        if Path(target).stem not in ids:
+            line = text.count("\n", 0, match.start("target")) + 1
+            column = match.start("target") - (text.rfind("\n", 0, match.start("target")) + 1) + 1
+            problems.error(
+                f"link to '{target}': there is no such policy (policies: {', '.join(sorted(ids))})",
+                path=path,
+                line=line,
+                column=column,
+            )
+
+
+def _check_revision(
+    path: str, committed: bytes, new: frontmatter.PolicyText, settings: Settings, problems: Problems
+) -> None:
+    """The working-tree revision against the last committed one."""
+    old = frontmatter.parse(
+        committed, Problems(), path=path, commit=None, timezone=settings.timezone,
+        extra_keys=settings.extra_keys,
+    )  # fmt: skip
+    if old is None:
+        return
+    old_fm, new_fm = old.front_matter, new.front_matter
+    before, after = _start(old_fm.effective, settings), _start(new_fm.effective, settings)
+    if before and after and after < before:
+        problems.warning(
+            f"effective date {new_fm.effective} is earlier than the previous revision's "
+            f"({old_fm.effective}): readers will see the new text as applying retroactively",
+            path=path,
+            field="effective",
+        )
+    elif after and old_fm.effective == new_fm.effective and after < settings.as_of:
+        problems.warning(
+            f"effective date {old_fm.effective} is unchanged from the previous revision and "
+            "has passed: this revision will be dated by its publication; set the date it "
+            "takes effect",
+            path=path,
+            field="effective",
+        )
+    if old_fm.summary == new_fm.summary:
+        problems.warning(
+            "the text changed but 'summary' did not: the summary describes the previous "
+            "revision and will not be shown for this one; say what this revision changes",
+            path=path,
+            field="summary",
+        )
+
+
+def _start(value: date | datetime | None, settings: Settings) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(), tzinfo=settings.timezone)
+
+
+def _check_removals(repo: GitHistory, folder: Path, problems: Problems) -> None:
+    for path in repo.uncommitted(folder):
+        if not (repo.root / path).exists():
+            problems.warning(
+                "deleted: once merged, this policy is published as withdrawn (its pages stay). "
+                "If you meant to rename it, commit the rename on its own, without edits, so "
+                "its history and URLs follow it",
+                path=path,
+            )
+
+
+def _check_history(settings: Settings, problems: Problems) -> None:
+    try:
+        catalog, found = load_catalog(settings)
+    except PolicyError as exc:
+        problems.items.extend(exc.problems)
+        return
+    problems.items.extend(found.items)
+    for policy in catalog.policies:
+        for old, new in zip(policy.versions, policy.versions[1:], strict=False):
+            where = {"path": new.path, "commit": new.commit.sha}
+            if new.effective < old.effective:
+                problems.warning(
+                    f"effective date {new.effective} is earlier than the previous revision's "
+                    f"({old.effective})",
+                    field="effective",
+                    **where,
+                )
+            if new.summary_carried_over:
+                problems.warning(
+                    "summary unchanged from the previous revision", field="summary", **where
+                )
