@@ -119,3 +119,43 @@ def test_diff_errors_name_the_policy_and_revision(repo: GitRepo) -> None:
     repo.write("policies/tos.md", "no front matter any more\n")
     broken = run(repo, "diff", "tos")
     assert "policies/tos.md at working tree: no front matter" in broken.stderr
+
+
+def test_diff_base_reports_every_changed_policy_of_a_branch(repo: GitRepo) -> None:
+    repo.revise("tos", "Pay monthly.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.revise("aup", "No spam.\n", "2024-01-01T10:00:00+00:00", title="AUP")
+    repo.revise("privacy", "We keep data.\n", "2024-01-01T11:00:00+00:00", title="Privacy")
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.revise("tos", "Pay monthly in advance.\n", "2024-02-01T09:00:00+00:00",
+                title="Terms", effective="2024-03-01", summary="In advance")  # fmt: skip
+    repo.revise("cookies", "We use cookies.\n", "2024-02-02T09:00:00+00:00", title="Cookies")
+    repo.git("rm", "-q", "policies/privacy.md")
+    repo.commit("withdraw privacy", "2024-02-03T09:00:00+00:00")
+    # main moves on meanwhile: its own change is not this branch's
+    repo.git("checkout", "-q", "main")
+    repo.revise("aup", "No spam at all.\n", "2024-02-05T09:00:00+00:00", title="AUP")
+    repo.git("checkout", "-q", "pr")
+
+    out = run(repo, "diff", "--base", "main").stdout
+
+    assert out.startswith("## Policy changes against `main`\n")
+    assert "3 changed since" in out and "Cookies, Privacy, Terms" in out
+    assert "### Terms: changes from main to working tree" in out
+    assert "`policies/tos.md` · Effective: **2024-03-01**" in out
+    assert "| summary | — | In advance |" in out
+    assert "Pay monthly<ins" in out
+    assert "A new policy: all of its text is new." in out
+    assert '<ins class="pd-ins pd-block" id="pd-change-1">We use cookies.</ins>' in out
+    assert "Deleted: once merged, this policy is published as **withdrawn**" in out
+    assert "AUP" not in out  # untouched by the branch
+
+
+def test_diff_base_with_nothing_changed_says_so(repo: GitRepo) -> None:
+    repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
+    repo.write("README.md", "not a policy\n")
+    repo.commit("docs only", "2024-01-02T09:00:00+00:00")
+    result = run(repo, "diff", "--base", "HEAD~1")
+    assert result.returncode == 0
+    assert result.stdout.startswith("No policy changes against `HEAD~1`")
+    bad = run(repo, "diff", "--base", "origin/nowhere")
+    assert bad.returncode == 1 and "'origin/nowhere' is not a revision" in bad.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import checks, engine, render, scaffold
-from .compare import compare
+from .compare import compare, compare_base
 from .errors import Level, PolicyError
 from .feeds import FeedSettings
 from .index import build_index
@@ -83,7 +83,14 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="redline of one policy: by default, the working tree against the last commit",
     )
-    diff.add_argument("policy", help="policy id (acceptable-use) or file (policies/x.md)")
+    diff.add_argument(
+        "policy", nargs="?", help="policy id (acceptable-use) or file (policies/x.md)"
+    )
+    diff.add_argument(
+        "--base",
+        help="instead of one policy: every policy changed since REF (e.g. origin/main), as "
+        "one Markdown document for a pull request",
+    )
     diff.add_argument(
         "--from",
         dest="old",
@@ -152,6 +159,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.base:
+        start, comparisons = compare_base(_settings(args), args.base)
+        sys.stdout.write(render.base_report(args.base, start, comparisons))
+        return 0
+    if not args.policy:
+        raise PolicyError("name a policy to compare, or give --base REF for every changed one")
     comparison = compare(_settings(args), args.policy, args.old, args.new)
     if args.format == "terminal":
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -33,6 +33,9 @@ class Comparison:
     old: Side
     new: Side
     redline: Redline
+    #: "modified", "added" (a new policy), "renamed" or "deleted" (to be withdrawn).
+    change: str = "modified"
+    old_path: str | None = None
 
     def front_matter_changes(self) -> list[tuple[str, str, str]]:
         """(field, before, after) for each front matter field that differs."""
@@ -59,6 +62,48 @@ def compare(settings: Settings, policy: str, old: str | None, new: str | None) -
     return Comparison(policy_id, path, old_side, new_side, change)
 
 
+def compare_base(settings: Settings, base: str) -> tuple[str, list[Comparison]]:
+    """Every policy changed from where HEAD's branch left `base` to the working tree."""
+    with GitHistory(settings.policies_dir) as history:
+        start = history.merge_base(base)
+        if start is None:
+            raise PolicyError(
+                f"'{base}' is not a revision with history shared with HEAD; fetch it first "
+                "(in GitHub Actions: actions/checkout with fetch-depth: 0)"
+            )
+        changes = history.changed_since(start, settings.policies_dir)
+        return start, [
+            _base_comparison(history, settings, base, start, old_path, new_path, status)
+            for status, old_path, new_path in changes
+        ]
+
+
+def _base_comparison(
+    history: GitHistory,
+    settings: Settings,
+    base: str,
+    start: str,
+    old_path: str | None,
+    new_path: str,
+    status: str,
+) -> Comparison:
+    policy_id = Path(new_path).stem
+    if status == "D":
+        old = _side(history, settings, new_path, policy_id, start, name=base)
+        gone = Side("working tree", frontmatter.PolicyText(old.text.front_matter, ""))
+        return Comparison(policy_id, new_path, old, gone, redline(old.text.body, ""), "deleted")
+    new = _side(history, settings, new_path, policy_id, WORKING_TREE)
+    if old_path is None:
+        nothing = frontmatter.FrontMatter(new.text.front_matter.title, None, None, None)
+        old = Side(f"{base} (no such policy yet)", frontmatter.PolicyText(nothing, ""))
+        return Comparison(policy_id, new_path, old, new, redline("", new.text.body), "added")
+    old = _side(history, settings, old_path, Path(old_path).stem, start, name=base)
+    change = "renamed" if old_path != new_path else "modified"
+    return Comparison(
+        policy_id, new_path, old, new, redline(old.text.body, new.text.body), change, old_path
+    )
+
+
 def _policy_path(history: GitHistory, folder: Path, policy: str) -> str:
     """The repository path of a policy given by id (`terms`) or file (`policies/terms.md`)."""
     candidate = Path(policy)
@@ -73,7 +118,12 @@ def _policy_path(history: GitHistory, folder: Path, policy: str) -> str:
 
 
 def _side(
-    history: GitHistory, settings: Settings, path: str, policy_id: str, revision: str | None
+    history: GitHistory,
+    settings: Settings,
+    path: str,
+    policy_id: str,
+    revision: str | None,
+    name: str | None = None,
 ) -> Side:
     if revision is WORKING_TREE:
         file = history.root / path
@@ -85,7 +135,8 @@ def _side(
         data = history.file_at(sha, path)
         if data is None:
             raise PolicyError(f"{path}: does not exist at revision {revision} ({sha[:12]})")
-        return Side(revision, _parse(data, settings, path, revision))
+        shown = name or revision
+        return Side(shown, _parse(data, settings, path, shown))
     data = _version_text(settings, policy_id, revision)
     if data is None:
         raise PolicyError(

@@ -148,6 +148,39 @@ class GitHistory:
             return None
         return blob.data_stream.read()
 
+    def merge_base(self, ref: str) -> str | None:
+        """Where HEAD's branch left `ref`: what a pull request from HEAD into `ref` changes."""
+        git = _import_git()
+        if self.resolve(ref) is None:
+            return None
+        try:
+            return self.repo.git.merge_base(ref, "HEAD").strip() or None
+        except git.GitCommandError:
+            return None
+
+    def changed_since(self, commit: str, folder: Path) -> list[tuple[str, str | None, str]]:
+        """(status, old path, new path) of policy files changed from `commit` to the working
+        tree, renames detected; files not yet added to git count as added."""
+        output = self.repo.git.diff(
+            "-M", "--name-status", "-z", "--no-color", commit, "--", self.pathspec(folder)
+        )
+        tokens = iter(output.split("\0"))
+        changes: list[tuple[str, str | None, str]] = []
+        for status in tokens:
+            if not status:
+                continue
+            if status[0] in "RC":
+                old, new = next(tokens), next(tokens)
+                changes.append((status[0], old, new))
+            else:
+                path = next(tokens)
+                changes.append((status[0], path if status[0] != "A" else None, path))
+        untracked = self.repo.git.ls_files(
+            "--others", "--exclude-standard", "-z", "--", self.pathspec(folder)
+        )
+        changes += [("A", None, path) for path in untracked.split("\0") if path]
+        return sorted(changes, key=lambda change: change[2])
+
     def uncommitted(self, folder: Path) -> list[str]:
         """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
         output = self.repo.git.status(

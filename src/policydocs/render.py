@@ -38,7 +38,9 @@ def _words(count: int) -> str:
 
 def markdown_report(comparison: Comparison) -> str:
     """Renders on GitHub (`<ins>`/`<del>` are allowed there): for a pull-request comment."""
-    lines = [f"### {_heading(comparison)}", "", f"`{comparison.path}`", ""]
+    effective = comparison.new.text.front_matter.effective
+    takes_effect = f"Effective: **{effective}**" if effective else "Effective: when merged"
+    lines = [f"### {_heading(comparison)}", "", f"`{comparison.path}` · {takes_effect}", ""]
     fields = comparison.front_matter_changes()
     if fields:
         lines += ["| Field | Before | After |", "|---|---|---|"]
@@ -48,6 +50,34 @@ def markdown_report(comparison: Comparison) -> str:
     if comparison.redline.changed:
         lines += ["---", "", comparison.redline.markdown.rstrip("\n")]
     return "\n".join(lines) + "\n"
+
+
+_CHANGE_NOTES = {
+    "added": "A new policy: all of its text is new.",
+    "deleted": "Deleted: once merged, this policy is published as **withdrawn** (its pages stay).",
+}
+
+
+def base_report(base: str, start: str, comparisons: list[Comparison]) -> str:
+    """Every changed policy's redline in one Markdown document: a pull-request comment or a
+    job summary."""
+    if not comparisons:
+        return f"No policy changes against `{base}` (since {start[:12]}).\n"
+    names = ", ".join(c.new.text.front_matter.title for c in comparisons)
+    parts = [
+        f"## Policy changes against `{base}`\n",
+        f"{len(comparisons)} changed since {start[:12]}: {names}.\n",
+    ]
+    for comparison in comparisons:
+        note = _CHANGE_NOTES.get(comparison.change)
+        if comparison.change == "renamed":
+            note = f"Renamed from `{comparison.old_path}`: old links will redirect."
+        report = markdown_report(comparison)
+        if note:
+            heading, rest = report.split("\n", 1)
+            report = f"{heading}\n\n{note}\n{rest}"
+        parts.append(report)
+    return "\n".join(parts)
 
 
 def html_report(comparison: Comparison) -> str:
