@@ -33,13 +33,24 @@ def load(repo: GitRepo, as_of: str = "2030-01-01", **options: object) -> engine.
 
 
 def build_site(
-    repo: GitRepo, plugin_options: dict | None = None, *, strict: bool = True, **extra: object
+    repo: GitRepo,
+    plugin_options: dict | None = None,
+    *,
+    strict: bool = True,
+    command: str = "build",
+    **extra: object,
 ) -> Path:
-    """A real, in-process `mkdocs build` of the repository; returns the site folder."""
+    """A real, in-process MkDocs build of the repository, with the startup and shutdown
+    events the `mkdocs` command sends (`command="serve"` for what `mkdocs serve` builds);
+    returns the site folder."""
     options = {"as_of": "2030-01-01", **(plugin_options or {})}
     config_file = repo.mkdocs_yml(options, **extra)
     config = load_config(str(config_file), strict=strict, site_dir=str(repo.path / "site"))
-    mkdocs_build(config)
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
     return repo.path / "site"
 
 

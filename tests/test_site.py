@@ -323,3 +323,38 @@ def test_redlines_are_cached_and_a_damaged_entry_is_recomputed(tmp_path: Path) -
     third = load(repo, cache_dir=cache)
     assert third.redline_stats == (2, 1)
     assert third.redlines == first.redlines
+
+
+def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:
+    repo = history(GitRepo(tmp_path / "repo"))
+    repo.policy(
+        "acceptable-use",
+        "No spam.\n\nNo botnets, ever.\n\nNo crypto mining.\n",
+        title="Acceptable Use Policy",
+        summary="Tighter",
+        effective="2031-01-01",
+    )
+    repo.policy("cookies", "We use cookies.\n", title="Cookie Policy")
+
+    plain = build_site(repo)
+    assert not (plain / "acceptable-use/draft").exists()
+    assert "Unpublished draft" not in text(plain / "acceptable-use/index.html")
+    feeds_before = (plain / "atom.xml").read_bytes()
+    index_before = (plain / "versions.json").read_bytes()
+
+    served = build_site(repo, command="serve")
+    draft = text(served / "acceptable-use/draft/index.html")
+    assert "Unpublished draft: preview only" in draft
+    assert "policies/acceptable-use.md" in draft
+    assert "Summary:</strong> Tighter" in draft
+    assert 'href="../2030-06-01/">version 2030-06-01</a>' in draft  # against the latest
+    assert '<ins class="pd-ins" id="pd-change-1">, ever</ins>' in draft
+    assert "never been published" in text(served / "cookies/draft/index.html")
+    assert 'href="draft/">See the uncommitted edit' in text(served / "acceptable-use/index.html")
+    assert (served / "atom.xml").read_bytes() == feeds_before  # never in feeds
+    assert (served / "versions.json").read_bytes() == index_before
+
+    asked = build_site(repo, {"drafts": "always"})
+    assert (asked / "acceptable-use/draft/index.html").is_file()
+    refused = build_site(repo, {"drafts": "never"}, command="serve")
+    assert not (refused / "acceptable-use/draft").exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .cache import RedlineCache
 from .catalog import load_catalog
+from .drafts import find_drafts
 from .errors import Problem
 from .feeds import FeedSettings, build_feeds
 from .index import build_index
@@ -32,15 +33,17 @@ class Site:
     redline_stats: tuple[int, int]
 
 
-def build(settings: Settings, feeds: FeedSettings | None = None) -> Site:
+def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = False) -> Site:
     """Read history and generate the site's files; raises `PolicyError` on invalid input.
 
-    Feeds need the site's absolute URL; without `feeds` none are made."""
+    Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
+    for each uncommitted policy edit (a preview for editors, never published)."""
     catalog, problems = load_catalog(settings)
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     cache = RedlineCache(settings.cache_dir)
     redlines = compute_redlines(catalog, cache)
-    pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines)
+    found = find_drafts(catalog, settings) if drafts else []
+    pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines, found)
     if feeds is not None:
         assets += build_feeds(catalog, redlines, urls, feeds)
     stats = (cache.hits, cache.misses)

@@ -60,6 +60,8 @@ class PolicyDocsConfig(Config):
     cache_dir = c.Type(str, default=".cache/policydocs")
     #: At most this many entries per feed, newest first (default: every version).
     feed_limit = c.Optional(c.Type(int))
+    #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
+    drafts = c.Choice(("serve", "always", "never"), default="serve")
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
@@ -67,6 +69,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._views: dict[str, PageView] = {}
         self._tmp: Path | None = None
         self._site: engine.Site | None = None
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
@@ -83,7 +89,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             )
         feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
         try:
-            site = engine.build(self._settings(config), feeds)
+            drafts = self.config.drafts == "always" or (
+                self.config.drafts == "serve" and self._serving
+            )
+            site = engine.build(self._settings(config), feeds, drafts)
         except PolicyError as exc:
             raise PluginError(f"policydocs: {exc}") from exc
         self._site = site
@@ -127,7 +136,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         base = config.site_url or ""
         links = [("all policy changes", None)]
         view = self._views.get(page.file.src_uri)
-        if view is not None:
+        if view is not None and view.policy is not None:
             links.append((f"{view.policy.title}: changes", view.policy.id))
         tags = []
         for title, policy_id in links:
@@ -143,6 +152,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps plugin instances for the life of the process: forget this command.
+        self._serving = False
+        self._clean_tmp()
+
+    def _clean_tmp(self) -> None:
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -169,7 +183,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     def _fresh_tmp(self) -> Path:
         """A new folder per build, so a page removed from history disappears under `serve`."""
-        self.on_shutdown()
+        self._clean_tmp()
         self._tmp = Path(tempfile.mkdtemp(prefix="policydocs-"))
         return self._tmp
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import yaml
 
+from .drafts import Draft
 from .model import Catalog, Policy, Version
 from .redline import Redline
 from .urls import UrlScheme
@@ -27,6 +28,7 @@ TEMPLATES = {
     "version": "policydocs/version.html",
     "history": "policydocs/history.html",
     "changes": "policydocs/changes.html",
+    "draft": "policydocs/draft.html",
     "redirect": "policydocs/redirect.html",
 }
 
@@ -44,7 +46,8 @@ class PageView:
     """What a template is given about the page it renders."""
 
     kind: str
-    policy: Policy
+    #: None only on the draft page of a policy that was never published.
+    policy: Policy | None
     #: The version shown: the one in force on a policy's main page (None if none is yet).
     version: Version | None
     urls: UrlScheme
@@ -52,6 +55,8 @@ class PageView:
     target: str | None = None
     #: For changes pages: the redline against the previous version.
     redline: Redline | None = None
+    #: An unpublished draft of this policy (shown only when drafts are built).
+    draft: Draft | None = None
 
 
 @dataclass(frozen=True)
@@ -70,15 +75,36 @@ class GeneratedAsset:
 
 
 def generate(
-    catalog: Catalog, urls: UrlScheme, index: bytes, redlines: Redlines
+    catalog: Catalog,
+    urls: UrlScheme,
+    index: bytes,
+    redlines: Redlines,
+    drafts: Sequence[Draft] = (),
 ) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
     """All pages and assets of the policy site; `index` is the versions.json to publish."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
     live_ids = {policy.id for policy in catalog.policies}
-    linkable = catalog.linkable_ids
+    linkable = catalog.linkable_ids | {draft.policy_id for draft in drafts}
+    by_id = {draft.policy_id: draft for draft in drafts}
+    for draft in drafts:
+        policy = next((p for p in catalog.policies if p.id == draft.policy_id), None)
+        pages.append(
+            _page(
+                urls.draft_src(draft.policy_id),
+                "draft",
+                policy,
+                None,
+                urls,
+                title=f"{draft.text.front_matter.title} (unpublished draft)",
+                body=draft.redline.markdown,
+                linkable=linkable,
+                redline=draft.redline,
+                draft=draft,
+            )
+        )
     for policy in catalog.policies:
-        pages.extend(_policy_pages(policy, urls, linkable, redlines))
+        pages.extend(_policy_pages(policy, urls, linkable, redlines, by_id.get(policy.id)))
         ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
@@ -91,7 +117,7 @@ def generate(
 
 
 def _policy_pages(
-    policy: Policy, urls: UrlScheme, linkable: set[str], redlines: Redlines
+    policy: Policy, urls: UrlScheme, linkable: set[str], redlines: Redlines, draft: Draft | None
 ) -> list[GeneratedPage]:
     main = policy.shown
     in_force = policy.current is not None
@@ -106,6 +132,7 @@ def _policy_pages(
             body=main.body if main else "",
             in_nav=in_force,
             searchable=in_force,
+            draft=draft,
         ),
         _page(
             urls.history_src(policy.id),
@@ -187,7 +214,7 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
 def _page(
     src: str,
     kind: str,
-    policy: Policy,
+    policy: Policy | None,
     version: Version | None,
     urls: UrlScheme,
     *,
@@ -195,6 +222,7 @@ def _page(
     body: str = "",
     linkable: set[str] | None = None,
     redline: Redline | None = None,
+    draft: Draft | None = None,
     in_nav: bool = False,
     searchable: bool = False,
 ) -> GeneratedPage:
@@ -209,7 +237,7 @@ def _page(
         src,
         _markdown(meta, searchable=searchable) + body,
         in_nav=in_nav,
-        view=PageView(kind, policy, version, urls, redline=redline),
+        view=PageView(kind, policy, version, urls, redline=redline, draft=draft),
     )
 
 

@@ -31,6 +31,9 @@ class UrlScheme:
         # index.md, not <label>.md: that name is the raw source's, and a folder export holds both.
         return self._src(policy_id, label, "index.md")
 
+    def draft_src(self, policy_id: str) -> str:
+        return self._src(policy_id, "draft", "index.md")
+
     def changes_src(self, policy_id: str, label: str) -> str:
         return self._src(policy_id, label, "changes", "index.md")
 

@@ -1,0 +1,55 @@
+"""Unpublished drafts: policy files edited in the working tree but not yet committed.
+
+Under `mkdocs serve` an editor sees each one as a draft page with its redline against the
+last published version, before anything is merged. Drafts are not versions: they never
+reach feeds, versions.json or (unless a site asks) a normal build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import frontmatter
+from .errors import PolicyError, Problems
+from .history import policy_id
+from .model import Catalog, Version
+from .redline import Redline, redline
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Draft:
+    policy_id: str
+    path: str
+    text: frontmatter.PolicyText
+    #: The published version it would replace (None for a policy never published).
+    base: Version | None
+    redline: Redline
+
+
+def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
+    """A draft for every uncommitted policy file that exists (a deleted one is a withdrawal
+    to be, which `policydocs check` reports)."""
+    drafts = []
+    root = settings.policies_dir.resolve()
+    prefix = f"{catalog.folder}/" if catalog.folder != "." else ""
+    for path in catalog.uncommitted:
+        file = root / path.removeprefix(prefix)
+        if not file.is_file():
+            continue
+        problems = Problems()
+        parsed = frontmatter.parse(
+            file.read_bytes(),
+            problems,
+            path=f"{path} (uncommitted)",
+            commit=None,
+            extra_keys=settings.extra_keys,
+            timezone=settings.timezone,
+        )
+        if parsed is None:
+            raise PolicyError(problems.errors)
+        pid = policy_id(path)
+        base = next((p.latest for p in catalog.policies if p.id == pid), None)
+        change = redline(base.body if base else "", parsed.body)
+        drafts.append(Draft(pid, path, parsed, base, change))
+    return drafts
