@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
-from .errors import PolicyError, Problems
+from .errors import PolicyError
 from .history import GitHistory
 from .model import Version
 from .redline import Redline, redline
@@ -177,18 +177,12 @@ def _versions(settings: Settings, policy_id: str) -> list[Version]:
 
 
 def _parse(data: bytes, settings: Settings, path: str, revision: str) -> frontmatter.PolicyText:
-    problems = Problems()
-    parsed = frontmatter.parse(
+    return frontmatter.parse_or_raise(
         data,
-        problems,
         path=f"{path} at {revision}",
-        commit=None,
         extra_keys=settings.extra_keys,
         timezone=settings.timezone,
     )
-    if parsed is None:
-        raise PolicyError(problems.errors)
-    return parsed
 
 
 def _show(value: object) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import frontmatter
-from .errors import PolicyError, Problems
 from .history import policy_id
 from .model import Catalog, Version
 from .redline import Redline, redline
@@ -37,17 +36,12 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
         file = root / path.removeprefix(prefix)
         if not file.is_file():
             continue
-        problems = Problems()
-        parsed = frontmatter.parse(
+        parsed = frontmatter.parse_or_raise(
             file.read_bytes(),
-            problems,
             path=f"{path} (uncommitted)",
-            commit=None,
             extra_keys=settings.extra_keys,
             timezone=settings.timezone,
         )
-        if parsed is None:
-            raise PolicyError(problems.errors)
         pid = policy_id(path)
         base = next((p.latest for p in catalog.policies if p.id == pid), None)
         change = redline(base.body if base else "", parsed.body)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems
+from .errors import PolicyError, Problems
 
 KNOWN_KEYS = ("title", "effective", "summary", "version")
 
@@ -135,6 +135,18 @@ def parse(
     if len(problems.errors) > before or title is None:
         return None
     return PolicyText(FrontMatter(title, effective, summary, version, extra), body)
+
+
+def parse_or_raise(
+    data: bytes, *, path: str, extra_keys: frozenset[str], timezone: tzinfo
+) -> PolicyText:
+    """Parse a file outside the published history (the working tree, a revision named on
+    the command line); its errors stop the command. Warnings are the history's concern."""
+    problems = Problems()
+    parsed = parse(data, problems, path=path, commit=None, extra_keys=extra_keys, timezone=timezone)
+    if parsed is None:
+        raise PolicyError(problems.errors)
+    return parsed
 
 
 def _title(value: Any, problems: Problems, where: dict) -> str | None:
