@@ -54,10 +54,11 @@ def compare(settings: Settings, policy: str, old: str | None, new: str | None) -
     with GitHistory(folder) as history:
         path = _policy_path(history, folder, policy)
         policy_id = Path(path).stem
+        versions = _Versions(settings, policy_id)
         if old is None:
-            old = _before(history, settings, policy_id, new)
-        old_side = _side(history, settings, path, policy_id, old)
-        new_side = _side(history, settings, path, policy_id, new)
+            old = _before(history, versions, new)
+        old_side = _side(history, settings, path, versions, old)
+        new_side = _side(history, settings, path, versions, new)
     change = redline(old_side.text.body, new_side.text.body)
     return Comparison(policy_id, path, old_side, new_side, change)
 
@@ -88,16 +89,17 @@ def _base_comparison(
     status: str,
 ) -> Comparison:
     policy_id = Path(new_path).stem
+    versions = _Versions(settings, policy_id)
     if status == "D":
-        old = _side(history, settings, new_path, policy_id, start, name=base)
+        old = _side(history, settings, new_path, versions, start, name=base)
         gone = Side("working tree", frontmatter.PolicyText(old.text.front_matter, ""))
         return Comparison(policy_id, new_path, old, gone, redline(old.text.body, ""), "deleted")
-    new = _side(history, settings, new_path, policy_id, WORKING_TREE)
+    new = _side(history, settings, new_path, versions, WORKING_TREE)
     if old_path is None:
         nothing = frontmatter.FrontMatter(new.text.front_matter.title, None, None, None)
         old = Side(f"{base} (no such policy yet)", frontmatter.PolicyText(nothing, ""))
         return Comparison(policy_id, new_path, old, new, redline("", new.text.body), "added")
-    old = _side(history, settings, old_path, Path(old_path).stem, start, name=base)
+    old = _side(history, settings, old_path, versions, start, name=base)
     change = "renamed" if old_path != new_path else "modified"
     return Comparison(
         policy_id, new_path, old, new, redline(old.text.body, new.text.body), change, old_path
@@ -121,7 +123,7 @@ def _side(
     history: GitHistory,
     settings: Settings,
     path: str,
-    policy_id: str,
+    versions: _Versions,
     revision: str | None,
     name: str | None = None,
 ) -> Side:
@@ -137,43 +139,54 @@ def _side(
             raise PolicyError(f"{path}: does not exist at revision {revision} ({sha[:12]})")
         shown = name or revision
         return Side(shown, _parse(data, settings, path, shown))
-    data = _version_text(settings, policy_id, revision)
+    data = versions.raw(revision)
     if data is None:
         raise PolicyError(
-            f"{policy_id}: '{revision}' is neither a git revision nor a version label of "
+            f"{versions.policy_id}: '{revision}' is neither a git revision nor a version label of "
             "this policy (see 'policydocs versions')"
         )
     return Side(f"version {revision}", _parse(data, settings, path, f"version {revision}"))
 
 
-def _before(history: GitHistory, settings: Settings, policy_id: str, new: str | None) -> str:
+def _before(history: GitHistory, versions: _Versions, new: str | None) -> str:
     """What `new` is compared with when no `--from` is given."""
     if new is WORKING_TREE:
         return "HEAD"
     if history.resolve(new) is not None:
         return f"{new}^"  # the first parent: for a merge, the main line before it
-    versions = _versions(settings, policy_id)
-    labels = [version.label for version in versions]
+    labels = versions.labels()
     if new in labels and labels.index(new) > 0:
         return labels[labels.index(new) - 1]
-    raise PolicyError(f"{policy_id}: version '{new}' has no earlier version to compare with")
+    raise PolicyError(
+        f"{versions.policy_id}: version '{new}' has no earlier version to compare with"
+    )
 
 
-def _version_text(settings: Settings, policy_id: str, label: str) -> bytes | None:
-    for version in _versions(settings, policy_id):
-        if version.label == label:
-            return version.raw
-    return None
+class _Versions:
+    """A policy's published versions, read from history only if a version label is used,
+    and then once per comparison (reading them walks the whole history)."""
 
+    def __init__(self, settings: Settings, policy_id: str):
+        self.settings = settings
+        self.policy_id = policy_id
+        self._loaded: list[Version] | None = None
 
-def _versions(settings: Settings, policy_id: str) -> list[Version]:
-    from .catalog import load_catalog
+    def all(self) -> list[Version]:
+        if self._loaded is None:
+            from .catalog import load_catalog
 
-    catalog, _ = load_catalog(settings)
-    for policy in catalog.policies:
-        if policy_id in (policy.id, *policy.former_ids):
-            return policy.versions
-    return []
+            catalog, _ = load_catalog(self.settings)
+            self._loaded = next(
+                (p.versions for p in catalog.policies if self.policy_id in (p.id, *p.former_ids)),
+                [],
+            )
+        return self._loaded
+
+    def labels(self) -> list[str]:
+        return [version.label for version in self.all()]
+
+    def raw(self, label: str) -> bytes | None:
+        return next((v.raw for v in self.all() if v.label == label), None)
 
 
 def _parse(data: bytes, settings: Settings, path: str, revision: str) -> frontmatter.PolicyText:
