@@ -75,7 +75,14 @@ class GitRepo:
         self.git("merge", "-q", "--no-ff", branch, "-m", message, date=date)
         return self.head()
 
-    def mkdocs_yml(self, plugin_options: dict | None = None, **extra: object) -> Path:
+    def mkdocs_yml(
+        self,
+        plugin_options: dict | None = None,
+        *,
+        home: str | None = "# Policies\n\nOur legal policies.\n",
+        **extra: object,
+    ) -> Path:
+        """mkdocs.yml with the plugin; `home` is docs/index.md's text (None: no such file)."""
         plugin: object = {"policydocs": plugin_options} if plugin_options else "policydocs"
         config = {
             "site_name": "Example Policies",
@@ -84,5 +91,10 @@ class GitRepo:
             "plugins": ["search", plugin],
             **extra,
         }
-        self.write("docs/index.md", "# Policies\n\nOur legal policies.\n")
+        index = self.path / "docs/index.md"
+        if home is None:
+            index.unlink(missing_ok=True)
+            (self.path / "docs").mkdir(exist_ok=True)
+        else:
+            self.write("docs/index.md", home)
         return self.write("mkdocs.yml", yaml.safe_dump(config, sort_keys=False))

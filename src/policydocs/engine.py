@@ -29,6 +29,8 @@ class Site:
     assets: list[GeneratedAsset]
     warnings: list[Problem]
     redlines: Redlines
+    #: Each version compared with the one in force, where no changes page already does.
+    comparisons: Redlines
     #: (hits, misses) of the redline cache in this build.
     redline_stats: tuple[int, int]
 
@@ -42,12 +44,15 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     cache = RedlineCache(settings.cache_dir)
     redlines = compute_redlines(catalog, cache)
+    comparisons = compute_comparisons(catalog, cache)
     found = find_drafts(catalog, settings) if drafts else []
-    pages, assets = generate(catalog, urls, build_index(catalog, urls), redlines, found)
+    pages, assets = generate(
+        catalog, urls, build_index(catalog, urls), redlines, comparisons, found
+    )
     if feeds is not None:
         assets += build_feeds(catalog, redlines, urls, feeds)
     stats = (cache.hits, cache.misses)
-    return Site(catalog, urls, pages, assets, problems.warnings, redlines, stats)
+    return Site(catalog, urls, pages, assets, problems.warnings, redlines, comparisons, stats)
 
 
 def compute_redlines(catalog: Catalog, cache: RedlineCache) -> Redlines:
@@ -59,6 +64,22 @@ def compute_redlines(catalog: Catalog, cache: RedlineCache) -> Redlines:
         for policy in catalog.policies
         for previous, version in zip(policy.versions, policy.versions[1:], strict=False)
     }
+
+
+def compute_comparisons(catalog: Catalog, cache: RedlineCache) -> Redlines:
+    """The redline between each version and the one in force (older text first), keyed by
+    (policy, label of the version compared), for the versions that need a page of their own."""
+    comparisons: Redlines = {}
+    for policy in catalog.policies:
+        for version in policy.versions:
+            pair = policy.with_current(version)
+            if pair is None or not policy.needs_comparison_page(version):
+                continue
+            old, new = pair
+            comparisons[(policy.id, version.label)] = cache.get(
+                old.blob, new.blob, old.body, new.body
+            )
+    return comparisons
 
 
 def export(site: Site, out_dir: Path) -> list[Path]:

@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from . import engine
 from .errors import PolicyError
 from .feeds import FeedSettings
-from .pages import GeneratedAsset, PageView
+from .pages import POLICY_LIST_MARKER, GeneratedAsset, PageView, SiteView
 from .settings import (
     Settings,
     load_timezone,
@@ -70,6 +70,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._tmp: Path | None = None
         self._site: engine.Site | None = None
         self._serving = False
+        self._env: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -103,6 +104,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         tmp = self._fresh_tmp()
         self._views = {}
         for page in site.pages:
+            if page.view.kind == "home" and files.get_file_from_path(page.src) is not None:
+                continue  # the site has its own home page
             self._check_free(files, page.src)
             path = tmp / page.src
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,12 +122,21 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             files.append(_published_as_is(config, asset.dest, path))
         return files
 
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        self._env = env
+        return env
+
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
         view = self._views.get(page.file.src_uri)
         if view is not None:
             context["policydocs"] = view
+        if self._site is not None:
+            context["policydocs_site"] = SiteView(self._site.catalog, self._site.urls)
+            if page.content and POLICY_LIST_MARKER in page.content:
+                template = self._env.get_template("policydocs/partials/policy_list.html")
+                page.content = page.content.replace(POLICY_LIST_MARKER, template.render(context))
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -124,6 +124,21 @@ class Policy:
         index = version.index + 1
         return self.versions[index] if index < len(self.versions) else None
 
+    def with_current(self, version: Version) -> tuple[Version, Version] | None:
+        """The (older, newer) pair that compares `version` with the one in force: a reader of
+        an old version asks what has changed since; of an upcoming one, what it will change.
+        None when `version` is the one in force, or none is."""
+        current = self.current
+        if current is None or version is current:
+            return None
+        return (version, current) if version.index < current.index else (current, version)
+
+    def needs_comparison_page(self, version: Version) -> bool:
+        """Whether comparing `version` with the current one needs a page of its own: for a
+        neighbour of the current version the later one's changes page already shows it."""
+        pair = self.with_current(version)
+        return pair is not None and pair[1].index - pair[0].index > 1
+
 
 @dataclass
 class Catalog:

@@ -28,9 +28,13 @@ TEMPLATES = {
     "version": "policydocs/version.html",
     "history": "policydocs/history.html",
     "changes": "policydocs/changes.html",
+    "compare": "policydocs/compare.html",
     "draft": "policydocs/draft.html",
     "redirect": "policydocs/redirect.html",
 }
+
+#: Where a hand-written page wants the list of every policy (see README "Home page").
+POLICY_LIST_MARKER = "<!-- policydocs:policy-list -->"
 
 
 #: A link to a sibling policy file, inline `](terms.md#x)` or as a reference `[x]: terms.md`.
@@ -53,10 +57,19 @@ class PageView:
     urls: UrlScheme
     #: For redirect pages: the URL (from the site root) they send readers to.
     target: str | None = None
-    #: For changes pages: the redline against the previous version.
+    #: For changes pages: the redline against the previous version; for compare pages,
+    #: between the version and the one in force (older text first).
     redline: Redline | None = None
     #: An unpublished draft of this policy (shown only when drafts are built).
     draft: Draft | None = None
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What any page may show of the whole catalog: the home page's list of policies."""
+
+    catalog: Catalog
+    urls: UrlScheme
 
 
 @dataclass(frozen=True)
@@ -79,14 +92,26 @@ def generate(
     urls: UrlScheme,
     index: bytes,
     redlines: Redlines,
+    comparisons: Redlines,
     drafts: Sequence[Draft] = (),
 ) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
-    """All pages and assets of the policy site; `index` is the versions.json to publish."""
+    """All pages and assets of the policy site; `index` is the versions.json to publish;
+    `redlines` against each previous version, `comparisons` with each current one."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
     live_ids = {policy.id for policy in catalog.policies}
     linkable = catalog.linkable_ids | {draft.policy_id for draft in drafts}
     by_id = {draft.policy_id: draft for draft in drafts}
+    pages.append(
+        # A site's own page at this address wins: the plugin then leaves this one out.
+        GeneratedPage(
+            urls.home_src(),
+            _markdown({"title": "Policies"}, searchable=False)
+            + f"# Policies\n\n{POLICY_LIST_MARKER}\n",
+            in_nav=False,
+            view=PageView("home", None, None, urls),
+        )
+    )
     for draft in drafts:
         policy = next((p for p in catalog.policies if p.id == draft.policy_id), None)
         pages.append(
@@ -104,7 +129,9 @@ def generate(
             )
         )
     for policy in catalog.policies:
-        pages.extend(_policy_pages(policy, urls, linkable, redlines, by_id.get(policy.id)))
+        pages.extend(
+            _policy_pages(policy, urls, linkable, redlines, comparisons, by_id.get(policy.id))
+        )
         ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
@@ -117,7 +144,12 @@ def generate(
 
 
 def _policy_pages(
-    policy: Policy, urls: UrlScheme, linkable: set[str], redlines: Redlines, draft: Draft | None
+    policy: Policy,
+    urls: UrlScheme,
+    linkable: set[str],
+    redlines: Redlines,
+    comparisons: Redlines,
+    draft: Draft | None,
 ) -> list[GeneratedPage]:
     main = policy.shown
     in_force = policy.current is not None
@@ -171,6 +203,21 @@ def _policy_pages(
                     redline=change,
                 )
             )
+        comparison = comparisons.get((policy.id, version.label))
+        if comparison is not None:
+            pages.append(
+                _page(
+                    urls.compare_src(policy.id, version.label),
+                    "compare",
+                    policy,
+                    version,
+                    urls,
+                    title=f"{version.title}: version {version.label} compared with the current",
+                    body=comparison.markdown,
+                    linkable=linkable,
+                    redline=comparison,
+                )
+            )
     return pages
 
 
@@ -200,6 +247,8 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
         targets.append((urls.version_src(former, version.label), urls.version(version)))
         if version.index > 0:
             targets.append((urls.changes_src(former, version.label), urls.changes(version)))
+        if policy.needs_comparison_page(version):
+            targets.append((urls.compare_src(former, version.label), urls.compare(policy, version)))
     return [
         GeneratedPage(
             src,

@@ -21,6 +21,9 @@ class UrlScheme:
         return posixpath.join(self.prefix, *parts)
 
     # Source paths of generated Markdown pages.
+    def home_src(self) -> str:
+        return self._src("index.md")
+
     def current_src(self, policy_id: str) -> str:
         return self._src(f"{policy_id}.md")
 
@@ -36,6 +39,9 @@ class UrlScheme:
 
     def changes_src(self, policy_id: str, label: str) -> str:
         return self._src(policy_id, label, "changes", "index.md")
+
+    def compare_src(self, policy_id: str, label: str) -> str:
+        return self._src(policy_id, label, "compare", "index.md")
 
     # Destination paths of generated files that are published as they are.
     def raw_dest(self, policy_id: str, label: str) -> str:
@@ -72,6 +78,16 @@ class UrlScheme:
     def changes(self, version: Version) -> str:
         """The redline against the previous version (versions after the first only)."""
         return self.url(self.changes_src(version.policy_id, version.label))
+
+    def compare(self, policy: Policy, version: Version) -> str | None:
+        """Where `version` is compared with the version in force; None if it is that one
+        (or none is). Next to the current version, that is the later one's changes page."""
+        pair = policy.with_current(version)
+        if pair is None:
+            return None
+        if not policy.needs_comparison_page(version):
+            return self.changes(pair[1])
+        return self.url(self.compare_src(policy.id, version.label))
 
     def raw(self, version: Version) -> str:
         return self.raw_dest(version.policy_id, version.label)

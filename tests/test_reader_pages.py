@@ -1,0 +1,210 @@
+"""What a reader sees around a policy's text, on real builds: the version switcher, "compare
+with current", the home page's list of policies, the print header, the phone-ready history.
+
+(How these pages behave in a browser is in tests/browser/.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from policydocs import markup
+
+from .conftest import build_site, load
+from .gitrepo import GitRepo
+
+CLAUSES = ["Pay monthly.", "Keep your password safe.", "English law applies."]
+
+
+def terms(repo: GitRepo) -> GitRepo:
+    """Terms: 2024-01-01, 2024-02-01, 2024-03-01 (current at 2025), 2099-01-01 (upcoming)."""
+    text = list(CLAUSES)
+    for day, change in [
+        ("2024-01-01", None),
+        ("2024-02-01", (0, "Pay monthly in advance.")),
+        ("2024-03-01", (2, "Scots law applies in Scotland.")),
+        ("2099-01-01", (1, "Use a strong password.")),
+    ]:
+        if change:
+            text[change[0]] = change[1]
+        repo.revise(
+            "terms",
+            "\n\n".join(text) + "\n",
+            f"{day if day < '2025' else '2024-06-01'}T09:00:00+00:00",
+            title="Terms",
+            effective=day,
+        )
+    repo.revise("privacy", "We keep little.\n", "2024-01-05T09:00:00+00:00", title="Privacy")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = terms(GitRepo(tmp_path_factory.mktemp("reader") / "repo"))
+    home = "# Our policies\n\nRead them.\n\n<!-- policydocs:policy-list -->\n\n## Help\n"
+    return build_site(repo, {"as_of": "2025-01-01"}, home=home)
+
+
+def page(site: Path, path: str) -> html.HtmlElement:
+    return html.fromstring((site / path / "index.html").read_bytes())
+
+
+def links(element: html.HtmlElement, text: str) -> list[str]:
+    return [a.get("href") for a in element.iter("a") if a.text_content().strip() == text]
+
+
+def test_switcher_lists_every_version_newest_first_and_marks_the_one_shown(site: Path) -> None:
+    version = page(site, "terms/2024-02-01")
+    (switcher,) = version.cssselect("details.pd-switcher")
+    entries = switcher.cssselect("li a")
+    assert [a.text_content() for a in entries] == [
+        "Version 2099-01-01",
+        "Version 2024-03-01",
+        "Version 2024-02-01",
+        "Version 2024-01-01",
+    ]
+    assert [a.get("href") for a in entries] == [
+        "../2099-01-01/",
+        "../2024-03-01/",
+        "./",
+        "../2024-01-01/",
+    ]
+    assert [a.get("aria-current") for a in entries] == [None, None, "page", None]
+    statuses = [li.cssselect(".pd-status")[0].text_content() for li in switcher.cssselect("li")]
+    assert statuses == ["Upcoming", "Current", "Archived", "Archived"]
+    assert "Version 2024-02-01 is one of 4" in switcher.cssselect("summary")[0].text_content()
+    current = page(site, "terms")
+    marked = current.cssselect("details.pd-switcher a[aria-current]")
+    assert [(a.get("href"), a.get("aria-current")) for a in marked] == [("2024-03-01/", "true")]
+    for path in ["terms/2024-03-01/changes", "terms/2024-01-01/compare", "terms/history"]:
+        switchers = page(site, path).cssselect("details.pd-switcher")
+        assert len(switchers) == (0 if path.endswith("history") else 1), path
+
+
+def test_compare_with_current_goes_to_the_page_that_shows_the_difference(site: Path) -> None:
+    def compare_link(path: str) -> list[str]:
+        return links(page(site, path), "Compare with the current version")
+
+    # Two versions back: a page of its own; next to the current: a changes page already does.
+    assert compare_link("terms/2024-01-01") == ["compare/"]
+    assert compare_link("terms/2024-02-01") == ["../2024-03-01/changes/"]
+    assert compare_link("terms/2099-01-01") == ["changes/"]
+    assert compare_link("terms/2024-03-01") == []
+    assert compare_link("terms") == []
+    assert compare_link("terms/2024-02-01/changes") == ["../../2024-03-01/changes/"]
+    assert compare_link("terms/2099-01-01/changes") == []  # it is this very page
+    assert not (site / "terms/2024-02-01/compare").exists()
+    assert not (site / "terms/2099-01-01/compare").exists()
+    history = page(site, "terms/history")
+    assert links(history, "compare with current") == [
+        "../2099-01-01/changes/",
+        "../2024-03-01/changes/",
+        "../2024-01-01/compare/",
+    ]
+
+
+def test_compare_page_marks_everything_since_the_old_version(site: Path) -> None:
+    compare = page(site, "terms/2024-01-01/compare")
+    assert "version 2024-01-01 compared with the current version" in compare.cssselect("h1")[0].text
+    intro = compare.cssselect(".pd-compare")[0].text_content()
+    assert "What has changed since version 2024-01-01" in " ".join(intro.split())
+    assert links(compare, "2024-02-01") == ["../../2024-02-01/changes/"]  # the one in between
+    inserted = [e.text_content() for e in compare.cssselect(".pd-redline ins")]
+    deleted = [e.text_content() for e in compare.cssselect(".pd-redline del")]
+    assert any("in advance" in text for text in inserted)
+    assert any("Scots" in text for text in inserted)
+    assert any("English" in text for text in deleted)
+    assert not any("strong" in text for text in inserted)  # upcoming text is not current
+
+
+def test_comparisons_are_faithful_both_ways(tmp_path: Path) -> None:
+    site = load(terms(GitRepo(tmp_path / "repo")), as_of="2025-01-01")
+    current = site.catalog.get("terms").current
+    assert current is not None and current.label == "2024-03-01"
+    (key,) = site.comparisons
+    assert key == ("terms", "2024-01-01")
+    old = site.catalog.get("terms").versions[0]
+    assert markup.accept(site.comparisons[key].markdown) == current.body
+    assert markup.reject(site.comparisons[key].markdown) == old.body
+    # Once the upcoming version is in force, the older ones compare with it instead.
+    later = load(GitRepo.existing(tmp_path / "repo"), as_of="2099-06-01")
+    assert sorted(label for _, label in later.comparisons) == ["2024-01-01", "2024-02-01"]
+
+
+def test_home_page_lists_policies_where_the_marker_is(site: Path) -> None:
+    home = html.fromstring((site / "index.html").read_bytes())
+    article = home.cssselect("article")[0]
+    order = [e.tag for e in article.iter("h1", "h2", "table")]
+    assert order[-3:] == ["h1", "table", "h2"]  # the list sits where the marker was
+    rows = {row.cssselect("th a")[0].text_content(): row for row in article.cssselect("tbody tr")}
+    assert list(rows) == ["Privacy", "Terms"]
+    terms_row = rows["Terms"]
+    assert terms_row.cssselect("th a")[0].get("href") == "terms/"
+    cells = [" ".join(td.text_content().split()) for td in terms_row.cssselect("td")]
+    assert cells[0] == "Version 2024-03-01, effective 1 March 2024"
+    assert cells[1].startswith("Version 2099-01-01, published 1 June 2024: takes effect 1 January")
+    assert links(terms_row, "Version 2099-01-01") == ["terms/2099-01-01/changes/"]
+    assert [a.get("href") for a in terms_row.cssselect("td a[type]")] == [
+        "terms/rss.xml",
+        "terms/atom.xml",
+    ]
+    privacy = [" ".join(td.text_content().split()) for td in rows["Privacy"].cssselect("td")]
+    assert privacy[1] == "First published 5 January 2024"
+    assert links(article, "RSS")[0] == "rss.xml"
+    assert "policydocs:policy-list" not in (site / "index.html").read_text()
+
+
+def test_a_site_without_a_home_page_gets_one(tmp_path: Path) -> None:
+    site = build_site(terms(GitRepo(tmp_path / "repo")), home=None)
+    home = html.fromstring((site / "index.html").read_bytes())
+    assert [a.text_content() for a in home.cssselect("article tbody th a")] == ["Privacy", "Terms"]
+
+
+def test_a_home_page_without_the_marker_is_left_as_written(tmp_path: Path) -> None:
+    site = build_site(terms(GitRepo(tmp_path / "repo")))
+    home = html.fromstring((site / "index.html").read_bytes())
+    assert "Our legal policies." in home.text_content()
+    assert home.cssselect("article table") == []
+
+
+def test_print_header_gives_the_address_of_the_text(site: Path) -> None:
+    version = page(site, "terms/2024-02-01").cssselect(".pd-print-only")[0].text_content()
+    assert version.strip() == "Permanent address: https://policies.example.com/terms/2024-02-01/"
+    current = page(site, "terms").cssselect(".pd-print-only")[0].text_content()
+    assert "Printed from https://policies.example.com/terms/" in current
+    assert "version 2024-03-01: https://policies.example.com/terms/2024-03-01/" in current
+
+
+def test_history_cells_say_which_column_they_are(site: Path) -> None:
+    history = page(site, "terms/history")
+    headings = [th.text_content() for th in history.cssselect("thead th")][1:]
+    for row in history.cssselect("tbody tr"):
+        assert [td.get("data-label") for td in row.cssselect("td")] == [
+            "Effective",
+            "Published",
+            "Status",
+            "Summary",
+            "Changes",
+            "Source",
+        ]
+    assert headings == [
+        "Effective",
+        "Published",
+        "Status",
+        "Summary of changes",
+        "Changes",
+        "Source",
+    ]
+
+
+def test_a_renamed_policy_keeps_its_comparison_address(tmp_path: Path) -> None:
+    repo = terms(GitRepo(tmp_path / "repo"))
+    repo.git("mv", "policies/terms.md", "policies/terms-of-service.md")
+    repo.commit("rename", "2024-07-01T09:00:00+00:00")
+    site = build_site(repo, {"as_of": "2025-01-01"})
+    old = (site / "terms/2024-01-01/compare/index.html").read_text()
+    assert 'content="0; url=../../../terms-of-service/2024-01-01/compare/"' in old
+    assert (site / "terms-of-service/2024-01-01/compare/index.html").is_file()
