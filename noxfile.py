@@ -29,7 +29,8 @@ def browser(session: nox.Session) -> None:
             session.error("install Debian's chromium first: sudo apt-get install chromium")
         session.run("apt-get", "update", "-qq", external=True)
         session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
-    session.install("-e", ".[test]", "playwright")
+    # axe-playwright-python: axe-core's axe.min.js from PyPI (no npm needed), pinned.
+    session.install("-e", ".[test]", "playwright", "axe-playwright-python==0.1.8")
     session.run("pytest", "tests/browser", *session.posargs, env=QUIET)
 
 

@@ -42,6 +42,11 @@ PACKAGE_DIR = Path(__file__).parent
 STYLESHEET = "assets/policydocs/policydocs.css"
 #: Files shipped in the package's assets/ folder, published under assets/policydocs/.
 PACKAGE_ASSETS = ("policydocs.css", "changes.js")
+#: Material 9's search dialog has no accessible name (axe: aria-dialog-name, serious).
+UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(
+    'role="dialog"', 'role="dialog" aria-label="Search"'
+)
 FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
 
 
@@ -141,8 +146,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Feed autodiscovery in every page's head: the site's feeds, and on a policy's
-        pages the policy's own. (In HTML, not a template, so that a site's own main.html
-        needs no change.)"""
+        pages the policy's own; and a name for Material's search dialog. (In HTML, not a
+        template, so that a site's own main.html needs no change.)"""
         if self._site is None or "</head>" not in output:
             return output
         base = config.site_url or ""
@@ -157,7 +162,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 label = html.escape(f"{config.site_name}: {title} ({name})")
                 tags.append(f'<link rel="alternate" type="{mime}" title="{label}" href="{href}">')
         head = output.index("</head>")
-        return output[:head] + "\n".join(tags) + "\n" + output[head:]
+        output = output[:head] + "\n".join(tags) + "\n" + output[head:]
+        return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._policies_dir(config)))

@@ -52,3 +52,29 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Screenshots and PDFs of the pages the tests visit: looked at by people, never committed.
+ARTIFACTS = Path(os.environ.get("POLICYDOCS_ARTIFACTS", ROOT / "test-artifacts" / "browser"))
+#: The example site's statuses depend on the day; the tests read it as on this one.
+EXAMPLE_AS_OF = "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This repository's own example site, built from its git history and served."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = tmp_path_factory.mktemp("example") / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(site))
+    config.plugins["policydocs"].config.as_of = EXAMPLE_AS_OF
+    mkdocs_build(config)
+    yield from serve(site)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
