@@ -16,6 +16,10 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Browser, Page, expect
 
+from ..conftest import build_site
+from ..gitrepo import GitRepo
+from .conftest import serve
+
 SITE = "https://legal.brightwave.example/"
 
 #: One page of each type in the example site (as of 2026-11-22).
@@ -28,6 +32,33 @@ PAGE_TYPES = {
     "changes": "terms-of-service/2025-03-15/changes/",
     "compare": "terms-of-service/2024-04-01/compare/",
     "hand-written": "follow-changes/",
+}
+
+
+@pytest.fixture(scope="module")
+def status_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The statuses the example site does not have today: withdrawn, never took effect,
+    not yet in force, and a draft preview."""
+    repo = GitRepo(tmp_path_factory.mktemp("statuses") / "repo")
+    repo.revise("promo", "Free month.\n", "2024-01-01T09:00:00+00:00", title="Promotion")
+    repo.revise("fees", "£5.\n", "2024-01-01T09:00:00+00:00", title="Fees", effective="2024-03-01")
+    repo.revise("fees", "£6.\n", "2024-02-01T09:00:00+00:00", title="Fees", effective="2024-03-01")
+    repo.revise(
+        "beta", "Beta terms.\n", "2024-02-01T09:00:00+00:00", title="Beta", effective="2099-01-01"
+    )
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("promo ended", "2024-05-01T09:00:00+00:00")
+    repo.policy("fees", "£7.\n", title="Fees", summary="Dearer")
+    site = build_site(repo, {"as_of": "2025-01-01", "drafts": "always"})
+    yield from serve(site)
+
+
+#: Each with the class of the banner it must show.
+STATUS_PAGES = {
+    "withdrawn": "promo/",
+    "never-took-effect": "fees/2024-03-01/",
+    "not-yet-in-force": "beta/",
+    "draft": "fees/draft/",
 }
 
 
@@ -227,13 +258,16 @@ def test_marks_are_announced_to_screen_readers_but_not_shown(page: Page, example
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(
-    browser: Browser, example_site: str, artifacts: Path, scheme: str
+    browser: Browser, example_site: str, status_site: str, artifacts: Path, scheme: str
 ) -> None:
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     found = []
-    for kind, path in PAGE_TYPES.items():
-        page.goto(example_site + path)
+    urls = {kind: example_site + path for kind, path in PAGE_TYPES.items()}
+    urls |= {kind: status_site + path for kind, path in STATUS_PAGES.items()}
+    for kind, url in urls.items():
+        response = page.goto(url)
+        assert response is not None and response.ok, url
         page.evaluate(AXE_SCRIPT)
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         found += [
@@ -244,3 +278,16 @@ def test_no_serious_accessibility_violations(
         shot(page, artifacts, f"{scheme}-{kind}")
     context.close()
     assert found == []
+
+
+@pytest.mark.parametrize("kind", STATUS_PAGES)
+def test_every_status_has_its_banner(page: Page, status_site: str, kind: str) -> None:
+    page.goto(status_site + STATUS_PAGES[kind])
+    banner = {
+        "withdrawn": "Withdrawn policy",
+        "never-took-effect": "This version never took effect",
+        "not-yet-in-force": "Not yet in force",
+        "draft": "Unpublished draft: preview only",
+    }[kind]
+    expect(page.locator(".pd-banner .admonition-title").first).to_have_text(banner)
+    expect(page.locator("details.pd-switcher")).to_have_count(1)
