@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from .conftest import build_site
 from .gitrepo import GitRepo
 
@@ -61,11 +63,12 @@ def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
     assert (out / "tos/2024-01-01.md").read_bytes() == b"".join(
         [b"---\ntitle: Terms\n", b"effective: '2024-01-01'\n", b"---\n\nOld.\n"]
     )
-    page = (out / "tos.md").read_text()
-    assert page.startswith("---\ntitle: Terms\ntemplate: policydocs/current.html\n")
-    assert page.endswith("New.\n")
-    version_page = (out / "tos/2024-01-01/index.md").read_text()
-    assert "template: policydocs/version.html" in version_page and version_page.endswith("Old.\n")
+    _, front, body = (out / "tos.md").read_text().split("---\n", 2)
+    assert yaml.safe_load(front) == {"title": "Terms", "template": "policydocs/current.html"}
+    assert body.endswith("New.\n")
+    _, front, body = (out / "tos/2024-01-01/index.md").read_text().split("---\n", 2)
+    assert yaml.safe_load(front)["template"] == "policydocs/version.html"
+    assert body.endswith("Old.\n")
     assert (out / "tos/history/index.md").is_file()
     assert (out / "versions.json").is_file()
     assert not (out / "atom.xml").exists()

@@ -11,15 +11,18 @@ tag URIs that never change.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 from feedgen.feed import FeedGenerator
+from markdown import __version__ as markdown_version
 
+from .cache import RedlineCache
 from .model import Catalog, Policy, Version
 from .pages import GeneratedAsset, Redlines, rebase_policy_links
 from .render import to_html
@@ -38,6 +41,10 @@ _SCHEMES = {"http", "https", "mailto"}
 _HTML_BLOCK = re.compile(
     r'<pre class="pd-(ins|del) pd-block[^"]*"[^>]*data-pd-kind="html_block"[^>]*>.*?</pre>'
 )
+
+
+#: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
+_RENDERING = f"1/markdown-{markdown_version}"
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,14 @@ class _Entry:
 
 
 def build_feeds(
-    catalog: Catalog, redlines: Redlines, urls: UrlScheme, settings: FeedSettings
+    catalog: Catalog,
+    redlines: Redlines,
+    urls: UrlScheme,
+    settings: FeedSettings,
+    cache: RedlineCache,
 ) -> list[GeneratedAsset]:
-    """Site-wide and per-policy RSS and Atom feeds."""
+    """Site-wide and per-policy RSS and Atom feeds. Entry contents are rendered through
+    `cache` (on every core, and once only across builds)."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     linkable = {p.id for p in catalog.policies} | {
         f for p in catalog.policies for f in p.former_ids
@@ -71,11 +83,13 @@ def build_feeds(
     def absolute(policy_id: str) -> str:
         return urljoin(base, urls.url(urls.current_src(policy_id)))
 
-    entries = {
+    drafts = {
         (policy.id, v.label): _entry(policy, v, redlines, urls, base, linkable, absolute)
         for policy in catalog.policies
         for v in policy.versions
     }
+    contents = cache.rendered({key: entry.content for key, entry in drafts.items()}, render_content)
+    entries = {key: replace(entry, content=contents[key]) for key, entry in drafts.items()}
     feeds: list[tuple[Policy | None, list[_Entry]]] = [(None, list(entries.values()))]
     for policy in catalog.policies:
         feeds.append((policy, [entries[(policy.id, v.label)] for v in policy.versions]))
@@ -131,7 +145,7 @@ def _entry(
         )
         body_base = link
     parts.append(f"<p>{links}</p><hr>")
-    rendered = to_html(rebase_policy_links(body, linkable, absolute))
+    markdown = rebase_policy_links(body, linkable, absolute)
     return _Entry(
         id=_tag_uri(base, version),
         title=title,
@@ -139,8 +153,16 @@ def _entry(
         published=version.published,
         category=policy.id,
         summary=version.summary or title,
-        content=_clean("".join(parts) + rendered, body_base),
+        # rendered later, for all entries at once: see render_content
+        content=json.dumps([_RENDERING, "".join(parts), markdown, body_base]),
     )
+
+
+def render_content(source: str) -> str:
+    """An entry's HTML from `[html head, Markdown body, base URL]` (JSON): the body
+    rendered, the whole sanitised, links made absolute against the base."""
+    _, head, markdown, base = json.loads(source)
+    return _clean(head + to_html(markdown), base)
 
 
 def _feed(

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -73,7 +74,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def __init__(self) -> None:
         self._views: dict[str, PageView] = {}
         self._tmp: Path | None = None
-        self._site: engine.Site | None = None
+        #: The catalog and URLs, for pages that list policies; the rest of the engine's
+        #: output is on disk once on_files has run, and is not kept (memory).
+        self._site: SiteView | None = None
         self._serving = False
         self._env: Any = None
 
@@ -101,11 +104,12 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             site = engine.build(self._settings(config), feeds, drafts)
         except PolicyError as exc:
             raise PluginError(f"policydocs: {exc}") from exc
-        self._site = site
+        self._site = SiteView(site.catalog, site.urls)
         for warning in site.warnings:
             log.warning(str(warning))
         if site.catalog.uncommitted:
             log.info("not published until committed: %s", ", ".join(site.catalog.uncommitted))
+        start = time.perf_counter()
         tmp = self._fresh_tmp()
         self._views = {}
         for page in site.pages:
@@ -125,6 +129,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(asset.content)
             files.append(_published_as_is(config, asset.dest, path))
+        site.timings["files"] = time.perf_counter() - start
+        _log_timings(site)
         return files
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -138,7 +144,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if view is not None:
             context["policydocs"] = view
         if self._site is not None:
-            context["policydocs_site"] = SiteView(self._site.catalog, self._site.urls)
+            context["policydocs_site"] = self._site
             if page.content and POLICY_LIST_MARKER in page.content:
                 template = self._env.get_template("policydocs/partials/policy_list.html")
                 page.content = page.content.replace(POLICY_LIST_MARKER, template.render(context))
@@ -222,6 +228,18 @@ def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
     file.generated_by = "policydocs"
     file.abs_src_path = str(path)
     return file
+
+
+def _log_timings(site: engine.Site) -> None:
+    """The engine's stages at debug level (`mkdocs build -v`); benchmarks read `extra`."""
+    hits, misses = site.redline_stats
+    log.debug(
+        "engine stages: %s; redline cache: %d hits, %d misses",
+        ", ".join(f"{name} {seconds:.3f} s" for name, seconds in site.timings.items()),
+        hits,
+        misses,
+        extra={"policydocs_timings": dict(site.timings)},
+    )
 
 
 def _package_assets() -> list[GeneratedAsset]:
