@@ -5,6 +5,10 @@ against character-level diff-match-patch with semantic cleanup (default 1 s time
 is usually run), difflib on words, and the `redlines` package, each on the same pair; with
 the number of change spans each produces. policydocs is timed cold (no cached parse).
 
+build: the full `mkdocs build` of a synthetic repository with policydocs, against the floor
+(a plain `mkdocs build` of the same pages), and a rebuild after one more revision with the
+cache warm; wall time, peak memory and the engine's stage timings (see build_bench.py).
+
 history: reading every revision of every policy. policydocs uses one `git log` walk plus one
 `git cat-file --batch` process; the baseline is the common plugin approach of one `git log`
 per file and one `git show` per version. Both read the same blobs; the run checks that they
@@ -28,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import build_bench
 from diff_match_patch import diff_match_patch
 from synthetic_repo import WORDS, Shape, _document, _edit, generate
 
@@ -39,6 +44,19 @@ from policydocs.settings import Settings
 
 #: The issue's targets on a 2-core machine, in milliseconds.
 TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}
+#: Full-build targets: (figure, limit, what it is).
+BUILD_TARGETS = [
+    ("full_over_floor", 1.25, "full build / plain MkDocs floor"),
+    ("engine_share", 0.25, "engine stages / full build"),
+    ("rebuild_engine_over_cold", 0.05, "engine after one revision / cold engine"),
+    ("memory_over_floor", 1.5, "peak memory / floor's"),
+]
+BUILD_RUNS = {
+    "floor": "plain MkDocs (floor)",
+    "cold": "policydocs, cold",
+    "rebuild": "after one revision",
+}
+PRESETS = {"default": (20, 50, 12), "large": (200, 50, 12)}
 
 
 def _git_processes(trace: Path) -> int:
@@ -182,18 +200,61 @@ def bench_redline(repeat: int) -> dict[str, object]:
     return figures
 
 
+def bench_build(repo: Path, work: Path) -> dict[str, object]:
+    """Floor, cold full build, rebuild after one revision; each in its own process."""
+    config = build_bench.write_site(repo)
+    floor = build_bench.measure(build_bench.write_floor(repo, work / "floor"), work / "floor-site")
+    cold = build_bench.measure(config, work / "site-cold")
+    build_bench.add_revision(repo)
+    warm = build_bench.measure(config, work / "site-warm")
+
+    def engine(run: dict) -> float:
+        return sum(run["engine"].values())
+
+    return {
+        "floor": floor,
+        "cold": cold,
+        "rebuild": warm,
+        "full_over_floor": round(cold["seconds"] / floor["seconds"], 3),
+        "engine_share": round(engine(cold) / cold["seconds"], 3),
+        "rebuild_engine_over_cold": round(engine(warm) / engine(cold), 3),
+        "memory_over_floor": round(cold["peak_mb"] / floor["peak_mb"], 3),
+    }
+
+
+def _print_build(b: dict) -> None:
+    print(f"build: {b['cold']['pages']} pages")
+    print(f"  {'':<22} {'seconds':>8} {'peak MB':>8}   engine stages (s)")
+    for name in ("floor", "cold", "rebuild"):
+        run = b[name]
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in run["engine"].items()) or "-"
+        label = BUILD_RUNS[name]
+        print(f"  {label:<22} {run['seconds']:8.2f} {run['peak_mb']:8.0f}   {stages}")
+    for key, limit, text in BUILD_TARGETS:
+        verdict = "met" if b[key] <= limit else "MISSED"
+        print(f"  {text:<42} {b[key]:6.3f}  (target <= {limit}: {verdict})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--policies", type=int, default=20)
-    parser.add_argument("--revisions", type=int, default=50)
-    parser.add_argument("--kilobytes", type=int, default=12)
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="default")
+    parser.add_argument("--policies", type=int, help="overrides the preset")
+    parser.add_argument("--revisions", type=int, help="overrides the preset")
+    parser.add_argument("--kilobytes", type=int, help="overrides the preset")
     parser.add_argument("--repeat", type=int, default=5, help="best of N for redline timings")
+    parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    defaults = PRESETS[args.preset]
+    args.policies = args.policies or defaults[0]
+    args.revisions = args.revisions or defaults[1]
+    args.kilobytes = args.kilobytes or defaults[2]
     figures: dict[str, object] = {"redline": bench_redline(args.repeat)}
     with tempfile.TemporaryDirectory(prefix="policydocs-bench-") as tmp:
         repo = generate(Path(tmp) / "repo", Shape(args.policies, args.revisions, args.kilobytes))
         figures["history"] = bench_history(repo, Path(tmp) / "trace.log")
+        if not args.skip_build:
+            figures["build"] = bench_build(repo, Path(tmp))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
@@ -215,6 +276,8 @@ def main() -> None:
         print(f"  {name:<12} {seconds:8.3f} s  {processes:5} git processes")
     print(f"  ratio: per-version / policydocs = {h['speedup']}x")
     print(f"  full catalog (history + front matter + statuses): {h['catalog_seconds']:.3f} s")
+    if "build" in figures:
+        _print_build(figures["build"])
 
 
 if __name__ == "__main__":
