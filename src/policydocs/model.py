@@ -23,6 +23,11 @@ class Status(StrEnum):
     #: Was in force when its policy was withdrawn (its file deleted).
     WITHDRAWN = "withdrawn"
 
+    @property
+    def display(self) -> str:
+        """The status as pages show it."""
+        return self.value.replace("-", " ").capitalize()
+
 
 class PolicyStatus(StrEnum):
     CURRENT = "current"

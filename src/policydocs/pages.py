@@ -12,11 +12,14 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
 
 from .drafts import Draft
 from .model import Catalog, Policy, Version
 from .redline import Redline
+from .switcher import VersionLists
 from .urls import UrlScheme
 
 #: Redlines by (policy id, version label), for every version after a policy's first.
@@ -61,6 +64,14 @@ class PageView:
     redline: Redline | None = None
     #: An unpublished draft of this policy (shown only when drafts are built).
     draft: Draft | None = None
+    #: Shared by all pages: the version switcher's lists, made once per policy and folder.
+    lists: VersionLists | None = None
+
+    def version_list(self, page_url: str) -> Markup:
+        """The switcher's `<li>` items for the page at `page_url`."""
+        if self.policy is None or self.lists is None:
+            return Markup("")
+        return self.lists.html(self.policy, page_url, self.version, self.kind)
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,8 @@ def generate(
         )
         for former in ids[1:]:
             pages.extend(_redirects(former, policy, urls))
+    lists = VersionLists(urls)
+    pages = [replace(page, view=replace(page.view, lists=lists)) for page in pages]
     return pages, assets
 
 
@@ -285,7 +298,16 @@ def _page(
         src,
         _markdown(meta, searchable=searchable) + body,
         in_nav=in_nav,
-        view=PageView(kind, policy, version, urls, redline=redline, draft=draft),
+        # Templates need a redline's counts and sections; its marked text is this page's
+        # body, and is not kept twice for the length of a build.
+        view=PageView(
+            kind,
+            policy,
+            version,
+            urls,
+            redline=replace(redline, markdown="") if redline else None,
+            draft=draft,
+        ),
     )
 
 
