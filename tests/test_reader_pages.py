@@ -208,3 +208,12 @@ def test_a_renamed_policy_keeps_its_comparison_address(tmp_path: Path) -> None:
     old = (site / "terms/2024-01-01/compare/index.html").read_text()
     assert 'content="0; url=../../../terms-of-service/2024-01-01/compare/"' in old
     assert (site / "terms-of-service/2024-01-01/compare/index.html").is_file()
+
+
+def test_a_readme_home_page_is_the_home_page(tmp_path: Path) -> None:
+    repo = terms(GitRepo(tmp_path / "repo"))
+    repo.write("docs/README.md", "# Welcome\n\n<!-- policydocs:policy-list -->\n")
+    site = build_site(repo, home=None)  # strict: a clash with README.md would fail it
+    home = html.fromstring((site / "index.html").read_bytes())
+    assert home.cssselect("article h1")[0].text_content().startswith("Welcome")
+    assert len(home.cssselect("article tbody tr")) == 2

@@ -113,16 +113,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         tmp = self._fresh_tmp()
         self._views = {}
         for page in site.pages:
-            if page.view.kind == "home" and files.get_file_from_path(page.src) is not None:
-                continue  # the site has its own home page
-            self._check_free(files, page.src)
             path = tmp / page.src
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
+            if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
+                continue  # the site has its own home page (index.md or README.md)
+            self._check_free(files, page.src)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page.markdown, encoding="utf-8")
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
-            )
+            files.append(file)
             self._views[page.src] = page.view
         for asset in [*site.assets, *_package_assets()]:
             path = tmp / "assets" / asset.dest
@@ -219,6 +218,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 f"policydocs: docs/{existing.src_uri} has the URL of a generated policy page; "
                 "rename it or set the plugin's 'url_prefix'"
             )
+
+
+def _has_page_at(files: Files, dest_uri: str) -> bool:
+    return any(file.dest_uri == dest_uri for file in files.documentation_pages())
 
 
 def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
