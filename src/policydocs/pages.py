@@ -200,36 +200,31 @@ def _policy_pages(
                 linkable=linkable,
             )
         )
-        change = redlines.get((policy.id, version.label))
-        if change is not None:
-            pages.append(
-                _page(
-                    urls.changes_src(policy.id, version.label),
-                    "changes",
-                    policy,
-                    version,
-                    urls,
-                    title=f"{version.title}: changes in version {version.label}",
-                    body=change.markdown,
-                    linkable=linkable,
-                    redline=change,
+        marked = [
+            ("changes", redlines, urls.changes_src, f"changes in version {version.label}"),
+            (
+                "compare",
+                comparisons,
+                urls.compare_src,
+                f"version {version.label} compared with the current version",
+            ),
+        ]
+        for kind, found, src, title in marked:
+            change = found.get((policy.id, version.label))
+            if change is not None:
+                pages.append(
+                    _page(
+                        src(policy.id, version.label),
+                        kind,
+                        policy,
+                        version,
+                        urls,
+                        title=f"{version.title}: {title}",
+                        body=change.markdown,
+                        linkable=linkable,
+                        redline=change,
+                    )
                 )
-            )
-        comparison = comparisons.get((policy.id, version.label))
-        if comparison is not None:
-            pages.append(
-                _page(
-                    urls.compare_src(policy.id, version.label),
-                    "compare",
-                    policy,
-                    version,
-                    urls,
-                    title=f"{version.title}: version {version.label} compared with the current",
-                    body=comparison.markdown,
-                    linkable=linkable,
-                    redline=comparison,
-                )
-            )
     return pages
 
 
