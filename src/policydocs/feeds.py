@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -23,7 +23,7 @@ from feedgen.feed import FeedGenerator
 from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
-from .model import Catalog, Policy, Version
+from .model import Catalog, Policy, Version, long_date
 from .pages import GeneratedAsset, Redlines, rebase_policy_links
 from .render import to_html
 from .urls import UrlScheme
@@ -76,9 +76,7 @@ def build_feeds(
     """Site-wide and per-policy RSS and Atom feeds. Entry contents are rendered through
     `cache` (on every core, and once only across builds)."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
-    linkable = {p.id for p in catalog.policies} | {
-        f for p in catalog.policies for f in p.former_ids
-    }
+    linkable = catalog.linkable_ids
 
     def absolute(policy_id: str) -> str:
         return urljoin(base, urls.url(urls.current_src(policy_id)))
@@ -117,10 +115,10 @@ def _entry(
     change = redlines.get((policy.id, version.label))
     when = "takes effect" if version.in_force_from > version.published else "effective"
     verb = "revised" if version.index else "published"
-    title = f"{version.title} {verb} — {when} {_day(version.effective)}"
+    title = f"{version.title} {verb} — {when} {long_date(version.effective)}"
     parts = [
-        f"<p><strong>{when.capitalize()}:</strong> {_day(version.effective)} "
-        f"(published {_day(version.published_on)}). Version {html.escape(version.label)}.</p>"
+        f"<p><strong>{when.capitalize()}:</strong> {long_date(version.effective)} "
+        f"(published {long_date(version.published_on)}). Version {html.escape(version.label)}.</p>"
     ]
     if version.summary:
         parts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
@@ -229,7 +227,3 @@ def _clean(fragment: str, base: str) -> str:
         attribute_filter=absolute,
         link_rel=None,
     )
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B} {day.year}"

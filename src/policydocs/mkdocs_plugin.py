@@ -237,7 +237,7 @@ def _log_timings(site: engine.Site) -> None:
     """The engine's stages at debug level (`mkdocs build -v`); benchmarks read `extra`."""
     hits, misses = site.redline_stats
     log.debug(
-        "engine stages: %s; redline cache: %d hits, %d misses",
+        "engine stages: %s; cache (redlines, feed entries): %d hits, %d misses",
         ", ".join(f"{name} {seconds:.3f} s" for name, seconds in site.timings.items()),
         hits,
         misses,

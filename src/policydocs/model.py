@@ -10,6 +10,11 @@ from typing import Any
 from .history import Commit
 
 
+def long_date(day: date) -> str:
+    """A day as pages and feeds write it for readers: 1 January 2027."""
+    return f"{day.day} {day:%B} {day.year}"
+
+
 class Status(StrEnum):
     """Where a version stands at the build's "as of" moment."""
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from .model import Policy, Version
+from .model import Policy, Version, long_date
 from .urls import UrlScheme
 
 
@@ -55,4 +55,4 @@ class VersionLists:
 
 
 def _day(day: date) -> str:
-    return f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    return f'<time datetime="{day.isoformat()}">{long_date(day)}</time>'
