@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from policydocs.pages import rebase_policy_links
+
 from .conftest import build_site
 from .gitrepo import GitRepo
 
@@ -245,6 +247,23 @@ def test_links_between_policies_work_from_version_pages(site: Path) -> None:
     page = site / "terms-of-service/2024-01-01/index.html"
     assert 'href="../../acceptable-use/#spam"' in text(page)
     assert "acceptable-use.md" in text(site / "terms-of-service/2024-01-01.md")
+
+
+@pytest.mark.parametrize(
+    ("body", "rebased"),
+    [
+        ("See [AUP](acceptable-use.md#spam).", "See [AUP](/aup/#spam)."),
+        ("See [AUP](<./acceptable-use.md>).", "See [AUP](</aup/>)."),
+        ("[aup]: acceptable-use.md\nText.", "[aup]: /aup/\nText."),
+        ("Text.\n   [aup]: <acceptable-use.md#x> 'AUP'", "Text.\n   [aup]: </aup/#x> 'AUP'"),
+        ("[o](other.md) [a](acceptable-use.md)", "[o](other.md) [a](/aup/)"),
+        ("Not a link: acceptable-use.md, nor [x]: acceptable-use.md", None),
+        ("    [aup]: acceptable-use.md (indented code)", None),
+    ],
+)
+def test_links_to_policies_are_rebased_in_both_markdown_forms(body: str, rebased: str | None):
+    result = rebase_policy_links(body, {"acceptable-use"}, lambda pid: "/aup/")
+    assert result == (body if rebased is None else rebased)
 
 
 def test_every_internal_link_resolves(site: Path) -> None:

@@ -40,10 +40,14 @@ POLICY_LIST_MARKER = "<!-- policydocs:policy-list -->"
 
 
 #: A link to a sibling policy file, inline `](terms.md#x)` or as a reference `[x]: terms.md`.
-_POLICY_LINK = re.compile(
-    r"(?P<lead>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?:\./)?"
-    r"(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.md(?=[#)\s>]|$)",
-    re.MULTILINE,
+#: Two patterns, each starting with a literal that the regex engine searches for quickly: one
+#: pattern with both forms and `^` (MULTILINE) tried every position, 35x slower on 30 KB, and
+#: this runs on every page and feed entry. The reference form is matched after a newline, so
+#: the text is searched with one put in front.
+_LINK_TARGET = r"(?:\./)?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.md(?=[#)\s>]|$)"
+_POLICY_LINKS = (
+    re.compile(r"(?P<lead>\]\(\s*<?)" + _LINK_TARGET, re.MULTILINE),
+    re.compile(r"(?P<lead>\n[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)" + _LINK_TARGET, re.MULTILINE),
 )
 
 
@@ -241,7 +245,10 @@ def rebase_policy_links(body: str, policy_ids: set[str], target: Callable[[str],
             return match[0]
         return match["lead"] + target(match["id"])
 
-    return _POLICY_LINK.sub(rebase, body)
+    if ".md" not in body:
+        return body
+    inline, reference = _POLICY_LINKS
+    return reference.sub(rebase, "\n" + inline.sub(rebase, body))[1:]
 
 
 def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPage]:
