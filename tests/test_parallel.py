@@ -1,8 +1,11 @@
-"""Work spread over processes gives what one process gives, in the same order."""
+"""Work spread over processes gives what one process gives, in the same order, and runs
+while the caller goes on."""
 
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,15 @@ from policydocs.redline import redline
 
 def worker_pid(item: int) -> tuple[int, int]:
     return item * item, os.getpid()
+
+
+def wait_for(path: str) -> bool:
+    """Returns once `path` exists (made by the caller after `submit` returned)."""
+    for _ in range(600):
+        if Path(path).exists():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 @pytest.mark.skipif(parallel.cores() < 2, reason="needs two cores")
@@ -28,12 +40,32 @@ def test_small_batches_stay_in_this_process() -> None:
     assert {pid for _, pid in results} == {os.getpid()}
 
 
-def test_redlines_computed_in_parallel_equal_serial_ones(tmp_path) -> None:
+def test_background_work_runs_while_the_caller_goes_on(tmp_path: Path) -> None:
+    signal = tmp_path / "go"
+    items = [str(signal)] * parallel.MIN_ITEMS
+    with parallel.Background(1) as pool:
+        results = pool.submit(wait_for, items)  # would never return if it waited
+        signal.touch()
+        assert [result.get() for result in results] == [True] * len(items)
+        assert pool.cpu_seconds > 0
+
+
+def test_background_without_workers_computes_when_asked() -> None:
+    with parallel.Background(0) as pool:
+        results = pool.submit(worker_pid, list(range(40)))
+        assert [r.get() for r in results] == [(n * n, os.getpid()) for n in range(40)]
+        assert pool.cpu_seconds == 0
+
+
+def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(60)]
     pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(59)}
-    cache = RedlineCache(tmp_path / "cache")
-    computed = cache.redlines(pairs)
+    with parallel.Background(2) as pool:
+        cache = RedlineCache(tmp_path / "cache", pool)
+        computed = {key: result.get() for key, result in cache.redlines(pairs).items()}
     assert (cache.hits, cache.misses) == (0, 59)
     assert computed == {n: redline(p.old_text, p.new_text) for n, p in pairs.items()}
-    again = RedlineCache(tmp_path / "cache").redlines(pairs)
-    assert again == computed
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 59  # stored by the workers
+    again = RedlineCache(tmp_path / "cache")
+    assert {key: result.get() for key, result in again.redlines(pairs).items()} == computed
+    assert (again.hits, again.misses) == (59, 0)

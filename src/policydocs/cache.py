@@ -5,7 +5,7 @@ Redlines are keyed by the two texts' git blob ids and the redline engine's versi
 same blobs always give the same redline, and a new engine version never reads an old entry.
 Rendered HTML is keyed by a hash of everything it is made from. The cache is optional and
 safe to delete; an unreadable entry is recomputed, never trusted. What is missing is
-computed on every core (`parallel.map_all`).
+computed in worker processes (`parallel.Background`) while the build goes on.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .parallel import map_all
+from .parallel import Background, Result
 from .redline import ENGINE_VERSION, Redline, redline
 
 K = TypeVar("K", bound=Hashable)
@@ -36,59 +36,82 @@ class Pair:
 
 
 class RedlineCache:
-    def __init__(self, folder: Path | None):
+    """Cached results are read when first asked for; missing ones are computed by `pool`'s
+    workers (which also store them), in the order given."""
+
+    def __init__(self, folder: Path | None, pool: Background | None = None):
         self.folder = folder
+        self.pool = pool or Background(0)
         self.hits = 0
         self.misses = 0
 
-    def redlines(self, pairs: dict[K, Pair]) -> dict[K, Redline]:
-        """The redline of every pair, from the cache or computed (in parallel)."""
+    def redlines(self, pairs: dict[K, Pair]) -> dict[K, Result[Redline]]:
+        """The redline of every pair, from the cache or being computed."""
         paths = {
             key: self._path(f"{p.old_blob}:{p.new_blob}", "json")
             if p.old_blob and p.new_blob
             else None
             for key, p in pairs.items()
         }
-        return self._lookup(
-            pairs,
-            paths,
-            load=Redline.from_json,
-            compute=lambda todo: map_all(_redline, todo),
-            dump=Redline.to_json,
-        )
+        return self._lookup(pairs, paths, _redline, load=Redline.from_json, dump=Redline.to_json)
 
-    def rendered(self, inputs: dict[K, str], render: Callable[[str], str]) -> dict[K, str]:
-        """`render(text)` for every input, from the cache or computed (in parallel);
-        `render` must be a module-level function of its input alone."""
+    def rendered(self, inputs: dict[K, str], render: Callable[[str], str]) -> dict[K, Result[str]]:
+        """`render(text)` for every input, from the cache or being computed; `render` must
+        be a module-level function of its input alone."""
         paths = {
             key: self._path(f"{render.__module__}.{render.__qualname__}:{text}", "html")
             for key, text in inputs.items()
         }
-        return self._lookup(
-            inputs, paths, load=str, compute=lambda todo: map_all(render, todo), dump=str
-        )
+        return self._lookup(inputs, paths, render, load=str, dump=str)
 
-    def _lookup(self, inputs, paths, *, load, compute, dump) -> dict:
+    def _lookup(self, inputs, paths, compute, *, load, dump) -> dict:
         found = {}
+        missing = []
         for key, path in paths.items():
             if path is not None and path.is_file():
-                # a damaged entry is computed again below
-                with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                    found[key] = load(path.read_text(encoding="utf-8"))
+                found[key] = Result(self._reader(path, load, compute, inputs[key], dump))
+            else:
+                missing.append(key)
         self.hits += len(found)
-        missing = [key for key in inputs if key not in found]
         self.misses += len(missing)
-        for key, result in zip(missing, compute([inputs[k] for k in missing]), strict=True):
-            found[key] = result
-            if paths[key] is not None:
-                _write_atomically(paths[key], dump(result))
+        jobs = [_Job(compute, dump, inputs[key], paths[key]) for key in missing]
+        found.update(zip(missing, self.pool.submit(_compute_and_store, jobs), strict=True))
         return {key: found[key] for key in inputs}
+
+    def _reader(self, path: Path, load, compute, item, dump) -> Callable:
+        def read():
+            # a damaged entry is computed again, never trusted
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                return load(path.read_text(encoding="utf-8"))
+            self.hits -= 1
+            self.misses += 1
+            return _compute_and_store(_Job(compute, dump, item, path))
+
+        return read
 
     def _path(self, key: str, suffix: str) -> Path | None:
         if self.folder is None:
             return None
         digest = hashlib.sha256(f"{ENGINE_VERSION}:{key}".encode()).hexdigest()
         return self.folder / digest[:2] / f"{digest}.{suffix}"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One result to compute and store; module-level functions only (workers get it)."""
+
+    compute: Callable
+    dump: Callable
+    item: object
+    path: Path | None
+
+
+def _compute_and_store(job: _Job):
+    """Runs in a worker: the result is stored there, so this process need not encode it."""
+    result = job.compute(job.item)
+    if job.path is not None:
+        _write_atomically(job.path, job.dump(result))
+    return result
 
 
 def _redline(pair: Pair) -> Redline:

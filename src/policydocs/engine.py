@@ -1,14 +1,16 @@
 """The engine's front door: from settings to every file of the policy site.
 
-Both the MkDocs plugin and the CLI call `build`; `export` writes the result to a folder for
-any other site generator (Markdown pages keep their front matter; templates are not applied).
+The CLI calls `build`, which makes everything at once; `export` writes the result to a folder
+for any other site generator (Markdown pages keep their front matter; templates are not
+applied). The MkDocs plugin drives a `Run` itself, so that redlines are computed on the other
+cores while MkDocs renders the pages that need none.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +18,12 @@ from .cache import Pair, RedlineCache
 from .catalog import load_catalog
 from .drafts import find_drafts
 from .errors import Problem
-from .feeds import FeedSettings, build_feeds
+from .feeds import FeedSettings, feed_dests, start_feeds
 from .index import build_index
 from .model import Catalog, Version
-from .pages import GeneratedAsset, GeneratedPage, Redlines, generate
+from .pages import GeneratedAsset, GeneratedPage, MarkedPage, Redlines, generate
+from .parallel import Background, Result, cores
+from .redline import Redline
 from .settings import Settings
 from .urls import UrlScheme
 
@@ -34,36 +38,141 @@ class Site:
     redlines: Redlines
     #: Each version compared with the one in force, where no changes page already does.
     comparisons: Redlines
-    #: (hits, misses) of the redline cache in this build.
+    #: (hits, misses) of the redline and feed entry cache in this build.
     redline_stats: tuple[int, int]
-    #: Seconds spent in each stage (history, redlines, pages, feeds), for logs and benchmarks.
+    #: Seconds spent in each stage (see `Run`), for logs and benchmarks.
     timings: dict[str, float] = field(default_factory=dict)
 
 
+class Run:
+    """A build in progress. Pages that show no redline are ready at once; the redlines are
+    computed in `workers` processes meanwhile, in the order of `marked`, and the pages and
+    feeds that show them are made when asked for. A site generator that renders pages on
+    one core asks for those last, so the redlines cost it little or no time.
+
+    `timings` has the seconds this process spent in each stage (history, pages, redlines,
+    feeds), and after `close`, "background": the processor seconds the workers spent."""
+
+    def __init__(
+        self, settings: Settings, feeds: FeedSettings | None, drafts: bool, workers: int
+    ) -> None:
+        self.timings: dict[str, float] = {}
+        with self._stage("history"):
+            self.catalog, problems = load_catalog(settings)
+        self.warnings = problems.warnings
+        self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+        self._pool = Background(workers)
+        self._cache = RedlineCache(settings.cache_dir, self._pool)
+        with self._stage("redlines"):
+            found = find_drafts(self.catalog, settings) if drafts else []
+        with self._stage("pages"):
+            index = build_index(self.catalog, self.urls)
+            generated = generate(self.catalog, self.urls, index, found)
+        self._ready = (generated.pages, generated.assets)
+        self.marked = generated.marked
+        with self._stage("redlines"):
+            self.redlines = self._redlines("changes")
+            self.comparisons = self._redlines("compare")
+        self._changes_left = len(self.redlines)
+        self._feeds = feeds
+        self._finish_feeds: Callable[[], Iterator[GeneratedAsset]] | None = None
+
+    def ready(self) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
+        """The pages and files that show no redline. Handed over once and not kept: a site
+        generator holds thousands of pages already."""
+        ready, self._ready = self._ready, ([], [])
+        return ready
+
+    def marked_page(self, page: MarkedPage) -> GeneratedPage:
+        """A changes or comparison page, waiting for its redline if it is being computed.
+        Each is asked for once: a comparison is shown on its own page only, and the
+        changes go to the feeds once the last changes page is made."""
+        found = self.redlines if page.kind == "changes" else self.comparisons
+        with self._stage("redlines"):
+            redline = found[page.key].get()
+        if page.kind == "compare":
+            del self.comparisons[page.key]
+        else:
+            self._changes_left -= 1
+            if self._changes_left == 0:
+                self.start_feeds()
+        with self._stage("pages"):
+            return page.page(redline)
+
+    @property
+    def feed_dests(self) -> list[str]:
+        return feed_dests(self.catalog, self.urls) if self._feeds else []
+
+    def start_feeds(self) -> None:
+        """Draft the feed entries (once every changes redline is there) and send those not
+        rendered before to the workers; the redlines are not needed after that."""
+        if self._feeds is not None and self._finish_feeds is None:
+            with self._stage("feeds"):
+                self._finish_feeds = start_feeds(
+                    self.catalog, self.redlines, self.urls, self._feeds, self._cache
+                )
+        self.redlines = {}
+
+    def feeds(self) -> Iterator[GeneratedAsset]:
+        """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
+        time: a site-wide feed of every version's redline is large."""
+        self.start_feeds()
+        if self._finish_feeds is None:
+            return
+        finish = self._finish_feeds()
+        while True:
+            with self._stage("feeds"):
+                asset = next(finish, None)
+            if asset is None:
+                return
+            yield asset
+
+    @property
+    def cache_stats(self) -> tuple[int, int]:
+        """(hits, misses) of the redline and feed entry cache in this build."""
+        return (self._cache.hits, self._cache.misses)
+
+    def close(self) -> None:
+        self._pool.close()
+        self.timings["background"] = self._pool.cpu_seconds
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _redlines(self, kind: str) -> dict[tuple[str, str], Result[Redline]]:
+        return self._cache.redlines(
+            {page.key: _pair(*page.texts) for page in self.marked if page.kind == kind}
+        )
+
+    def _stage(self, name: str) -> AbstractContextManager[None]:
+        return _stage(self.timings, name)
+
+
 def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = False) -> Site:
-    """Read history and generate the site's files; raises `PolicyError` on invalid input.
+    """Read history and generate the site's files on every core; raises `PolicyError` on
+    invalid input.
 
     Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
     for each uncommitted policy edit (a preview for editors, never published)."""
-    timings: dict[str, float] = {}
-    with _stage(timings, "history"):
-        catalog, problems = load_catalog(settings)
-    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-    cache = RedlineCache(settings.cache_dir)
-    with _stage(timings, "redlines"):
-        redlines = compute_redlines(catalog, cache)
-        comparisons = compute_comparisons(catalog, cache)
-        found = find_drafts(catalog, settings) if drafts else []
-    with _stage(timings, "pages"):
-        pages, assets = generate(
-            catalog, urls, build_index(catalog, urls), redlines, comparisons, found
-        )
-    if feeds is not None:
-        with _stage(timings, "feeds"):
-            assets += build_feeds(catalog, redlines, urls, feeds, cache)
-    stats = (cache.hits, cache.misses)
+    with Run(settings, feeds, drafts, workers=cores() if cores() > 1 else 0) as run:
+        redlines = {key: result.get() for key, result in run.redlines.items()}
+        comparisons = {key: result.get() for key, result in run.comparisons.items()}
+        pages, assets = run.ready()
+        pages += [run.marked_page(page) for page in run.marked]
+        assets += run.feeds()
     return Site(
-        catalog, urls, pages, assets, problems.warnings, redlines, comparisons, stats, timings
+        run.catalog,
+        run.urls,
+        pages,
+        assets,
+        run.warnings,
+        redlines,
+        comparisons,
+        run.cache_stats,
+        run.timings,
     )
 
 
@@ -74,29 +183,6 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-
-
-def compute_redlines(catalog: Catalog, cache: RedlineCache) -> Redlines:
-    """The redline of every version against the one before it, keyed by (policy, label)."""
-    return cache.redlines(
-        {
-            (policy.id, version.label): _pair(previous, version)
-            for policy in catalog.policies
-            for previous, version in zip(policy.versions, policy.versions[1:], strict=False)
-        }
-    )
-
-
-def compute_comparisons(catalog: Catalog, cache: RedlineCache) -> Redlines:
-    """The redline between each version and the one in force (older text first), keyed by
-    (policy, label of the version compared), for the versions that need a page of their own."""
-    pairs = {}
-    for policy in catalog.policies:
-        for version in policy.versions:
-            pair = policy.with_current(version)
-            if pair is not None and policy.needs_comparison_page(version):
-                pairs[(policy.id, version.label)] = _pair(*pair)
-    return cache.redlines(pairs)
 
 
 def _pair(old: Version, new: Version) -> Pair:

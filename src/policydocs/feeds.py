@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -24,7 +24,9 @@ from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
 from .model import Catalog, Policy, Version, long_date
-from .pages import GeneratedAsset, Redlines, rebase_policy_links
+from .pages import GeneratedAsset, rebase_policy_links
+from .parallel import Result
+from .redline import Redline
 from .render import to_html
 from .urls import UrlScheme
 
@@ -66,15 +68,16 @@ class _Entry:
     content: str
 
 
-def build_feeds(
+def start_feeds(
     catalog: Catalog,
-    redlines: Redlines,
+    redlines: Mapping[tuple[str, str], Result[Redline]],
     urls: UrlScheme,
     settings: FeedSettings,
     cache: RedlineCache,
-) -> list[GeneratedAsset]:
-    """Site-wide and per-policy RSS and Atom feeds. Entry contents are rendered through
-    `cache` (on every core, and once only across builds)."""
+) -> Callable[[], Iterator[GeneratedAsset]]:
+    """Site-wide and per-policy RSS and Atom feeds. Entries are drafted now and their
+    contents rendered through `cache` (in its workers, and once only across builds); the
+    function returned waits for them and makes the feeds, one file at a time."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     linkable = catalog.linkable_ids
 
@@ -87,32 +90,41 @@ def build_feeds(
         for v in policy.versions
     }
     contents = cache.rendered({key: entry.content for key, entry in drafts.items()}, render_content)
-    entries = {key: replace(entry, content=contents[key]) for key, entry in drafts.items()}
-    feeds: list[tuple[Policy | None, list[_Entry]]] = [(None, list(entries.values()))]
-    for policy in catalog.policies:
-        feeds.append((policy, [entries[(policy.id, v.label)] for v in policy.versions]))
-    assets = []
-    for policy, items in feeds:
-        newest_first = sorted(items, key=lambda e: (e.published, e.id), reverse=True)
-        chosen = newest_first[: settings.limit] if settings.limit else newest_first
-        feed = _feed(policy, chosen, base, urls, settings)
-        policy_id = policy.id if policy else None
-        assets.append(GeneratedAsset(urls.feed_dest(policy_id, "rss"), feed.rss_str(pretty=True)))
-        assets.append(GeneratedAsset(urls.feed_dest(policy_id, "atom"), feed.atom_str(pretty=True)))
-    return assets
+
+    def finish() -> Iterator[GeneratedAsset]:
+        entries = {key: replace(e, content=contents[key].get()) for key, e in drafts.items()}
+        feeds: list[tuple[Policy | None, list[_Entry]]] = [(None, list(entries.values()))]
+        for policy in catalog.policies:
+            feeds.append((policy, [entries[(policy.id, v.label)] for v in policy.versions]))
+        for policy, items in feeds:
+            newest_first = sorted(items, key=lambda e: (e.published, e.id), reverse=True)
+            chosen = newest_first[: settings.limit] if settings.limit else newest_first
+            feed = _feed(policy, chosen, base, urls, settings)
+            policy_id = policy.id if policy else None
+            for kind, text in (("rss", feed.rss_str), ("atom", feed.atom_str)):
+                yield GeneratedAsset(urls.feed_dest(policy_id, kind), text(pretty=True))
+
+    return finish
+
+
+def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
+    """Where `start_feeds` puts its files, known before they are made."""
+    ids: list[str | None] = [None, *(policy.id for policy in catalog.policies)]
+    return [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in ("rss", "atom")]
 
 
 def _entry(
     policy: Policy,
     version: Version,
-    redlines: Redlines,
+    redlines: Mapping[tuple[str, str], Result[Redline]],
     urls: UrlScheme,
     base: str,
     linkable: set[str],
     absolute: Callable[[str], str],
 ) -> _Entry:
     page = urljoin(base, urls.version(version))
-    change = redlines.get((policy.id, version.label))
+    pending = redlines.get((policy.id, version.label))
+    change = pending.get() if pending is not None else None
     when = "takes effect" if version.in_force_from > version.published else "effective"
     verb = "revised" if version.index else "published"
     title = f"{version.title} {verb} — {when} {long_date(version.effective)}"

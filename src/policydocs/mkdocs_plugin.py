@@ -13,6 +13,8 @@ import html
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -28,7 +30,8 @@ from mkdocs.structure.pages import Page
 from . import engine
 from .errors import PolicyError
 from .feeds import FeedSettings
-from .pages import POLICY_LIST_MARKER, GeneratedAsset, PageView, SiteView
+from .pages import POLICY_LIST_MARKER, GeneratedAsset, MarkedPage, PageView, SiteView
+from .parallel import cores
 from .settings import (
     Settings,
     load_timezone,
@@ -79,6 +82,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._site: SiteView | None = None
         self._serving = False
         self._env: Any = None
+        #: The build in progress, its pages waiting for a redline and its feeds, by path.
+        self._run: engine.Run | None = None
+        self._marked: dict[str, MarkedPage] = {}
+        self._feeds: dict[str, _WrittenAfterBuild] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -97,40 +104,67 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 "(for example 'site_url: https://legal.example.com/')"
             )
         feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
+        self._close_run()
         try:
             drafts = self.config.drafts == "always" or (
                 self.config.drafts == "serve" and self._serving
             )
-            site = engine.build(self._settings(config), feeds, drafts)
+            # MkDocs renders on this core; the redlines are computed on the others.
+            run = engine.Run(self._settings(config), feeds, drafts, workers=cores() - 1)
         except PolicyError as exc:
             raise PluginError(f"policydocs: {exc}") from exc
-        self._site = SiteView(site.catalog, site.urls)
-        for warning in site.warnings:
+        self._run = run
+        self._site = SiteView(run.catalog, run.urls)
+        for warning in run.warnings:
             log.warning(str(warning))
-        if site.catalog.uncommitted:
-            log.info("not published until committed: %s", ", ".join(site.catalog.uncommitted))
-        start = time.perf_counter()
-        tmp = self._fresh_tmp()
-        self._views = {}
-        for page in site.pages:
-            path = tmp / page.src
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
-            if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
-                continue  # the site has its own home page (index.md or README.md)
-            self._check_free(files, page.src)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page.markdown, encoding="utf-8")
-            files.append(file)
-            self._views[page.src] = page.view
-        for asset in [*site.assets, *_package_assets()]:
-            path = tmp / "assets" / asset.dest
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(asset.content)
-            files.append(_published_as_is(config, asset.dest, path))
-        site.timings["files"] = time.perf_counter() - start
-        _log_timings(site)
+        if run.catalog.uncommitted:
+            log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
+        with self._files_stage():
+            tmp = self._fresh_tmp()
+            self._views = {}
+            self._marked = {}
+            pages, assets = run.ready()
+            for page in pages:
+                inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+                file = File.generated(
+                    config, page.src, abs_src_path=str(tmp / page.src), inclusion=inclusion
+                )
+                if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
+                    continue  # the site has its own home page (index.md or README.md)
+                self._add_page(files, file)
+                _write(file, page.markdown.encode())
+                self._views[page.src] = page.view
+            # Last, so that MkDocs reads them after the rest, when their redlines are done.
+            for marked in run.marked:
+                file = File.generated(
+                    config,
+                    marked.src,
+                    abs_src_path=str(tmp / marked.src),
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
+                self._add_page(files, file)
+                self._marked[marked.src] = marked
+            for asset in [*assets, *_package_assets()]:
+                file = _published_as_is(config, asset.dest, tmp / "assets" / asset.dest)
+                _write(file, asset.content)
+                files.append(file)
+            self._feeds = {}
+            for dest in run.feed_dests:
+                feed = _WrittenAfterBuild(config, dest, tmp / "assets" / dest)
+                files.append(feed)
+                self._feeds[dest] = feed
         return files
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """A changes or comparison page's Markdown, once its redline is computed."""
+        marked = self._marked.pop(page.file.src_uri, None)
+        if marked is None or self._run is None:
+            return None
+        made = self._run.marked_page(marked)
+        with self._files_stage():
+            _write(page.file, made.markdown.encode())  # for plugins that read the file
+        self._views[made.src] = made.view
+        return made.markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         self._env = env
@@ -170,6 +204,16 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         output = output[:head] + "\n".join(tags) + "\n" + output[head:]
         return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self._run is None:
+            return
+        for asset in self._run.feeds():
+            self._feeds[asset.dest].write(asset.content)
+        self._close_run()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._close_run()
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._policies_dir(config)))
         return server
@@ -177,7 +221,25 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps plugin instances for the life of the process: forget this command.
         self._serving = False
+        self._close_run()
         self._clean_tmp()
+
+    def _close_run(self) -> None:
+        """Stop the workers; log the stages' timings (at debug, and for benchmarks)."""
+        if self._run is not None:
+            self._run.close()
+            _log_timings(self._run)
+            self._run = None
+
+    @contextmanager
+    def _files_stage(self) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self._run is not None:
+                timings = self._run.timings
+                timings["files"] = timings.get("files", 0.0) + time.perf_counter() - start
 
     def _clean_tmp(self) -> None:
         if self._tmp is not None:
@@ -211,13 +273,14 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return self._tmp
 
     @staticmethod
-    def _check_free(files: Files, src: str) -> None:
-        existing = files.get_file_from_path(src)
+    def _add_page(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             raise PluginError(
                 f"policydocs: docs/{existing.src_uri} has the URL of a generated policy page; "
                 "rename it or set the plugin's 'url_prefix'"
             )
+        files.append(file)
 
 
 def _has_page_at(files: Files, dest_uri: str) -> bool:
@@ -233,15 +296,38 @@ def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
     return file
 
 
-def _log_timings(site: engine.Site) -> None:
+class _WrittenAfterBuild(File):
+    """A feed: known from the start (links to it resolve), written once the pages are built,
+    because its entries are rendered by the workers while MkDocs builds them."""
+
+    def __init__(self, config: MkDocsConfig, dest: str, path: Path):
+        super().__init__(dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
+        self.generated_by = "policydocs"
+        self.abs_src_path = str(path)
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """MkDocs copies static files before building pages: this one is not there yet."""
+
+    def write(self, content: bytes) -> None:
+        _write(self, content)
+        super().copy_file()
+
+
+def _write(file: File, content: bytes) -> None:
+    path = Path(file.abs_src_path or "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _log_timings(run: engine.Run) -> None:
     """The engine's stages at debug level (`mkdocs build -v`); benchmarks read `extra`."""
-    hits, misses = site.redline_stats
+    hits, misses = run.cache_stats
     log.debug(
         "engine stages: %s; cache (redlines, feed entries): %d hits, %d misses",
-        ", ".join(f"{name} {seconds:.3f} s" for name, seconds in site.timings.items()),
+        ", ".join(f"{name} {seconds:.3f} s" for name, seconds in run.timings.items()),
         hits,
         misses,
-        extra={"policydocs_timings": dict(site.timings)},
+        extra={"policydocs_timings": dict(run.timings)},
     )
 
 

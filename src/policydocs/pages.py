@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
@@ -101,20 +102,74 @@ class GeneratedAsset:
     content: bytes
 
 
+@dataclass(frozen=True)
+class MarkedPage:
+    """A changes page (a version against the one before it) or a comparison page (a version
+    against the one in force), to be made once its redline is computed."""
+
+    kind: str  # "changes" or "compare"
+    policy: Policy
+    version: Version
+    urls: UrlScheme
+    linkable: frozenset[str]
+    lists: VersionLists
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.policy.id, self.version.label)
+
+    @property
+    def src(self) -> str:
+        source = self.urls.changes_src if self.kind == "changes" else self.urls.compare_src
+        return source(self.policy.id, self.version.label)
+
+    @property
+    def texts(self) -> tuple[Version, Version]:
+        """The older and the newer text the redline is made from."""
+        if self.kind == "changes":
+            return (self.policy.versions[self.version.index - 1], self.version)
+        pair = self.policy.with_current(self.version)
+        assert pair is not None  # only versions that have one are marked pages
+        return pair
+
+    def page(self, redline: Redline) -> GeneratedPage:
+        what = (
+            f"changes in version {self.version.label}"
+            if self.kind == "changes"
+            else f"version {self.version.label} compared with the current version"
+        )
+        page = _page(
+            self.src,
+            self.kind,
+            self.policy,
+            self.version,
+            self.urls,
+            title=f"{self.version.title}: {what}",
+            body=redline.markdown,
+            linkable=self.linkable,
+            redline=redline,
+        )
+        return _with_lists(page, self.lists)
+
+
+@dataclass(frozen=True)
+class Generated:
+    #: Pages ready now.
+    pages: list[GeneratedPage]
+    assets: list[GeneratedAsset]
+    #: Pages waiting for a redline: every changes page, then every comparison page.
+    marked: list[MarkedPage]
+
+
 def generate(
-    catalog: Catalog,
-    urls: UrlScheme,
-    index: bytes,
-    redlines: Redlines,
-    comparisons: Redlines,
-    drafts: Sequence[Draft] = (),
-) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
-    """All pages and assets of the policy site; `index` is the versions.json to publish;
-    `redlines` against each previous version, `comparisons` with each current one."""
+    catalog: Catalog, urls: UrlScheme, index: bytes, drafts: Sequence[Draft] = ()
+) -> Generated:
+    """All pages and assets of the policy site; `index` is the versions.json to publish.
+    Pages that show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
     live_ids = {policy.id for policy in catalog.policies}
-    linkable = catalog.linkable_ids | {draft.policy_id for draft in drafts}
+    linkable = frozenset(catalog.linkable_ids | {draft.policy_id for draft in drafts})
     by_id = {draft.policy_id: draft for draft in drafts}
     pages.append(
         # A site's own page at this address wins: the plugin then leaves this one out.
@@ -143,9 +198,7 @@ def generate(
             )
         )
     for policy in catalog.policies:
-        pages.extend(
-            _policy_pages(policy, urls, linkable, redlines, comparisons, by_id.get(policy.id))
-        )
+        pages.extend(_policy_pages(policy, urls, linkable, by_id.get(policy.id)))
         ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
@@ -155,16 +208,31 @@ def generate(
         for former in ids[1:]:
             pages.extend(_redirects(former, policy, urls))
     lists = VersionLists(urls)
-    pages = [replace(page, view=replace(page.view, lists=lists)) for page in pages]
-    return pages, assets
+    pages = [_with_lists(page, lists) for page in pages]
+    marked = [
+        MarkedPage(kind, policy, version, urls, linkable, lists)
+        for kind in ("changes", "compare")
+        for policy in catalog.policies
+        for version in policy.versions
+        if _has_marked_page(kind, policy, version)
+    ]
+    return Generated(pages, assets, marked)
+
+
+def _has_marked_page(kind: str, policy: Policy, version: Version) -> bool:
+    if kind == "changes":
+        return version.index > 0
+    return policy.needs_comparison_page(version)
+
+
+def _with_lists(page: GeneratedPage, lists: VersionLists) -> GeneratedPage:
+    return replace(page, view=replace(page.view, lists=lists))
 
 
 def _policy_pages(
     policy: Policy,
     urls: UrlScheme,
-    linkable: set[str],
-    redlines: Redlines,
-    comparisons: Redlines,
+    linkable: AbstractSet[str],
     draft: Draft | None,
 ) -> list[GeneratedPage]:
     main = policy.shown
@@ -204,35 +272,12 @@ def _policy_pages(
                 linkable=linkable,
             )
         )
-        marked = [
-            ("changes", redlines, urls.changes_src, f"changes in version {version.label}"),
-            (
-                "compare",
-                comparisons,
-                urls.compare_src,
-                f"version {version.label} compared with the current version",
-            ),
-        ]
-        for kind, found, src, title in marked:
-            change = found.get((policy.id, version.label))
-            if change is not None:
-                pages.append(
-                    _page(
-                        src(policy.id, version.label),
-                        kind,
-                        policy,
-                        version,
-                        urls,
-                        title=f"{version.title}: {title}",
-                        body=change.markdown,
-                        linkable=linkable,
-                        redline=change,
-                    )
-                )
     return pages
 
 
-def rebase_policy_links(body: str, policy_ids: set[str], target: Callable[[str], str]) -> str:
+def rebase_policy_links(
+    body: str, policy_ids: AbstractSet[str], target: Callable[[str], str]
+) -> str:
     """Links between policies are written as between files of the policies folder
     (`terms.md`); wherever the text is shown they must point at `target(policy_id)`, the
     policy's main page (relative on site pages, absolute in feeds).
@@ -283,7 +328,7 @@ def _page(
     *,
     title: str,
     body: str = "",
-    linkable: set[str] | None = None,
+    linkable: AbstractSet[str] = frozenset(),
     redline: Redline | None = None,
     draft: Draft | None = None,
     in_nav: bool = False,

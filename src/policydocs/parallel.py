@@ -1,9 +1,13 @@
-"""Run independent pure computations (redlines, feed entries) on every core the build has.
+"""Run independent pure computations (redlines, feed entries) in worker processes, while the
+caller goes on with other work.
 
-Processes, not threads: the work is pure Python and holds the GIL. Workers are forked
-(quick, and a caller's script is not imported again) unless other threads are running,
-as under `mkdocs serve`: forking a threaded process is unsafe, so those workers are spawned.
-Small batches stay in this process, where starting workers would cost more than it saves.
+A site generator renders pages on one core; the redlines and feed entries it will need later
+can be computed on the others meanwhile (`Background`), and a caller with nothing else to do
+uses every core (`map_all`). Processes, not threads: the work is pure Python and holds the
+GIL. Workers are forked (quick, and a caller's script is not imported again) unless other
+threads are running, as under `mkdocs serve`: forking a threaded process is unsafe, so those
+workers are spawned. Small batches stay in this process, computed when first asked for,
+where starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -11,15 +15,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: Below this many items, one process is quicker than starting workers.
 MIN_ITEMS = 16
+#: Items per task sent to a worker: enough to make a task's overhead small, few enough that
+#: the first results arrive early and the work spreads evenly.
+BATCH = 8
 
 
 def cores() -> int:
@@ -29,15 +37,99 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+class Result(Generic[R]):
+    """One item's result: computed by a worker, or here on first request."""
+
+    def __init__(self, compute: Callable[[], R]):
+        self._compute = compute
+        self._done = False
+        self._value: R | None = None
+
+    def get(self) -> R:
+        if not self._done:
+            self._value = self._compute()
+            self._done = True
+        return self._value  # type: ignore[return-value]
+
+
+class Background:
+    """Worker processes for pure functions; `submit` returns at once, `Result.get` waits.
+
+    Tasks run in the order submitted, so a caller submits first what it needs first.
+    `cpu_seconds` is the processor time the workers spent on the results collected so far:
+    work done here is the caller's own time, work done there must be reported too."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.cpu_seconds = 0.0
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, function: Callable[[T], R], items: Sequence[T]) -> list[Result[R]]:
+        """A result per item; `function` must be a module-level function (workers import it
+        by name)."""
+        if self.workers < 1 or len(items) < MIN_ITEMS:
+            return [Result(_call(function, item)) for item in items]
+        pool = self._start()
+        size = max(1, min(BATCH, len(items) // (self.workers * 4)))
+        results: list[Result[R]] = []
+        for start in range(0, len(items), size):
+            future = pool.submit(_run_batch, function, items[start : start + size])
+            batch = _Batch(future, self)
+            results.extend(Result(_pick(batch, n)) for n in range(len(items[start : start + size])))
+        return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            threaded = threading.active_count() > 1
+            can_fork = "fork" in multiprocessing.get_all_start_methods()
+            method = "fork" if can_fork and not threaded else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(method)
+            )
+        return self._pool
+
+
 def map_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[function(item) for item in items]`, in worker processes when that pays;
-    `function` must be a module-level function (workers import it by name)."""
-    workers = min(cores(), len(items) // MIN_ITEMS)
-    if workers < 2:
-        return [function(item) for item in items]
-    chunk = max(1, len(items) // (workers * 8))
-    threaded = threading.active_count() > 1
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if can_fork and not threaded else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    """`[function(item) for item in items]`, on every core when that pays."""
+    with Background(cores() if cores() > 1 else 0) as pool:
+        return [result.get() for result in pool.submit(function, items)]
+
+
+class _Batch:
+    """A worker's task: its results, and its processor time counted once."""
+
+    def __init__(self, future: Future, pool: Background):
+        self._future = future
+        self._pool = pool
+        self._results: list | None = None
+
+    def results(self) -> list:
+        if self._results is None:
+            self._results, seconds = self._future.result()
+            self._pool.cpu_seconds += seconds
+        return self._results
+
+
+def _run_batch(function: Callable[[T], R], items: Sequence[T]) -> tuple[list[R], float]:
+    start = time.process_time()
+    results = [function(item) for item in items]
+    return results, time.process_time() - start
+
+
+def _call(function: Callable[[T], R], item: T) -> Callable[[], R]:
+    return lambda: function(item)
+
+
+def _pick(batch: _Batch, n: int) -> Callable[[], R]:
+    return lambda: batch.results()[n]
