@@ -1,0 +1,64 @@
+"""A real MkDocs build whose redlines and feed entries are computed by worker processes
+while MkDocs renders: the pages and feeds show each revision's own changes, and the
+workers stored what they computed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pytest
+
+from policydocs import parallel
+
+from .conftest import build_site
+from .gitrepo import GitRepo
+
+REVISIONS = 24  # more than parallel.MIN_ITEMS redlines of each kind
+
+
+def clauses(n: int) -> str:
+    return f"## Fees\n\nYou pay {n} pounds a month.\n\n## Notice\n\nWe give 30 days' notice.\n"
+
+
+@pytest.fixture
+def many_revisions(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    for n in range(REVISIONS):
+        repo.revise("terms", clauses(n), f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}T09:00:00+00:00")
+    return repo
+
+
+def marks(page: Path) -> tuple[list[str], list[str]]:
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    (text,) = tree.cssselect(".pd-redline")
+    return (
+        [e.text_content() for e in text.cssselect("del.pd-del")],
+        [e.text_content() for e in text.cssselect("ins.pd-ins")],
+    )
+
+
+def test_pages_and_feeds_show_what_the_workers_computed(
+    many_revisions: GitRepo, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.policydocs")
+    site = build_site(many_revisions)
+    labels = sorted(p.parent.name for p in site.glob("terms/2024-*/index.html"))
+    assert len(labels) == REVISIONS
+    for n, label in enumerate(labels[1:], start=1):
+        assert marks(site / f"terms/{label}/changes/index.html") == ([str(n - 1)], [str(n)])
+    for n, label in enumerate(labels[:-2]):
+        assert marks(site / f"terms/{label}/compare/index.html") == ([str(n)], [str(REVISIONS - 1)])
+    feed = feedparser.parse((site / "terms/atom.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == REVISIONS
+    # newest first; the last entry is the first publication, which has no redline
+    contents = [entry.content[0].value for entry in feed.entries[:-1]]
+    for n, content in zip(range(REVISIONS - 1, 0, -1), contents, strict=True):
+        assert f"<del>{n - 1}</del><ins>{n}</ins>" in content
+    stored = list((many_revisions.path / ".cache/policydocs").rglob("*.json"))
+    assert len(stored) == (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparisons
+    (record,) = [r for r in caplog.records if hasattr(r, "policydocs_timings")]
+    if parallel.cores() > 1:
+        assert record.policydocs_timings["background"] > 0  # the workers did the work
