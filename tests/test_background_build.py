@@ -57,8 +57,27 @@ def test_pages_and_feeds_show_what_the_workers_computed(
     contents = [entry.content[0].value for entry in feed.entries[:-1]]
     for n, content in zip(range(REVISIONS - 1, 0, -1), contents, strict=True):
         assert f"<del>{n - 1}</del><ins>{n}</ins>" in content
-    stored = list((many_revisions.path / ".cache/policydocs").rglob("*.json"))
+    cache = many_revisions.path / ".cache/policydocs"
+    stored = [p for p in cache.rglob("*.json") if p.relative_to(cache).parts[0] != "files"]
     assert len(stored) == (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparisons
     (record,) = [r for r in caplog.records if hasattr(r, "policydocs_timings")]
     if parallel.cores() > 1:
         assert record.policydocs_timings["background"] > 0  # the workers did the work
+
+
+def test_a_rebuild_writes_only_the_generated_files_that_changed(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", clauses(1), "2024-01-01T09:00:00+00:00")
+    repo.revise("privacy", "We keep your data safe.\n", "2024-01-02T09:00:00+00:00")
+    site = build_site(repo)
+    store = repo.path / ".cache/policydocs/files"
+    before = {p: p.stat().st_mtime_ns for p in store.rglob("*") if p.is_file()}
+    assert before
+    repo.revise("terms", clauses(2), "2024-02-01T09:00:00+00:00")
+    site = build_site(repo)
+    after = {p: p.stat().st_mtime_ns for p in store.rglob("*") if p.is_file()}
+    assert all(after[p] == mtime for p, mtime in before.items())  # none written again
+    new = {p.read_bytes() for p in set(after) - set(before) if p.suffix == ".md"}
+    assert any(b"You pay 2 pounds" in content for content in new)  # the new version's page
+    assert not any(b"We keep your data" in content for content in new)  # privacy's: as they were
+    assert "You pay 2 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")

@@ -118,14 +118,25 @@ def _redline(pair: Pair) -> Redline:
     return redline(pair.old_text, pair.new_text)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def content_file(folder: Path, content: bytes, suffix: str) -> Path:
+    """A file holding `content`, named by its hash: written by the first build that makes
+    it, found by every later one, so a rebuild writes only the files that changed."""
+    digest = hashlib.sha256(content).hexdigest()
+    path = folder / digest[:2] / f"{digest}{suffix}"
+    if not path.is_file():
+        _write_atomically(path, content)
+        if not path.is_file():
+            raise OSError(f"cannot write {path}")
+    return path
+
+
+def _write_atomically(path: Path, content: str | bytes) -> None:
     """Two builds running at once must never read a half-written entry."""
+    data = content.encode() if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-        ) as handle:
-            handle.write(text)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            handle.write(data)
         os.replace(handle.name, path)
     except OSError:
         pass  # a read-only or full disk only costs speed

@@ -1,7 +1,10 @@
 """The MkDocs plugin: a thin adapter that feeds the engine's generated files into a build.
 
-Generated pages are written to a temporary folder and added with `File.generated(...,
-abs_src_path=...)`, because other plugins read `abs_src_path` and crash on content-only files.
+Generated pages are written as files and added with `File.generated(..., abs_src_path=...)`,
+because other plugins read `abs_src_path` and crash on content-only files. The files live in
+the cache, named by their content, so a rebuild writes only those that changed (without a
+cache, in a temporary folder). Pages that show a redline are made when MkDocs reads them,
+last, so that the engine's workers compute the redlines while MkDocs renders the rest.
 Templates ship in this package and are appended to the theme's search path after the site's
 `custom_dir`, so a site can override any of them from its own `overrides/`.
 """
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -28,6 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import engine
+from .cache import content_file
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .pages import POLICY_LIST_MARKER, GeneratedAsset, MarkedPage, PageView, SiteView
@@ -84,6 +90,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._env: Any = None
         #: The build in progress, its pages waiting for a redline and its feeds, by path.
         self._run: engine.Run | None = None
+        self._store = Path()
         self._marked: dict[str, MarkedPage] = {}
         self._feeds: dict[str, _WrittenAfterBuild] = {}
 
@@ -120,37 +127,34 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if run.catalog.uncommitted:
             log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
         with self._files_stage():
-            tmp = self._fresh_tmp()
+            store = self._file_store(config)
             self._views = {}
             self._marked = {}
             pages, assets = run.ready()
             for page in pages:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                file = File.generated(
-                    config, page.src, abs_src_path=str(tmp / page.src), inclusion=inclusion
-                )
+                path = content_file(store, page.markdown.encode(), ".md")
+                file = File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
                 if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
                 self._add_page(files, file)
-                _write(file, page.markdown.encode())
                 self._views[page.src] = page.view
             # Last, so that MkDocs reads them after the rest, when their redlines are done.
             for marked in run.marked:
                 file = File.generated(
                     config,
                     marked.src,
-                    abs_src_path=str(tmp / marked.src),
+                    abs_src_path=str(store / "pending" / marked.src),  # made when read
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
                 self._add_page(files, file)
                 self._marked[marked.src] = marked
             for asset in [*assets, *_package_assets()]:
-                file = _published_as_is(config, asset.dest, tmp / "assets" / asset.dest)
-                _write(file, asset.content)
-                files.append(file)
+                path = content_file(store, asset.content, posixpath.splitext(asset.dest)[1])
+                files.append(_published_as_is(config, asset.dest, path))
             self._feeds = {}
             for dest in run.feed_dests:
-                feed = _WrittenAfterBuild(config, dest, tmp / "assets" / dest)
+                feed = _WrittenAfterBuild(config, dest, store)
                 files.append(feed)
                 self._feeds[dest] = feed
         return files
@@ -161,8 +165,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if marked is None or self._run is None:
             return None
         made = self._run.marked_page(marked)
-        with self._files_stage():
-            _write(page.file, made.markdown.encode())  # for plugins that read the file
+        with self._files_stage():  # for plugins that read the file
+            page.file.abs_src_path = str(content_file(self._store, made.markdown.encode(), ".md"))
         self._views[made.src] = made.view
         return made.markdown
 
@@ -266,11 +270,21 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def _relative(config: MkDocsConfig, path: str) -> Path | None:
         return Path(config.config_file_path).parent / path if path else None
 
-    def _fresh_tmp(self) -> Path:
-        """A new folder per build, so a page removed from history disappears under `serve`."""
+    def _file_store(self, config: MkDocsConfig) -> Path:
+        """Where generated files go: the cache, where each is named by its content and a
+        rebuild writes only what changed; without a cache, a new temporary folder."""
+        cache = self._relative(config, self.config.cache_dir)
+        if cache is not None:
+            try:
+                (cache / "files").mkdir(parents=True, exist_ok=True)
+                if os.access(cache / "files", os.W_OK):
+                    self._store = cache / "files"
+                    return self._store
+            except OSError:
+                pass  # a read-only cache folder: use a temporary one
         self._clean_tmp()
-        self._tmp = Path(tempfile.mkdtemp(prefix="policydocs-"))
-        return self._tmp
+        self._tmp = self._store = Path(tempfile.mkdtemp(prefix="policydocs-"))
+        return self._store
 
     @staticmethod
     def _add_page(files: Files, file: File) -> None:
@@ -300,23 +314,18 @@ class _WrittenAfterBuild(File):
     """A feed: known from the start (links to it resolve), written once the pages are built,
     because its entries are rendered by the workers while MkDocs builds them."""
 
-    def __init__(self, config: MkDocsConfig, dest: str, path: Path):
+    def __init__(self, config: MkDocsConfig, dest: str, store: Path):
         super().__init__(dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
         self.generated_by = "policydocs"
-        self.abs_src_path = str(path)
+        self.abs_src_path = str(store / "pending" / dest)
+        self._store = store
 
     def copy_file(self, dirty: bool = False) -> None:
         """MkDocs copies static files before building pages: this one is not there yet."""
 
     def write(self, content: bytes) -> None:
-        _write(self, content)
+        self.abs_src_path = str(content_file(self._store, content, ".xml"))
         super().copy_file()
-
-
-def _write(file: File, content: bytes) -> None:
-    path = Path(file.abs_src_path or "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
 
 
 def _log_timings(run: engine.Run) -> None:
