@@ -47,9 +47,9 @@ TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}
 #: Full-build targets: (figure, limit, what it is).
 BUILD_TARGETS = [
     ("full_over_floor", 1.25, "full build / plain MkDocs floor"),
-    ("engine_share", 0.25, "engine stages / full build"),
-    ("rebuild_engine_over_cold", 0.05, "engine after one revision / cold engine"),
-    ("memory_over_floor", 1.5, "peak memory / floor's"),
+    ("engine_share", 0.25, "engine stages waited for / full build"),
+    ("rebuild_engine_over_cold", 0.05, "engine work after one revision / cold (incl. CPU)"),
+    ("memory_over_floor", 1.5, "peak memory (process tree) / floor's"),
 ]
 BUILD_RUNS = {
     "floor": "plain MkDocs (floor)",
@@ -208,31 +208,46 @@ def bench_build(repo: Path, work: Path) -> dict[str, object]:
     build_bench.add_revision(repo)
     warm = build_bench.measure(config, work / "site-warm")
 
-    def engine(run: dict) -> float:
-        return sum(run["engine"].values())
-
     return {
         "floor": floor,
         "cold": cold,
         "rebuild": warm,
         "full_over_floor": round(cold["seconds"] / floor["seconds"], 3),
-        "engine_share": round(engine(cold) / cold["seconds"], 3),
-        "rebuild_engine_over_cold": round(engine(warm) / engine(cold), 3),
+        "engine_share": round(_waited(cold) / cold["seconds"], 3),
+        "rebuild_engine_over_cold": round(_work(warm) / _work(cold), 3),
         "memory_over_floor": round(cold["peak_mb"] / floor["peak_mb"], 3),
     }
 
 
+def _waited(run: dict) -> float:
+    """Seconds the build spent in the engine's stages (what it waited for)."""
+    return sum(seconds for stage, seconds in run["engine"].items() if stage != "background")
+
+
+def _work(run: dict) -> float:
+    """The engine's whole work: its stages, plus the processor time of its workers (which
+    overlaps MkDocs rendering, so it is not part of the build's wait)."""
+    return _waited(run) + run["engine"].get("background", 0.0)
+
+
 def _print_build(b: dict) -> None:
     print(f"build: {b['cold']['pages']} pages")
-    print(f"  {'':<22} {'seconds':>8} {'peak MB':>8}   engine stages (s)")
+    print(f"  {'':<22} {'seconds':>8} {'peak MB':>8} {'main MB':>8}   engine stages (s)")
     for name in ("floor", "cold", "rebuild"):
         run = b[name]
         stages = ", ".join(f"{k} {v:.2f}" for k, v in run["engine"].items()) or "-"
         label = BUILD_RUNS[name]
-        print(f"  {label:<22} {run['seconds']:8.2f} {run['peak_mb']:8.0f}   {stages}")
+        print(
+            f"  {label:<22} {run['seconds']:8.2f} {run['peak_mb']:8.0f} "
+            f"{run['main_peak_mb']:8.0f}   {stages}"
+        )
+    print(
+        "  (peak MB: the process tree's summed PSS, sampled; main MB: the build process's "
+        "peak RSS; background: workers' CPU seconds, overlapping MkDocs)"
+    )
     for key, limit, text in BUILD_TARGETS:
         verdict = "met" if b[key] <= limit else "MISSED"
-        print(f"  {text:<42} {b[key]:6.3f}  (target <= {limit}: {verdict})")
+        print(f"  {text:<48} {b[key]:6.3f}  (target <= {limit}: {verdict})")
 
 
 def main() -> None:

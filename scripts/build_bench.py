@@ -2,12 +2,14 @@
 `mkdocs build` (same theme and plugins, minus policydocs) of the same pages.
 
 Each build runs in a fresh Python process (`python build_bench.py measure ...`) that reports
-its wall time, its peak resident memory and, for policydocs, the engine's own stage timings
-(logged at debug level by every build). `bench.py` drives it; this module is not a test.
+its wall time and, for policydocs, the engine's own stage timings (logged at debug level by
+every build); the memory of its process tree is sampled from outside. `bench.py` drives it;
+this module is not a test.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -15,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,16 +80,51 @@ def write_floor(repo: Path, floor: Path) -> Path:
 
 
 def measure(config_file: Path, site_dir: Path) -> dict[str, object]:
-    """Build in a fresh process; its wall time, peak memory and engine stages."""
-    out = subprocess.run(
+    """Build in a fresh process; its wall time, engine stages and peak memory.
+
+    Memory is the build's whole process tree (the build and any workers it starts), summed
+    as proportional set size (PSS: a page shared by a forked worker and its parent counts
+    once), sampled every 50 ms from this process; `main_peak_mb` is the build process's own
+    peak resident size as the kernel reports it."""
+    child = subprocess.Popen(
         [sys.executable, __file__, "measure", str(config_file), str(site_dir)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    if out.returncode != 0:
-        raise SystemExit(f"build of {config_file} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.splitlines()[-1])
+    peak = 0.0
+    with ThreadPoolExecutor(2) as pipes:  # read both pipes, so the child never blocks
+        out, err = pipes.submit(child.stdout.read), pipes.submit(child.stderr.read)
+        while child.poll() is None:
+            peak = max(peak, _tree_pss_mb(child.pid))
+            time.sleep(0.05)
+        stdout, stderr = out.result(), err.result()
+    if child.returncode != 0:
+        raise SystemExit(f"build of {config_file} failed:\n{stderr[-3000:]}")
+    figures = json.loads(stdout.splitlines()[-1])
+    figures["peak_mb"] = peak
+    return figures
+
+
+def _tree_pss_mb(root: int) -> float:
+    """The summed PSS of `root` and its descendants, now (processes may end meanwhile)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    total_kb = 0
+    for pid in tree:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+    return total_kb / 1024
 
 
 class _Timings(logging.Handler):
@@ -114,9 +152,14 @@ def _measure_here(config_file: str, site_dir: str) -> None:
     finally:
         config.plugins.on_shutdown()
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    main_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
-    figures = {"seconds": seconds, "peak_mb": peak_mb, "pages": pages, "engine": handler.timings}
+    figures = {
+        "seconds": seconds,
+        "main_peak_mb": main_peak_mb,
+        "pages": pages,
+        "engine": handler.timings,
+    }
     print(json.dumps(figures))
 
 
