@@ -50,6 +50,21 @@ def test_background_work_runs_while_the_caller_goes_on(tmp_path: Path) -> None:
         assert pool.cpu_seconds > 0
 
 
+CALLER = os.getpid()
+
+
+def double_unless_in_a_worker(item: int) -> int:
+    if os.getpid() != CALLER:
+        os._exit(1)  # a worker killed mid-task, as the kernel's OOM killer would
+    return item * 2
+
+
+def test_work_of_a_dead_worker_is_done_here_instead() -> None:
+    with parallel.Background(1) as pool:
+        results = pool.submit(double_unless_in_a_worker, list(range(40)))
+        assert [r.get() for r in results] == [n * 2 for n in range(40)]
+
+
 def test_background_without_workers_computes_when_asked() -> None:
     with parallel.Background(0) as pool:
         results = pool.submit(worker_pid, list(range(40)))

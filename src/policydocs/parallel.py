@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -73,9 +74,9 @@ class Background:
         size = max(1, min(BATCH, len(items) // (self.workers * 4)))
         results: list[Result[R]] = []
         for start in range(0, len(items), size):
-            future = pool.submit(_run_batch, function, items[start : start + size])
-            batch = _Batch(future, self)
-            results.extend(Result(_pick(batch, n)) for n in range(len(items[start : start + size])))
+            chunk = items[start : start + size]
+            batch = _Batch(pool.submit(_run_batch, function, chunk), self, function, chunk)
+            results.extend(Result(_pick(batch, n)) for n in range(len(chunk)))
         return results
 
     def close(self) -> None:
@@ -107,17 +108,24 @@ def map_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
 
 class _Batch:
-    """A worker's task: its results, and its processor time counted once."""
+    """A worker's task: its results, and its processor time counted once. If the worker
+    died (killed for memory, say), the batch is computed here instead: slower, not lost."""
 
-    def __init__(self, future: Future, pool: Background):
+    def __init__(self, future: Future, pool: Background, function: Callable, items: Sequence):
         self._future = future
         self._pool = pool
+        self._function = function
+        self._items = items
         self._results: list | None = None
 
     def results(self) -> list:
         if self._results is None:
-            self._results, seconds = self._future.result()
-            self._pool.cpu_seconds += seconds
+            try:
+                self._results, seconds = self._future.result()
+                self._pool.cpu_seconds += seconds
+            except BrokenProcessPool:
+                self._results = [self._function(item) for item in self._items]
+            self._items = ()
         return self._results
 
 
