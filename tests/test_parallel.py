@@ -84,3 +84,12 @@ def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     again = RedlineCache(tmp_path / "cache")
     assert {key: result.get() for key, result in again.redlines(pairs).items()} == computed
     assert (again.hits, again.misses) == (59, 0)
+
+
+def test_finished_workers_exit_once_done_and_results_still_arrive() -> None:
+    with parallel.Background(1) as pool:
+        results = pool.submit(worker_pid, list(range(40)))
+        pool.finish()
+        assert [r.get()[0] for r in results] == [n * n for n in range(40)]
+        later = pool.submit(worker_pid, list(range(40)))  # after finish: computed here
+        assert {r.get()[1] for r in later} == {os.getpid()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +130,16 @@ def content_file(folder: Path, content: bytes, suffix: str) -> Path:
 
 
 def _write_atomically(path: Path, content: str | bytes) -> None:
-    """Two builds running at once must never read a half-written entry."""
+    """Two builds running at once must never read a half-written entry: each process writes
+    a file of its own, then renames it into place."""
     data = content.encode() if isinstance(content, str) else content
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-            handle.write(data)
-        os.replace(handle.name, path)
+        try:
+            partial.write_bytes(data)
+        except FileNotFoundError:  # the first file in its folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+        os.replace(partial, path)
     except OSError:
         pass  # a read-only or full disk only costs speed

@@ -105,12 +105,14 @@ class Run:
 
     def start_feeds(self) -> None:
         """Draft the feed entries (once every changes redline is there) and send those not
-        rendered before to the workers; the redlines are not needed after that."""
+        rendered before to the workers: the last work they get, so they may exit when done
+        (the build holds most memory at its end). The redlines are not needed after that."""
         if self._feeds is not None and self._finish_feeds is None:
             with self._stage("feeds"):
                 self._finish_feeds = start_feeds(
                     self.catalog, self.redlines, self.urls, self._feeds, self._cache
                 )
+        self._pool.finish()
         self.redlines = {}
 
     def feeds(self) -> Iterator[GeneratedAsset]:

@@ -92,7 +92,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._run: engine.Run | None = None
         self._store = Path()
         self._marked: dict[str, MarkedPage] = {}
-        self._feeds: dict[str, _WrittenAfterBuild] = {}
+        self._feeds: dict[str, File] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -153,8 +153,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 path = content_file(store, asset.content, posixpath.splitext(asset.dest)[1])
                 files.append(_published_as_is(config, asset.dest, path))
             self._feeds = {}
-            for dest in run.feed_dests:
-                feed = _WrittenAfterBuild(config, dest, store)
+            for dest in run.feed_dests:  # made once every page is read: see on_env
+                feed = _published_as_is(config, dest, store / "pending" / dest)
                 files.append(feed)
                 self._feeds[dest] = feed
         return files
@@ -171,7 +171,16 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return made.markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is read, so every redline made: the feeds are made now, before MkDocs
+        copies static files and builds the pages (their entries were rendered by the workers
+        meanwhile), while it holds less than it will at the end of the build."""
         self._env = env
+        if self._run is not None:
+            for asset in self._run.feeds():
+                feed = self._feeds[asset.dest]
+                with self._files_stage():
+                    feed.abs_src_path = str(content_file(self._store, asset.content, ".xml"))
+            self._close_run()
         return env
 
     def on_page_context(
@@ -207,13 +216,6 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         head = output.index("</head>")
         output = output[:head] + "\n".join(tags) + "\n" + output[head:]
         return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
-
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        if self._run is None:
-            return
-        for asset in self._run.feeds():
-            self._feeds[asset.dest].write(asset.content)
-        self._close_run()
 
     def on_build_error(self, error: Exception) -> None:
         self._close_run()
@@ -308,24 +310,6 @@ def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
     file.generated_by = "policydocs"
     file.abs_src_path = str(path)
     return file
-
-
-class _WrittenAfterBuild(File):
-    """A feed: known from the start (links to it resolve), written once the pages are built,
-    because its entries are rendered by the workers while MkDocs builds them."""
-
-    def __init__(self, config: MkDocsConfig, dest: str, store: Path):
-        super().__init__(dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
-        self.generated_by = "policydocs"
-        self.abs_src_path = str(store / "pending" / dest)
-        self._store = store
-
-    def copy_file(self, dirty: bool = False) -> None:
-        """MkDocs copies static files before building pages: this one is not there yet."""
-
-    def write(self, content: bytes) -> None:
-        self.abs_src_path = str(content_file(self._store, content, ".xml"))
-        super().copy_file()
 
 
 def _log_timings(run: engine.Run) -> None:

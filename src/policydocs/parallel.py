@@ -79,6 +79,14 @@ class Background:
             results.extend(Result(_pick(batch, n)) for n in range(len(chunk)))
         return results
 
+    def finish(self) -> None:
+        """Nothing more will be submitted: the workers exit once their work is done, and
+        their memory is freed while the caller goes on; results still arrive. Anything
+        submitted later is computed here."""
+        self.workers = 0
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
