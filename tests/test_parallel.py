@@ -27,16 +27,27 @@ def wait_for(path: str) -> bool:
     return False
 
 
+def compute(items: list[int], caller_busy: bool = False) -> list[tuple[int, int]]:
+    with parallel.Background(parallel.workers(caller_busy)) as pool:
+        return [result.get() for result in pool.submit(worker_pid, items)]
+
+
 @pytest.mark.skipif(parallel.cores() < 2, reason="needs two cores")
 def test_large_batches_use_every_core_and_keep_order() -> None:
-    results = parallel.map_all(worker_pid, list(range(200)))
+    results = compute(list(range(200)))
     assert [square for square, _ in results] == [n * n for n in range(200)]
     pids = {pid for _, pid in results}
     assert os.getpid() not in pids and len(pids) >= 2
 
 
+@pytest.mark.skipif(parallel.cores() < 2, reason="needs two cores")
+def test_a_busy_caller_leaves_itself_a_core() -> None:
+    pids = {pid for _, pid in compute(list(range(200)), caller_busy=True)}
+    assert len(pids) == parallel.cores() - 1 and os.getpid() not in pids
+
+
 def test_small_batches_stay_in_this_process() -> None:
-    results = parallel.map_all(worker_pid, list(range(parallel.MIN_ITEMS - 1)))
+    results = compute(list(range(parallel.MIN_ITEMS - 1)))
     assert {pid for _, pid in results} == {os.getpid()}
 
 

@@ -22,7 +22,7 @@ from .feeds import FeedSettings, feed_dests, start_feeds
 from .index import build_index
 from .model import Catalog, Version
 from .pages import GeneratedAsset, GeneratedPage, MarkedPage, Redlines, generate
-from .parallel import Background, Result, cores
+from .parallel import Background, Result, workers
 from .redline import Redline
 from .settings import Settings
 from .urls import UrlScheme
@@ -159,7 +159,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
 
     Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
     for each uncommitted policy edit (a preview for editors, never published)."""
-    with Run(settings, feeds, drafts, workers=cores() if cores() > 1 else 0) as run:
+    with Run(settings, feeds, drafts, workers=workers(caller_busy=False)) as run:
         redlines = {key: result.get() for key, result in run.redlines.items()}
         comparisons = {key: result.get() for key, result in run.comparisons.items()}
         pages, assets = run.ready()

@@ -37,7 +37,7 @@ from .cache import content_file
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .pages import POLICY_LIST_MARKER, GeneratedAsset, MarkedPage, PageView, SiteView
-from .parallel import cores
+from .parallel import workers
 from .settings import (
     Settings,
     load_timezone,
@@ -117,7 +117,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 self.config.drafts == "serve" and self._serving
             )
             # MkDocs renders on this core; the redlines are computed on the others.
-            run = engine.Run(self._settings(config), feeds, drafts, workers=cores() - 1)
+            settings = self._settings(config)
+            run = engine.Run(settings, feeds, drafts, workers=workers(caller_busy=True))
         except PolicyError as exc:
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run

@@ -2,8 +2,8 @@
 caller goes on with other work.
 
 A site generator renders pages on one core; the redlines and feed entries it will need later
-can be computed on the others meanwhile (`Background`), and a caller with nothing else to do
-uses every core (`map_all`). Processes, not threads: the work is pure Python and holds the
+can be computed on the others meanwhile, and a caller with nothing else to do uses every
+core (`workers`). Processes, not threads: the work is pure Python and holds the
 GIL. Workers are forked (quick, and a caller's script is not imported again) unless other
 threads are running, as under `mkdocs serve`: forking a threaded process is unsafe, so those
 workers are spawned. Small batches stay in this process, computed when first asked for,
@@ -36,6 +36,15 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def workers(caller_busy: bool) -> int:
+    """How many workers pay: every core while the caller only waits for them, the others
+    while it works too; none on one core, where a worker would only take turns with it."""
+    count = cores()
+    if count < 2:
+        return 0
+    return count - 1 if caller_busy else count
 
 
 class Result(Generic[R]):
@@ -107,12 +116,6 @@ class Background:
                 max_workers=self.workers, mp_context=multiprocessing.get_context(method)
             )
         return self._pool
-
-
-def map_all(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[function(item) for item in items]`, on every core when that pays."""
-    with Background(cores() if cores() > 1 else 0) as pool:
-        return [result.get() for result in pool.submit(function, items)]
 
 
 class _Batch:
