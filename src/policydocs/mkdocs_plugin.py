@@ -134,8 +134,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             pages, assets = run.ready()
             for page in pages:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                path = content_file(store, page.markdown.encode(), ".md")
-                file = File.generated(config, page.src, abs_src_path=str(path), inclusion=inclusion)
+                path = self._place(page.markdown.encode(), ".md")
+                file = File.generated(config, page.src, abs_src_path=path, inclusion=inclusion)
                 if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
                 self._add_page(files, file)
@@ -151,8 +151,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 self._add_page(files, file)
                 self._marked[marked.src] = marked
             for asset in [*assets, *_package_assets()]:
-                path = content_file(store, asset.content, posixpath.splitext(asset.dest)[1])
-                files.append(_published_as_is(config, asset.dest, path))
+                path = self._place(asset.content, posixpath.splitext(asset.dest)[1])
+                files.append(_published_as_is(config, asset.dest, Path(path)))
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
                 feed = _published_as_is(config, dest, store / "pending" / dest)
@@ -167,7 +167,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             return None
         made = self._run.marked_page(marked)
         with self._files_stage():  # for plugins that read the file
-            page.file.abs_src_path = str(content_file(self._store, made.markdown.encode(), ".md"))
+            page.file.abs_src_path = self._place(made.markdown.encode(), ".md")
         self._views[made.src] = made.view
         return made.markdown
 
@@ -180,7 +180,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             for asset in self._run.feeds():
                 feed = self._feeds[asset.dest]
                 with self._files_stage():
-                    feed.abs_src_path = str(content_file(self._store, asset.content, ".xml"))
+                    feed.abs_src_path = self._place(asset.content, ".xml")
             self._close_run()
         return env
 
@@ -288,6 +288,13 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._clean_tmp()
         self._tmp = self._store = Path(tempfile.mkdtemp(prefix="policydocs-"))
         return self._store
+
+    def _place(self, content: bytes, suffix: str) -> str:
+        """The path of a generated file holding `content` (see `_file_store`)."""
+        try:
+            return str(content_file(self._store, content, suffix))
+        except OSError as exc:
+            raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
     @staticmethod
     def _add_page(files: Files, file: File) -> None:
