@@ -304,9 +304,9 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
     ]
     for version in policy.versions:
         targets.append((urls.version_src(former, version.label), urls.version(version)))
-        if version.index > 0:
+        if _has_marked_page("changes", policy, version):
             targets.append((urls.changes_src(former, version.label), urls.changes(version)))
-        if policy.needs_comparison_page(version):
+        if _has_marked_page("compare", policy, version):
             targets.append((urls.compare_src(former, version.label), urls.compare(policy, version)))
     return [
         GeneratedPage(
