@@ -181,6 +181,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 feed = self._feeds[asset.dest]
                 with self._files_stage():
                     feed.abs_src_path = self._place(asset.content, ".xml")
+                del asset  # a site-wide feed can be large: not kept while the next is made
             self._close_run()
         return env
 
