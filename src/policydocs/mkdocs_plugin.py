@@ -128,7 +128,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if run.catalog.uncommitted:
             log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
         with self._files_stage():
-            store = self._file_store(config)
+            store = self._file_store(settings.cache_dir)
             self._views = {}
             self._marked = {}
             pages, assets = run.ready()
@@ -274,10 +274,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def _relative(config: MkDocsConfig, path: str) -> Path | None:
         return Path(config.config_file_path).parent / path if path else None
 
-    def _file_store(self, config: MkDocsConfig) -> Path:
+    def _file_store(self, cache: Path | None) -> Path:
         """Where generated files go: the cache, where each is named by its content and a
         rebuild writes only what changed; without a cache, a new temporary folder."""
-        cache = self._relative(config, self.config.cache_dir)
         if cache is not None:
             try:
                 (cache / "files").mkdir(parents=True, exist_ok=True)
