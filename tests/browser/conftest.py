@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM_FLAGS = [
+    # Loopback only: any other host fails to resolve at once. Without this a page that asks
+    # for an outside resource (Material's Google Fonts stylesheet, say) waits on a network
+    # that CI does not have, and the page's body arrives seconds later or not at all.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
