@@ -256,6 +256,18 @@ def test_marks_are_announced_to_screen_readers_but_not_shown(page: Page, example
     assert abs(width) < 2
 
 
+def test_pages_fetch_nothing_from_outside_the_site(page: Page, example_site: str) -> None:
+    """A reader of a privacy notice is not sent to third parties (fonts, scripts, images).
+    Material asks for sitemap.xml beside every <link rel=alternate>, our feeds included: on
+    the site's own address (site_url), which is where a reader is when the site is deployed."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    for path in PAGE_TYPES.values():
+        page.goto(example_site + path, wait_until="networkidle")
+    assert fetched
+    assert [url for url in fetched if not url.startswith((example_site, SITE))] == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(
     browser: Browser, example_site: str, status_site: str, artifacts: Path, scheme: str
