@@ -157,6 +157,26 @@ def test_hostile_markup_in_a_policy_never_reaches_a_feed(tmp_path: Path) -> None
     assert "A block of HTML was inserted here" in entry  # raw HTML is shown on the site only
 
 
+def test_a_policy_quoting_feed_markup_leaves_the_feeds_whole(tmp_path: Path) -> None:
+    """Feeds are written entry by entry into a skeleton made with placeholder contents: text
+    that looks like the placeholders or their elements must stay text, in its own entry."""
+    quoted = (
+        'Placeholders: <content type="html">&lt;&gt;</content> and '
+        "<content:encoded>&lt;&gt;</content:encoded> and <> and &lt;&gt;.\n"
+    )
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("tos", "Fair terms.\n", "2024-01-01T09:00:00+00:00", title="Terms <>")
+    repo.revise("tos", quoted, "2024-02-01T09:00:00+00:00", title="Terms <>", summary="<>")
+    site = build_site(repo, strict=False)
+    for name in ("atom.xml", "rss.xml", "tos/atom.xml", "tos/rss.xml"):
+        feed = parsed(site, name)
+        assert [entry.title.startswith("Terms <> ") for entry in feed.entries] == [True, True]
+        newest, first = (entry.content[0].value for entry in feed.entries)
+        assert "Fair terms." in first and "Placeholders" not in first
+        assert "<strong>Summary:</strong> &lt;&gt;" in newest
+        assert "Placeholders: &lt;&gt; and &lt;&gt; and &lt;&gt; and &lt;&gt;." in newest
+
+
 def test_site_url_is_required(tmp_path: Path, mkdocs_errors) -> None:
     from mkdocs.exceptions import Abort
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Hashable
+import tempfile
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -126,6 +127,29 @@ def content_file(folder: Path, content: bytes, suffix: str) -> Path:
         _write_atomically(path, content)
         if not path.is_file():
             raise OSError(f"cannot write {path}")
+    return path
+
+
+def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) -> Path:
+    """`content_file` for a file made piece by piece: written as it comes (its name is
+    known only at the end), then renamed into place unless a build already made it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as partial:
+        try:
+            for chunk in chunks:
+                digest.update(chunk)
+                partial.write(chunk)
+        except BaseException:
+            partial.close()
+            os.unlink(partial.name)
+            raise
+    path = folder / digest.hexdigest()[:2] / f"{digest.hexdigest()}{suffix}"
+    if path.is_file():
+        os.unlink(partial.name)
+    else:
+        path.parent.mkdir(exist_ok=True)
+        os.replace(partial.name, path)
     return path
 
 

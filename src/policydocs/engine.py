@@ -21,7 +21,7 @@ from .errors import Problem
 from .feeds import FeedSettings, feed_dests, start_feeds
 from .index import build_index
 from .model import Catalog, Version
-from .pages import GeneratedAsset, GeneratedPage, MarkedPage, Redlines, generate
+from .pages import GeneratedAsset, GeneratedPage, MarkedPage, Redlines, StreamedAsset, generate
 from .parallel import Background, Result, workers
 from .redline import Redline
 from .settings import Settings
@@ -75,7 +75,7 @@ class Run:
             self.comparisons = self._redlines("compare")
         self._changes_left = len(self.redlines)
         self._feeds = feeds
-        self._finish_feeds: Callable[[], Iterator[GeneratedAsset]] | None = None
+        self._finish_feeds: Callable[[], Iterator[StreamedAsset]] | None = None
 
     def ready(self) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
         """The pages and files that show no redline. Handed over once and not kept: a site
@@ -115,9 +115,11 @@ class Run:
         self._pool.finish()
         self.redlines = {}
 
-    def feeds(self) -> Iterator[GeneratedAsset]:
+    def feeds(self) -> Iterator[StreamedAsset]:
         """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
-        time: a site-wide feed of every version's redline is large."""
+        time and each piece by piece: a site-wide feed of every version's redline is large.
+        The "feeds" stage counts the time from a file's first piece to its last, the
+        caller's writing included."""
         self.start_feeds()
         if self._finish_feeds is None:
             return
@@ -127,7 +129,11 @@ class Run:
                 asset = next(finish, None)
             if asset is None:
                 return
-            yield asset
+            yield StreamedAsset(asset.dest, self._timed(asset.chunks))
+
+    def _timed(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        with self._stage("feeds"):
+            yield from chunks
 
     @property
     def cache_stats(self) -> tuple[int, int]:
@@ -164,7 +170,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
         comparisons = {key: result.get() for key, result in run.comparisons.items()}
         pages, assets = run.ready()
         pages += [run.marked_page(page) for page in run.marked]
-        assets += run.feeds()
+        assets += [GeneratedAsset(feed.dest, b"".join(feed.chunks)) for feed in run.feeds()]
     return Site(
         run.catalog,
         run.urls,

@@ -20,11 +20,12 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
 from .model import Catalog, Policy, Version, long_date
-from .pages import GeneratedAsset, rebase_policy_links
+from .pages import StreamedAsset, rebase_policy_links
 from .parallel import Result
 from .redline import Redline
 from .render import to_html
@@ -47,6 +48,16 @@ _HTML_BLOCK = re.compile(
 
 #: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
 _RENDERING = f"1/markdown-{markdown_version}"
+
+#: Feeds are written by feedgen with this in place of every entry's content; each is then
+#: replaced by the entry's content as the file is written, one entry at a time. As element
+#: text it is escaped (&lt;&gt;), and text from a policy can never put a literal "<content"
+#: in the file, so the serialized element below occurs exactly where the entries' contents go.
+_SLOT = "<>"
+_SLOTS = {
+    "atom": b'<content type="html">&lt;&gt;</content>',
+    "rss": b"<content:encoded>&lt;&gt;</content:encoded>",
+}
 
 
 @dataclass(frozen=True)
@@ -74,10 +85,11 @@ def start_feeds(
     urls: UrlScheme,
     settings: FeedSettings,
     cache: RedlineCache,
-) -> Callable[[], Iterator[GeneratedAsset]]:
+) -> Callable[[], Iterator[StreamedAsset]]:
     """Site-wide and per-policy RSS and Atom feeds. Entries are drafted now and their
     contents rendered through `cache` (in its workers, and once only across builds); the
-    function returned waits for them and makes the feeds, one file at a time."""
+    function returned waits for them and makes the feeds, one file at a time and each
+    written one entry at a time: the site-wide feed holds every version's redline."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     linkable = catalog.linkable_ids
 
@@ -90,21 +102,41 @@ def start_feeds(
         for v in policy.versions
     }
     contents = cache.rendered({key: entry.content for key, entry in drafts.items()}, render_content)
+    # the sources went to the renderer: not kept while the rest of the site is made
+    entries = {key: replace(entry, content=_SLOT) for key, entry in drafts.items()}
+    del drafts
 
-    def finish() -> Iterator[GeneratedAsset]:
-        entries = {key: replace(e, content=contents[key].get()) for key, e in drafts.items()}
-        feeds: list[tuple[Policy | None, list[_Entry]]] = [(None, list(entries.values()))]
+    def finish() -> Iterator[StreamedAsset]:
+        feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
         for policy in catalog.policies:
-            feeds.append((policy, [entries[(policy.id, v.label)] for v in policy.versions]))
-        for policy, items in feeds:
-            newest_first = sorted(items, key=lambda e: (e.published, e.id), reverse=True)
+            feeds.append((policy, [(policy.id, v.label) for v in policy.versions]))
+        for policy, keys in feeds:
+            newest_first = sorted(
+                keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
+            )
             chosen = newest_first[: settings.limit] if settings.limit else newest_first
-            feed = _feed(policy, chosen, base, urls, settings)
+            feed = _feed(policy, [entries[key] for key in chosen], base, urls, settings)
             policy_id = policy.id if policy else None
             for kind, text in (("rss", feed.rss_str), ("atom", feed.atom_str)):
-                yield GeneratedAsset(urls.feed_dest(policy_id, kind), text(pretty=True))
+                filled = _fill_slots(text(pretty=True), _SLOTS[kind], [contents[k] for k in chosen])
+                yield StreamedAsset(urls.feed_dest(policy_id, kind), filled)
 
     return finish
+
+
+def _fill_slots(skeleton: bytes, slot: bytes, contents: list[Result[str]]) -> Iterator[bytes]:
+    """`skeleton` with its slots replaced by the contents, in order, escaped as lxml escapes
+    element text (so the file is the one feedgen would write with the contents in place)."""
+    parts = skeleton.split(slot)
+    if len(parts) != len(contents) + 1:
+        raise AssertionError(f"feed has {len(parts) - 1} content slots for {len(contents)} entries")
+    start, end = slot.split(b"&lt;&gt;")
+    yield parts[0]
+    for content, part in zip(contents, parts[1:], strict=True):
+        holder = etree.Element("x")
+        holder.text = content.get()
+        yield start + etree.tostring(holder, encoding="UTF-8")[len(b"<x>") : -len(b"</x>")] + end
+        yield part
 
 
 def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:

@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import engine
-from .cache import content_file
+from .cache import content_file, streamed_content_file
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .pages import POLICY_LIST_MARKER, GeneratedAsset, MarkedPage, PageView, SiteView
@@ -177,11 +177,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         meanwhile), while it holds less than it will at the end of the build."""
         self._env = env
         if self._run is not None:
-            for asset in self._run.feeds():
-                feed = self._feeds[asset.dest]
-                with self._files_stage():
-                    feed.abs_src_path = self._place(asset.content, ".xml")
-                del asset  # a site-wide feed can be large: not kept while the next is made
+            for asset in self._run.feeds():  # each written as it is made (it can be large)
+                self._feeds[asset.dest].abs_src_path = self._place(asset.chunks, ".xml")
             self._close_run()
         return env
 
@@ -289,10 +286,13 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._tmp = self._store = Path(tempfile.mkdtemp(prefix="policydocs-"))
         return self._store
 
-    def _place(self, content: bytes, suffix: str) -> str:
-        """The path of a generated file holding `content` (see `_file_store`)."""
+    def _place(self, content: bytes | Iterator[bytes], suffix: str) -> str:
+        """The path of a generated file holding `content`, whole or in pieces (see
+        `_file_store`)."""
         try:
-            return str(content_file(self._store, content, suffix))
+            if isinstance(content, bytes):
+                return str(content_file(self._store, content, suffix))
+            return str(streamed_content_file(self._store, content, suffix))
         except OSError as exc:
             raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -100,6 +100,15 @@ class GeneratedPage:
 class GeneratedAsset:
     dest: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class StreamedAsset:
+    """A file made piece by piece as `chunks` is read (once), so that a large one is never
+    whole in memory."""
+
+    dest: str
+    chunks: Iterator[bytes]
 
 
 @dataclass(frozen=True)
