@@ -97,6 +97,21 @@ def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     assert (again.hits, again.misses) == (59, 0)
 
 
+def test_stored_results_are_read_when_asked_for_never_held(tmp_path) -> None:
+    """Workers store what they compute and send nothing back: a build waiting on thousands
+    of redlines holds none of them until a page asks, and none after."""
+    texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(20)]
+    pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(19)}
+    with parallel.Background(1) as pool:
+        results = RedlineCache(tmp_path / "cache", pool).redlines(pairs)
+        first, again = results[3].get(), results[3].get()
+    assert first == again == redline(texts[3], texts[4])
+    assert first is not again  # read from the cache each time
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text("{ damaged")
+    assert results[3].get() == first  # a damaged entry is computed again
+
+
 def test_finished_workers_exit_once_done_and_results_still_arrive() -> None:
     with parallel.Background(1) as pool:
         results = pool.submit(worker_pid, list(range(40)))

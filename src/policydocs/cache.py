@@ -69,23 +69,33 @@ class RedlineCache:
         missing = []
         for key, path in paths.items():
             if path is not None and path.is_file():
-                found[key] = Result(self._reader(path, load, compute, inputs[key], dump))
+                reader = self._reader(path, load, compute, inputs[key], dump, hit=True)
+                found[key] = Result(reader, keep=False)
             else:
                 missing.append(key)
         self.hits += len(found)
         self.misses += len(missing)
         jobs = [_Job(compute, dump, inputs[key], paths[key]) for key in missing]
-        found.update(zip(missing, self.pool.submit(_compute_and_store, jobs), strict=True))
+        computing = self.pool.submit(_compute_and_store, jobs)
+        for key, result in zip(missing, computing, strict=True):
+            path, item = paths[key], inputs[key]
+            reader = self._reader(path, load, compute, item, dump, hit=False) if path else None
+            found[key] = Result(_returned_or_stored(result, reader), keep=False)
         return {key: found[key] for key in inputs}
 
-    def _reader(self, path: Path, load, compute, item, dump) -> Callable:
+    def _reader(self, path: Path, load, compute, item, dump, *, hit: bool) -> Callable:
         def read():
-            # a damaged entry is computed again, never trusted
+            nonlocal hit
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                 return load(path.read_text(encoding="utf-8"))
-            self.hits -= 1
-            self.misses += 1
-            return _compute_and_store(_Job(compute, dump, item, path))
+            # a damaged entry is computed again (and stored again), never trusted
+            if hit:
+                self.hits -= 1
+                self.misses += 1
+                hit = False
+            value = compute(item)
+            _write_atomically(path, dump(value))
+            return value
 
         return read
 
@@ -107,11 +117,20 @@ class _Job:
 
 
 def _compute_and_store(job: _Job):
-    """Runs in a worker: the result is stored there, so this process need not encode it."""
+    """Runs in a worker: the result is stored there and read from the cache when it is
+    needed (None is returned then); only a result that could not be stored is sent back."""
     result = job.compute(job.item)
-    if job.path is not None:
-        _write_atomically(job.path, job.dump(result))
+    if job.path is not None and _write_atomically(job.path, job.dump(result)):
+        return None
     return result
+
+
+def _returned_or_stored(result: Result, read: Callable | None) -> Callable:
+    def get():
+        value = result.get()
+        return value if value is not None or read is None else read()
+
+    return get
 
 
 def _redline(pair: Pair) -> Redline:
@@ -153,9 +172,9 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     return path
 
 
-def _write_atomically(path: Path, content: str | bytes) -> None:
+def _write_atomically(path: Path, content: str | bytes) -> bool:
     """Two builds running at once must never read a half-written entry: each process writes
-    a file of its own, then renames it into place."""
+    a file of its own, then renames it into place. False if it could not be written."""
     data = content.encode() if isinstance(content, str) else content
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -166,4 +185,5 @@ def _write_atomically(path: Path, content: str | bytes) -> None:
             partial.write_bytes(data)
         os.replace(partial, path)
     except OSError:
-        pass  # a read-only or full disk only costs speed
+        return False  # a read-only or full disk only costs speed
+    return True

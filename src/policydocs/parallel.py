@@ -48,14 +48,19 @@ def workers(caller_busy: bool) -> int:
 
 
 class Result(Generic[R]):
-    """One item's result: computed by a worker, or here on first request."""
+    """One item's result: computed by a worker, or here on first request. With `keep`
+    false it is fetched again on every request and never held here (a result stored on
+    disk, read when needed: a build may have thousands waiting for their page)."""
 
-    def __init__(self, compute: Callable[[], R]):
+    def __init__(self, compute: Callable[[], R], keep: bool = True):
         self._compute = compute
+        self._keep = keep
         self._done = False
         self._value: R | None = None
 
     def get(self) -> R:
+        if not self._keep:
+            return self._compute()
         if not self._done:
             self._value = self._compute()
             self._done = True
@@ -128,6 +133,12 @@ class _Batch:
         self._function = function
         self._items = items
         self._results: list | None = None
+        future.add_done_callback(self._let_go)
+
+    def _let_go(self, future: Future) -> None:
+        """The items are kept only to compute them here if the worker dies."""
+        if not future.cancelled() and future.exception() is None:
+            self._items = ()
 
     def results(self) -> list:
         if self._results is None:
