@@ -57,11 +57,21 @@ class Run:
         self, settings: Settings, feeds: FeedSettings | None, drafts: bool, workers: int
     ) -> None:
         self.timings: dict[str, float] = {}
+        self._feeds = feeds
+        self._finish_feeds: Callable[[], Iterator[StreamedAsset]] | None = None
+        self._pool = Background(workers)
+        self._pool.start()  # before the history is in memory (see Background.start)
+        try:
+            self._prepare(settings, drafts)
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def _prepare(self, settings: Settings, drafts: bool) -> None:
         with self._stage("history"):
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-        self._pool = Background(workers)
         self._cache = RedlineCache(settings.cache_dir, self._pool)
         with self._stage("redlines"):
             found = find_drafts(self.catalog, settings) if drafts else []
@@ -74,8 +84,6 @@ class Run:
             self.redlines = self._redlines("changes")
             self.comparisons = self._redlines("compare")
         self._changes_left = len(self.redlines)
-        self._feeds = feeds
-        self._finish_feeds: Callable[[], Iterator[StreamedAsset]] | None = None
 
     def ready(self) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
         """The pages and files that show no redline. Handed over once and not kept: a site
