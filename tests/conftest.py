@@ -38,17 +38,18 @@ def build_site(
     *,
     strict: bool = True,
     command: str = "build",
+    dirty: bool = False,
     **extra: object,
 ) -> Path:
     """A real, in-process MkDocs build of the repository, with the startup and shutdown
-    events the `mkdocs` command sends (`command="serve"` for what `mkdocs serve` builds);
-    returns the site folder."""
+    events the `mkdocs` command sends (`command="serve"` for what `mkdocs serve` builds;
+    `dirty` as `mkdocs build --dirty`); returns the site folder."""
     options = {"as_of": "2030-01-01", **(plugin_options or {})}
     config_file = repo.mkdocs_yml(options, **extra)
     config = load_config(str(config_file), strict=strict, site_dir=str(repo.path / "site"))
-    config.plugins.on_startup(command=command, dirty=False)
+    config.plugins.on_startup(command=command, dirty=dirty)
     try:
-        mkdocs_build(config)
+        mkdocs_build(config, dirty=dirty)
     finally:
         config.plugins.on_shutdown()
     return repo.path / "site"

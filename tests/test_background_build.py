@@ -76,8 +76,23 @@ def test_a_rebuild_writes_only_the_generated_files_that_changed(tmp_path: Path) 
     repo.revise("terms", clauses(2), "2024-02-01T09:00:00+00:00")
     site = build_site(repo)
     after = {p: p.stat().st_mtime_ns for p in store.rglob("*") if p.is_file()}
+    del before[store / "pending.md"]  # written by every build: see the --dirty test below
     assert all(after[p] == mtime for p, mtime in before.items())  # none written again
     new = {p.read_bytes() for p in set(after) - set(before) if p.suffix == ".md"}
     assert any(b"You pay 2 pounds" in content for content in new)  # the new version's page
     assert not any(b"We keep your data" in content for content in new)  # privacy's: as they were
     assert "You pay 2 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")
+
+
+def test_a_dirty_build_makes_every_changes_page_again(tmp_path: Path) -> None:
+    """`mkdocs build --dirty` (and `serve --dirty`) asks every page's source file whether it
+    is newer than the built page, before policydocs has made the changes pages."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", clauses(1), "2024-01-01T09:00:00+00:00")
+    repo.revise("terms", clauses(2), "2024-02-01T09:00:00+00:00")
+    build_site(repo)
+    repo.revise("terms", clauses(3), "2024-03-01T09:00:00+00:00")
+    site = build_site(repo, dirty=True, strict=False)  # MkDocs warns of --dirty itself
+    changes = (site / "terms/2024-03-01/changes/index.html").read_text(encoding="utf-8")
+    assert '>2</del><ins class="pd-ins">3</ins> pounds' in changes
+    assert "You pay 3 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")

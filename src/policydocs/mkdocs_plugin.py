@@ -129,6 +129,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
         with self._files_stage():
             store = self._file_store(settings.cache_dir)
+            # What the pages made later (and the feeds) point at until they are made: a file
+            # written now, so that `--dirty` (which asks whether the source is newer than
+            # the built page, before the page is made) builds them again.
+            pending = store / "pending.md"
+            self._place_pending(pending)
             self._views = {}
             self._marked = {}
             pages, assets = run.ready()
@@ -145,7 +150,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 file = File.generated(
                     config,
                     marked.src,
-                    abs_src_path=str(store / "pending" / marked.src),  # made when read
+                    abs_src_path=str(pending),  # made when read
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
                 self._add_page(files, file)
@@ -155,7 +160,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 files.append(_published_as_is(config, asset.dest, Path(path)))
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
-                feed = _published_as_is(config, dest, store / "pending" / dest)
+                feed = _published_as_is(config, dest, pending)
                 files.append(feed)
                 self._feeds[dest] = feed
         return files
@@ -293,6 +298,13 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             if isinstance(content, bytes):
                 return str(content_file(self._store, content, suffix))
             return str(streamed_content_file(self._store, content, suffix))
+        except OSError as exc:
+            raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
+
+    @staticmethod
+    def _place_pending(path: Path) -> None:
+        try:
+            path.write_bytes(b"")
         except OSError as exc:
             raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
