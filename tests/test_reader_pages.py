@@ -217,3 +217,20 @@ def test_a_readme_home_page_is_the_home_page(tmp_path: Path) -> None:
     home = html.fromstring((site / "index.html").read_bytes())
     assert home.cssselect("article h1")[0].text_content().startswith("Welcome")
     assert len(home.cssselect("article tbody tr")) == 2
+
+
+def test_switcher_links_equal_posixpath_relpath_from_any_folder() -> None:
+    """The switcher works out the way to a policy's folder once per page: every link must
+    be the one posixpath.relpath gives, wherever the page and the target are."""
+    from policydocs.switcher import _Relative, _relative
+
+    folders = ["", "a", "a/b", "a/b/c", "a/b/c/d", "x", "x/y", "a/x", "b", "a/v1", "a/v1/changes"]
+    targets = [
+        f"{folder}/{name}".lstrip("/") + slash
+        for folder in folders[:9]
+        for name in ("b", "c", "v1", "v1.html")
+        for slash in ("", "/")
+    ]
+    for folder in folders:
+        relative = _Relative(folder)
+        assert [relative(t) for t in targets] == [_relative(t, folder) for t in targets], folder
