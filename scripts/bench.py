@@ -7,7 +7,9 @@ the number of change spans each produces. policydocs is timed cold (no cached pa
 
 build: the full `mkdocs build` of a synthetic repository with policydocs, against the floor
 (a plain `mkdocs build` of the same pages), and a rebuild after one more revision with the
-cache warm; wall time, peak memory and the engine's stage timings (see build_bench.py).
+cache warm; wall time, peak memory and the engine's stage timings (see build_bench.py). Each
+build runs three times (--builds; once for the large preset), floor and cold taking turns,
+and the median run is reported: this machine's disk and neighbours move a single run by 5%.
 
 history: reading every revision of every policy. policydocs uses one `git log` walk plus one
 `git cat-file --batch` process; the baseline is the common plugin approach of one `git log`
@@ -23,6 +25,8 @@ import json
 import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -200,14 +204,21 @@ def bench_redline(repeat: int) -> dict[str, object]:
     return figures
 
 
-def bench_build(repo: Path, work: Path) -> dict[str, object]:
-    """Floor, cold full build, rebuild after one revision; each in its own process."""
+def bench_build(repo: Path, work: Path, builds: int) -> dict[str, object]:
+    """Floor, cold full build, rebuild after one revision; each in its own process, each
+    `builds` times (floor and cold taking turns, so that a slow spell of the machine falls
+    on both), reported by the median run."""
     config = build_bench.write_site(repo)
-    floor = build_bench.measure(build_bench.write_floor(repo, work / "floor"), work / "floor-site")
-    cold = build_bench.measure(config, work / "site-cold")
-    build_bench.add_revision(repo)
-    warm = build_bench.measure(config, work / "site-warm")
-
+    floor_config = build_bench.write_floor(repo, work / "floor")
+    floors, colds, warms = [], [], []
+    for _ in range(builds):
+        floors.append(build_bench.measure(floor_config, work / "floor-site"))
+        shutil.rmtree(repo / ".cache", ignore_errors=True)
+        colds.append(build_bench.measure(config, work / "site-cold"))
+    for _ in range(builds):
+        build_bench.add_revision(repo)
+        warms.append(build_bench.measure(config, work / "site-warm"))
+    floor, cold, warm = _median(floors), _median(colds), _median(warms)
     return {
         "floor": floor,
         "cold": cold,
@@ -217,6 +228,15 @@ def bench_build(repo: Path, work: Path) -> dict[str, object]:
         "rebuild_engine_over_cold": round(_work(warm) / _work(cold), 3),
         "memory_over_floor": round(cold["peak_mb"] / floor["peak_mb"], 3),
     }
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run of median wall time (its stages with it), with the median peak memory and
+    every run's wall time."""
+    run = dict(sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2])
+    run["peak_mb"] = statistics.median(r["peak_mb"] for r in runs)
+    run["all_seconds"] = [round(r["seconds"], 2) for r in runs]
+    return run
 
 
 def _waited(run: dict) -> float:
@@ -242,9 +262,12 @@ def _print_build(b: dict) -> None:
             f"{run['main_peak_mb']:8.0f}   {stages}"
         )
     print(
-        "  (peak MB: the process tree's summed PSS, sampled; main MB: the build process's "
-        "peak RSS; background: workers' CPU seconds, overlapping MkDocs)"
+        "  (the median of each build's runs, by wall time; peak MB: the process tree's "
+        "summed PSS, sampled, median of the runs; main MB: the build process's peak RSS; "
+        "background: workers' CPU seconds, overlapping MkDocs)"
     )
+    for name in ("floor", "cold", "rebuild"):
+        print(f"  {BUILD_RUNS[name]:<22} runs: {', '.join(map(str, b[name]['all_seconds']))} s")
     for key, limit, text in BUILD_TARGETS:
         verdict = "met" if b[key] <= limit else "MISSED"
         print(f"  {text:<48} {b[key]:6.3f}  (target <= {limit}: {verdict})")
@@ -258,6 +281,7 @@ def main() -> None:
     parser.add_argument("--kilobytes", type=int, help="overrides the preset")
     parser.add_argument("--repeat", type=int, default=5, help="best of N for redline timings")
     parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
+    parser.add_argument("--builds", type=int, help="runs of each build (default 3; large: 1)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     defaults = PRESETS[args.preset]
@@ -269,7 +293,8 @@ def main() -> None:
         repo = generate(Path(tmp) / "repo", Shape(args.policies, args.revisions, args.kilobytes))
         figures["history"] = bench_history(repo, Path(tmp) / "trace.log")
         if not args.skip_build:
-            figures["build"] = bench_build(repo, Path(tmp))
+            builds = args.builds or (1 if args.preset == "large" else 3)
+            figures["build"] = bench_build(repo, Path(tmp), builds)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
