@@ -29,17 +29,18 @@ HOME = "# Policies\n\n<!-- policydocs:policy-list -->\n"
 THEME = {"name": "material"}
 
 
-def write_site(repo: Path) -> Path:
-    """mkdocs.yml and a home page for the synthetic repository, policydocs on."""
+def write_site(repo: Path, cache_dir: str = ".cache/policydocs") -> Path:
+    """A mkdocs.yml (named for its cache folder) and a home page for the synthetic
+    repository, policydocs on."""
     (repo / "docs").mkdir(exist_ok=True)
     (repo / "docs/index.md").write_text(HOME, encoding="utf-8")
     config = {
         "site_name": "Synthetic policies",
         "site_url": "https://policies.example.com/",
         "theme": THEME,
-        "plugins": ["search", {"policydocs": {"as_of": AS_OF}}],
+        "plugins": ["search", {"policydocs": {"as_of": AS_OF, "cache_dir": cache_dir}}],
     }
-    path = repo / "mkdocs.yml"
+    path = repo / f"mkdocs-{cache_dir.replace('/', '-').strip('.-')}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
 
