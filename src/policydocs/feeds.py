@@ -47,16 +47,17 @@ _HTML_BLOCK = re.compile(
 
 
 #: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
-_RENDERING = f"1/markdown-{markdown_version}"
+_RENDERING = f"2/markdown-{markdown_version}"
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
-#: text it is escaped (&lt;&gt;), and text from a policy can never put a literal "<content"
-#: in the file, so the serialized element below occurs exactly where the entries' contents go.
+#: text it is escaped, and text from a policy can never put a literal "<content" in the
+#: file, so the serialized elements below occur exactly where the entries' contents go.
 _SLOT = "<>"
+_ESCAPED_SLOT = b"&lt;&gt;"
 _SLOTS = {
-    "atom": b'<content type="html">&lt;&gt;</content>',
-    "rss": b"<content:encoded>&lt;&gt;</content:encoded>",
+    "atom": b'<content type="html">' + _ESCAPED_SLOT + b"</content>",
+    "rss": b"<content:encoded>" + _ESCAPED_SLOT + b"</content:encoded>",
 }
 
 
@@ -125,17 +126,15 @@ def start_feeds(
 
 
 def _fill_slots(skeleton: bytes, slot: bytes, contents: list[Result[str]]) -> Iterator[bytes]:
-    """`skeleton` with its slots replaced by the contents, in order, escaped as lxml escapes
-    element text (so the file is the one feedgen would write with the contents in place)."""
+    """`skeleton` with its slots replaced by the (escaped) contents, in order: the file
+    feedgen would write with the contents in place."""
     parts = skeleton.split(slot)
     if len(parts) != len(contents) + 1:
         raise AssertionError(f"feed has {len(parts) - 1} content slots for {len(contents)} entries")
-    start, end = slot.split(b"&lt;&gt;")
+    start, end = slot.split(_ESCAPED_SLOT)
     yield parts[0]
     for content, part in zip(contents, parts[1:], strict=True):
-        holder = etree.Element("x")
-        holder.text = content.get()
-        yield start + etree.tostring(holder, encoding="UTF-8")[len(b"<x>") : -len(b"</x>")] + end
+        yield start + content.get().encode() + end
         yield part
 
 
@@ -202,9 +201,13 @@ def _entry(
 
 def render_content(source: str) -> str:
     """An entry's HTML from `[html head, Markdown body, base URL]` (JSON): the body
-    rendered, the whole sanitised, links made absolute against the base."""
+    rendered, the whole sanitised, links made absolute against the base; escaped as lxml
+    escapes element text, ready for the feeds (done once here, in a worker, rather than for
+    each of the four feeds an entry is in)."""
     _, head, markdown, base = json.loads(source)
-    return _clean(head + to_html(markdown), base)
+    holder = etree.Element("x")
+    holder.text = _clean(head + to_html(markdown), base)
+    return etree.tostring(holder, encoding="unicode")[len("<x>") : -len("</x>")]
 
 
 def _feed(
