@@ -140,8 +140,7 @@ def _redline(pair: Pair) -> Redline:
 def content_file(folder: Path, content: bytes, suffix: str) -> Path:
     """A file holding `content`, named by its hash: written by the first build that makes
     it, found by every later one, so a rebuild writes only the files that changed."""
-    digest = hashlib.sha256(content).hexdigest()
-    path = folder / digest[:2] / f"{digest}{suffix}"
+    path = _content_path(folder, hashlib.sha256(content).hexdigest(), suffix)
     if not path.is_file():
         _write_atomically(path, content)
         if not path.is_file():
@@ -163,13 +162,17 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
             partial.close()
             os.unlink(partial.name)
             raise
-    path = folder / digest.hexdigest()[:2] / f"{digest.hexdigest()}{suffix}"
+    path = _content_path(folder, digest.hexdigest(), suffix)
     if path.is_file():
         os.unlink(partial.name)
     else:
         path.parent.mkdir(exist_ok=True)
         os.replace(partial.name, path)
     return path
+
+
+def _content_path(folder: Path, digest: str, suffix: str) -> Path:
+    return folder / digest[:2] / f"{digest}{suffix}"
 
 
 def _write_atomically(path: Path, content: str | bytes) -> bool:

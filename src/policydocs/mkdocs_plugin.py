@@ -294,19 +294,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def _place(self, content: bytes | Iterator[bytes], suffix: str) -> str:
         """The path of a generated file holding `content`, whole or in pieces (see
         `_file_store`)."""
-        try:
+        with _writing_generated_files():
             if isinstance(content, bytes):
                 return str(content_file(self._store, content, suffix))
             return str(streamed_content_file(self._store, content, suffix))
-        except OSError as exc:
-            raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
     @staticmethod
     def _place_pending(path: Path) -> None:
-        try:
+        with _writing_generated_files():
             path.write_bytes(b"")
-        except OSError as exc:
-            raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
     @staticmethod
     def _add_page(files: Files, file: File) -> None:
@@ -317,6 +313,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 "rename it or set the plugin's 'url_prefix'"
             )
         files.append(file)
+
+
+@contextmanager
+def _writing_generated_files() -> Iterator[None]:
+    """A generated file that cannot be written is a build error naming it, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
 
 def _has_page_at(files: Files, dest_uri: str) -> bool:
