@@ -58,8 +58,11 @@ def test_pages_and_feeds_show_what_the_workers_computed(
     for n, content in zip(range(REVISIONS - 1, 0, -1), contents, strict=True):
         assert f"<del>{n - 1}</del><ins>{n}</ins>" in content
     cache = many_revisions.path / ".cache/policydocs"
-    stored = [p for p in cache.rglob("*.json") if p.relative_to(cache).parts[0] != "files"]
-    assert len(stored) == (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparisons
+    made = (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparison pages
+    stored = [p for p in cache.rglob("*") if p.relative_to(cache).parts[0] != "files"]
+    # each page's Markdown and record (counts, sections), and its redline
+    assert sum(p.suffix == ".md" for p in stored) == made
+    assert sum(p.suffix == ".json" for p in stored) == 2 * made
     (record,) = [r for r in caplog.records if hasattr(r, "policydocs_timings")]
     if parallel.cores() > 1:
         assert record.policydocs_timings["background"] > 0  # the workers did the work

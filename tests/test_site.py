@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from policydocs import engine
 from policydocs.pages import rebase_policy_links
 
 from .conftest import build_site
@@ -327,21 +328,38 @@ def test_docs_page_at_a_policy_url_is_refused(tmp_path: Path, mkdocs_errors) -> 
     )
 
 
-def test_redlines_are_cached_and_a_damaged_entry_is_recomputed(tmp_path: Path) -> None:
+def made(site: engine.Site) -> list[tuple[str, str, object]]:
+    """What a site's pages are made of: path, Markdown and what templates show of a redline."""
+    return [(page.src, page.markdown, page.view.redline) for page in site.pages]
+
+
+def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
+    tmp_path: Path,
+) -> None:
     from .conftest import load
 
     repo = history(GitRepo(tmp_path / "repo"))
     cache = tmp_path / "cache"
     first = load(repo, cache_dir=cache)
-    entries = sorted(cache.rglob("*.json"))
-    assert len(entries) == len(first.redlines) == 3
+    assert len(first.redlines) == 3 and not first.comparisons
+    # each changes page: its redline, its Markdown and its record (counts and sections)
+    assert len(list(cache.rglob("*.json"))) == 6 and len(list(cache.rglob("*.md"))) == 3
     second = load(repo, cache_dir=cache)
-    assert second.redlines == first.redlines
     assert second.redline_stats == (3, 0)  # hits, misses
-    entries[0].write_text("{ not json")
+    assert second.redlines == first.redlines and made(second) == made(first)
+
+    records = [p for p in cache.rglob("*.json") if p.with_suffix(".md").is_file()]
+    records[0].write_text("{ not json")
+    records[1].with_suffix(".md").unlink()
     third = load(repo, cache_dir=cache)
-    assert third.redline_stats == (2, 1)
-    assert third.redlines == first.redlines
+    assert third.redline_stats == (1, 2)
+    assert third.redlines == first.redlines and made(third) == made(first)
+
+    for entry in cache.rglob("*.json"):
+        if not entry.with_suffix(".md").is_file():
+            entry.write_text("{ not json")  # the redlines: read again for the feeds
+    fourth = load(repo, cache_dir=cache)
+    assert fourth.redlines == first.redlines and made(fourth) == made(first)
 
 
 def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:

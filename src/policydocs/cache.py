@@ -1,11 +1,13 @@
-"""An on-disk cache of redlines and rendered feed entries, so a rebuild computes only what
-it has not seen.
+"""An on-disk cache of redlines, of the changes and comparison pages made from them, and of
+rendered feed entries, so that a rebuild computes, and reads, only what it has not seen.
 
 Redlines are keyed by the two texts' git blob ids and the redline engine's version: the
 same blobs always give the same redline, and a new engine version never reads an old entry.
-Rendered HTML is keyed by a hash of everything it is made from. The cache is optional and
-safe to delete; an unreadable entry is recomputed, never trusted. What is missing is
-computed in worker processes (`parallel.Background`) while the build goes on.
+A page or a feed entry is keyed by everything it is made from (its redline's key and its
+own facts), so a rebuild finds it without reading the redline: of a page it reads only the
+counts and sections its template shows. The cache is optional and safe to delete; an
+unreadable entry is made again, never trusted. What is missing is made in worker processes
+(`parallel.Background`), which store it, while the build goes on.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from .pages import PageText
 from .parallel import Background, Result
 from .redline import ENGINE_VERSION, Redline, redline
 
@@ -35,6 +39,19 @@ class Pair:
     new_text: str
 
 
+@dataclass(frozen=True)
+class MadePage:
+    """A changes or comparison page made from its redline: its Markdown stored at `path`
+    and the redline without its marked text; or, where it could not be stored, no `path`
+    and the whole redline to make the Markdown from."""
+
+    redline: Redline
+    path: Path | None = None
+    #: The stored Markdown's length in bytes: a rebuild checks it (one `stat`, where a
+    #: checksum would mean reading every page) and makes a damaged page again.
+    size: int = 0
+
+
 class RedlineCache:
     """Cached results are read when first asked for; missing ones are computed by `pool`'s
     workers (which also store them), in the order given."""
@@ -47,57 +64,91 @@ class RedlineCache:
 
     def redlines(self, pairs: dict[K, Pair]) -> dict[K, Result[Redline]]:
         """The redline of every pair, from the cache or being computed."""
+        paths = {key: self._redline_path(pair) for key, pair in pairs.items()}
+        return self._lookup(paths, pairs.__getitem__, _redline, _load_redline, Redline.to_json)
+
+    def redline(self, pair: Pair) -> Redline:
+        """One redline, read from the cache or computed here; not counted in the hits and
+        misses (for what is made from the redlines of pages already made)."""
+        return _stored_redline(pair, self._redline_path(pair))
+
+    def pages(self, jobs: dict[K, tuple[Pair, PageText]]) -> dict[K, Result[MadePage]]:
+        """Every changes or comparison page made from its pair's redline, by the worker
+        that computes the redline (or finds it cached): a rebuild then reads neither the
+        redline nor the page, only the page's counts and sections."""
         paths = {
-            key: self._path(f"{p.old_blob}:{p.new_blob}", "json")
-            if p.old_blob and p.new_blob
+            key: self._path(f"page:{pair.old_blob}:{pair.new_blob}:{text.identity}", "json")
+            if pair.old_blob and pair.new_blob
             else None
-            for key, p in pairs.items()
+            for key, (pair, text) in jobs.items()
         }
-        return self._lookup(pairs, paths, _redline, load=Redline.from_json, dump=Redline.to_json)
 
-    def rendered(self, inputs: dict[K, str], render: Callable[[str], str]) -> dict[K, Result[str]]:
-        """`render(text)` for every input, from the cache or being computed; `render` must
-        be a module-level function of its input alone."""
+        def job(key: K) -> _PageJob:
+            pair, text = jobs[key]
+            record = paths[key]
+            return _PageJob(pair, text, self._redline_path(pair), _markdown_path(record))
+
+        return self._lookup(paths, job, _make_page, _load_page, _page_record)
+
+    def rendered(
+        self, identities: dict[K, str], source: Callable[[K], str], render: Callable[[str], str]
+    ) -> dict[K, Result[str]]:
+        """`render(source(key))` for every key, from the cache or being computed; `render`
+        must be a module-level function of its input alone. A result is found by its key's
+        identity (everything its source is made from), so a source is made only when its
+        result is missing."""
         paths = {
-            key: self._path(f"{render.__module__}.{render.__qualname__}:{text}", "html")
-            for key, text in inputs.items()
+            key: self._path(f"{render.__module__}.{render.__qualname__}:{identity}", "html")
+            for key, identity in identities.items()
         }
-        return self._lookup(inputs, paths, render, load=str, dump=str)
+        return self._lookup(paths, source, render, _load_checked_text, _with_checksum)
 
-    def _lookup(self, inputs, paths, compute, *, load, dump) -> dict:
+    def _lookup(
+        self,
+        paths: dict[K, Path | None],
+        item: Callable[[K], object],
+        compute: Callable,
+        load: Callable[[Path], object],
+        dump: Callable[[object], str],
+    ) -> dict[K, Result]:
+        """Results for `paths`' keys: read from their paths, or `compute(item(key))` in the
+        workers, which store them there (`dump`) and send back only what they could not
+        store. Items are made only for results being computed."""
         found = {}
         missing = []
         for key, path in paths.items():
             if path is not None and path.is_file():
-                reader = self._reader(path, load, compute, inputs[key], dump, hit=True)
-                found[key] = Result(reader, keep=False)
+                found[key] = Result(self._reader(key, path, item, compute, load, dump), keep=False)
             else:
                 missing.append(key)
         self.hits += len(found)
         self.misses += len(missing)
-        jobs = [_Job(compute, dump, inputs[key], paths[key]) for key in missing]
+        jobs = [_Job(compute, dump, item(key), paths[key]) for key in missing]
         computing = self.pool.submit(_compute_and_store, jobs)
         for key, result in zip(missing, computing, strict=True):
-            path, item = paths[key], inputs[key]
-            reader = self._reader(path, load, compute, item, dump, hit=False) if path else None
+            path = paths[key]
+            reader = self._reader(key, path, item, compute, load, dump, hit=False) if path else None
             found[key] = Result(_returned_or_stored(result, reader), keep=False)
-        return {key: found[key] for key in inputs}
+        return {key: found[key] for key in paths}
 
-    def _reader(self, path: Path, load, compute, item, dump, *, hit: bool) -> Callable:
-        def read():
+    def _reader(self, key, path: Path, item, compute, load, dump, *, hit: bool = True) -> Callable:
+        """Reads the result at `path`; remakes it from its item (made again: items are not
+        held for the length of a build) if the entry is damaged."""
+
+        def recount() -> None:
             nonlocal hit
-            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                return load(path.read_text(encoding="utf-8"))
-            # a damaged entry is computed again (and stored again), never trusted
-            if hit:
+            if hit:  # a damaged entry: a miss after all
                 self.hits -= 1
                 self.misses += 1
                 hit = False
-            value = compute(item)
-            _write_atomically(path, dump(value))
-            return value
 
-        return read
+        remake = partial(_compute_item, compute, item, key)
+        return partial(_load_or_remake, path, load, remake, dump, recount)
+
+    def _redline_path(self, pair: Pair) -> Path | None:
+        if not (pair.old_blob and pair.new_blob):
+            return None
+        return self._path(f"{pair.old_blob}:{pair.new_blob}", "json")
 
     def _path(self, key: str, suffix: str) -> Path | None:
         if self.folder is None:
@@ -116,6 +167,14 @@ class _Job:
     path: Path | None
 
 
+@dataclass(frozen=True)
+class _PageJob:
+    pair: Pair
+    text: PageText
+    redline_path: Path | None
+    markdown_path: Path | None
+
+
 def _compute_and_store(job: _Job):
     """Runs in a worker: the result is stored there and read from the cache when it is
     needed (None is returned then); only a result that could not be stored is sent back."""
@@ -123,6 +182,23 @@ def _compute_and_store(job: _Job):
     if job.path is not None and _write_atomically(job.path, job.dump(result)):
         return None
     return result
+
+
+def _compute_item(compute: Callable, item: Callable, key: Hashable):
+    return compute(item(key))
+
+
+def _load_or_remake(
+    path: Path, load: Callable, remake: Callable, dump: Callable, remaking: Callable = lambda: None
+):
+    """The result stored at `path`; a damaged or missing one is made again (and stored
+    again), never trusted."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return load(path)
+    remaking()
+    value = remake()
+    _write_atomically(path, dump(value))
+    return value
 
 
 def _returned_or_stored(result: Result, read: Callable | None) -> Callable:
@@ -135,6 +211,60 @@ def _returned_or_stored(result: Result, read: Callable | None) -> Callable:
 
 def _redline(pair: Pair) -> Redline:
     return redline(pair.old_text, pair.new_text)
+
+
+def _load_redline(path: Path) -> Redline:
+    return Redline.from_json(_load_text(path))
+
+
+def _load_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _with_checksum(text: str) -> str:
+    """A text entry with its SHA-256 on the first line: a feed entry goes to subscribers,
+    whose readers keep it, so a damaged one must never be published."""
+    return f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}"
+
+
+def _load_checked_text(path: Path) -> str:
+    checksum, _, text = _load_text(path).partition("\n")
+    if hashlib.sha256(text.encode()).hexdigest() != checksum:
+        raise ValueError(f"{path}: damaged")
+    return text
+
+
+def _make_page(job: _PageJob) -> MadePage:
+    """The page's redline (cached as any other) and Markdown, stored beside its record."""
+    change = _stored_redline(job.pair, job.redline_path)
+    markdown = job.text.markdown(change).encode()
+    if job.markdown_path is not None and _write_atomically(job.markdown_path, markdown):
+        return MadePage(change, job.markdown_path, len(markdown))
+    return MadePage(change)
+
+
+def _stored_redline(pair: Pair, path: Path | None) -> Redline:
+    if path is None:
+        return _redline(pair)
+    return _load_or_remake(path, _load_redline, partial(_redline, pair), Redline.to_json)
+
+
+def _page_record(made: MadePage) -> str:
+    """What a rebuild reads of a stored page: its Markdown's size, then its redline's
+    counts and sections."""
+    return f"{made.size}\n{replace(made.redline, markdown='').to_json()}"
+
+
+def _load_page(path: Path) -> MadePage:
+    size, _, redline = _load_text(path).partition("\n")
+    markdown = path.with_suffix(".md")
+    if markdown.stat().st_size != int(size):
+        raise ValueError(f"{markdown}: damaged")
+    return MadePage(Redline.from_json(redline), markdown, int(size))
+
+
+def _markdown_path(record: Path | None) -> Path | None:
+    return record.with_suffix(".md") if record is not None else None
 
 
 def content_file(folder: Path, content: bytes, suffix: str) -> Path:

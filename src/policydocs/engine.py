@@ -20,9 +20,17 @@ from .drafts import find_drafts
 from .errors import Problem
 from .feeds import FeedSettings, feed_dests, start_feeds
 from .index import build_index
-from .model import Catalog, Version
-from .pages import GeneratedAsset, GeneratedPage, MarkedPage, Redlines, StreamedAsset, generate
-from .parallel import Background, Result, workers
+from .model import Catalog, Policy, Version
+from .pages import (
+    GeneratedAsset,
+    GeneratedPage,
+    MarkedPage,
+    Redlines,
+    StoredPage,
+    StreamedAsset,
+    generate,
+)
+from .parallel import Background, workers
 from .redline import Redline
 from .settings import Settings
 from .urls import UrlScheme
@@ -45,18 +53,28 @@ class Site:
 
 
 class Run:
-    """A build in progress. Pages that show no redline are ready at once; the redlines are
-    computed in `workers` processes meanwhile, in the order of `marked`, and the pages and
-    feeds that show them are made when asked for. A site generator that renders pages on
-    one core asks for those last, so the redlines cost it little or no time.
+    """A build in progress. Pages that show no redline are ready at once; the pages that
+    show one are made in `workers` processes meanwhile (redline and Markdown, stored in the
+    cache where there is one), in the order of `marked`, and handed over when asked for.
+    A site generator that renders pages on one core asks for those last, so they cost it
+    little or no time; a rebuild reads only the counts and sections of those it made before.
 
     `timings` has the seconds this process spent in each stage (history, pages, redlines,
     feeds), and after `close`, "background": the processor seconds the workers spent."""
 
     def __init__(
-        self, settings: Settings, feeds: FeedSettings | None, drafts: bool, workers: int
+        self,
+        settings: Settings,
+        feeds: FeedSettings | None,
+        drafts: bool,
+        workers: int,
+        keep_redlines: bool = False,
     ) -> None:
         self.timings: dict[str, float] = {}
+        #: Redlines that came back from the workers unstored (no cache): the changes, until
+        #: the feeds are drafted; every one with `keep_redlines` (see `redlines`).
+        self._unstored: dict[tuple[str, tuple[str, str]], Redline] = {}
+        self._keep = keep_redlines
         self._feeds = feeds
         self._finish_feeds: Callable[[], Iterator[StreamedAsset]] | None = None
         self._pool = Background(workers)
@@ -81,9 +99,10 @@ class Run:
         self._ready = (generated.pages, generated.assets)
         self.marked = generated.marked
         with self._stage("redlines"):
-            self.redlines = self._redlines("changes")
-            self.comparisons = self._redlines("compare")
-        self._changes_left = len(self.redlines)
+            self._made = self._cache.pages(
+                {(page.kind, page.key): (_pair(*page.texts), page.text) for page in self.marked}
+            )
+        self._changes_left = sum(1 for page in self.marked if page.kind == "changes")
 
     def ready(self) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
         """The pages and files that show no redline. Handed over once and not kept: a site
@@ -91,21 +110,45 @@ class Run:
         ready, self._ready = self._ready, ([], [])
         return ready
 
-    def marked_page(self, page: MarkedPage) -> GeneratedPage:
-        """A changes or comparison page, waiting for its redline if it is being computed.
-        Each is asked for once: a comparison is shown on its own page only, and the
-        changes go to the feeds once the last changes page is made."""
-        found = self.redlines if page.kind == "changes" else self.comparisons
+    def marked_page(self, page: MarkedPage) -> GeneratedPage | StoredPage:
+        """A changes or comparison page, waiting for it if it is being made. Each is asked
+        for once; the feeds are started once the last changes page is made (their entries
+        are made from the same redlines)."""
         with self._stage("redlines"):
-            redline = found[page.key].get()
-        if page.kind == "compare":
-            del self.comparisons[page.key]
-        else:
+            made = self._made.pop((page.kind, page.key)).get()
+        if made.path is None and (self._keep or page.kind == "changes"):
+            self._unstored[(page.kind, page.key)] = made.redline  # (no cache to read it from)
+        if page.kind == "changes":
             self._changes_left -= 1
             if self._changes_left == 0:
                 self.start_feeds()
         with self._stage("pages"):
-            return page.page(redline)
+            if made.path is not None:
+                return StoredPage(page.src, made.path, page.view(made.redline))
+            return page.page(made.redline)
+
+    def redlines(self, kind: str) -> Redlines:
+        """Every redline of the `kind` of page, once its pages are made."""
+        return {
+            page.key: self._redline(kind, page.key, page.texts)
+            for page in self.marked
+            if page.kind == kind
+        }
+
+    def _changes(self, policy: Policy, version: Version) -> Redline | None:
+        """A version's changes for its feed entry (a first publication has none)."""
+        if version.index == 0:
+            return None
+        texts = (policy.versions[version.index - 1], version)
+        return self._redline("changes", (policy.id, version.label), texts)
+
+    def _redline(self, kind: str, key: tuple[str, str], texts: tuple[Version, Version]) -> Redline:
+        """A redline whose page is made: as it came back, or from the cache (where the
+        worker that made the page stored it)."""
+        unstored = self._unstored.get((kind, key))
+        if unstored is not None:
+            return unstored
+        return self._cache.redline(_pair(*texts))
 
     @property
     def feed_dests(self) -> list[str]:
@@ -118,10 +161,11 @@ class Run:
         if self._feeds is not None and self._finish_feeds is None:
             with self._stage("feeds"):
                 self._finish_feeds = start_feeds(
-                    self.catalog, self.redlines, self.urls, self._feeds, self._cache
+                    self.catalog, self._changes, self.urls, self._feeds, self._cache
                 )
         self._pool.finish()
-        self.redlines = {}
+        if not self._keep:
+            self._unstored = {}
 
     def feeds(self) -> Iterator[StreamedAsset]:
         """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
@@ -158,11 +202,6 @@ class Run:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _redlines(self, kind: str) -> dict[tuple[str, str], Result[Redline]]:
-        return self._cache.redlines(
-            {page.key: _pair(*page.texts) for page in self.marked if page.kind == kind}
-        )
-
     def _stage(self, name: str) -> AbstractContextManager[None]:
         return _stage(self.timings, name)
 
@@ -173,12 +212,14 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
 
     Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
     for each uncommitted policy edit (a preview for editors, never published)."""
-    with Run(settings, feeds, drafts, workers=workers(caller_busy=False)) as run:
-        redlines = {key: result.get() for key, result in run.redlines.items()}
-        comparisons = {key: result.get() for key, result in run.comparisons.items()}
+    busy = workers(caller_busy=False)
+    with Run(settings, feeds, drafts, workers=busy, keep_redlines=True) as run:
         pages, assets = run.ready()
-        pages += [run.marked_page(page) for page in run.marked]
+        for page in run.marked:
+            made = run.marked_page(page)
+            pages.append(made.read() if isinstance(made, StoredPage) else made)
         assets += [GeneratedAsset(feed.dest, b"".join(feed.chunks)) for feed in run.feeds()]
+        redlines, comparisons = run.redlines("changes"), run.redlines("compare")
     return Site(
         run.catalog,
         run.urls,

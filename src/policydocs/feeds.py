@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -25,9 +25,9 @@ from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
 from .model import Catalog, Policy, Version, long_date
-from .pages import StreamedAsset, rebase_policy_links
+from .pages import StreamedAsset, links_identity, rebase_policy_links
 from .parallel import Result
-from .redline import Redline
+from .redline import ENGINE_VERSION, Redline
 from .render import to_html
 from .urls import UrlScheme
 
@@ -82,30 +82,34 @@ class _Entry:
 
 def start_feeds(
     catalog: Catalog,
-    redlines: Mapping[tuple[str, str], Result[Redline]],
+    redline_of: Callable[[Policy, Version], Redline | None],
     urls: UrlScheme,
     settings: FeedSettings,
     cache: RedlineCache,
 ) -> Callable[[], Iterator[StreamedAsset]]:
-    """Site-wide and per-policy RSS and Atom feeds. Entries are drafted now and their
-    contents rendered through `cache` (in its workers, and once only across builds); the
-    function returned waits for them and makes the feeds, one file at a time and each
-    written one entry at a time: the site-wide feed holds every version's redline."""
+    """Site-wide and per-policy RSS and Atom feeds. Entries' contents are rendered through
+    `cache` (in its workers, and once only across builds: one not rendered before is made
+    from `redline_of(policy, version)`, the version's changes, None for a first
+    publication); the function returned waits for them and makes the feeds, one file at a
+    time and each written one entry at a time: the site-wide feed holds every version's
+    redline."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
-    linkable = catalog.linkable_ids
-
-    def absolute(policy_id: str) -> str:
-        return urljoin(base, urls.url(urls.current_src(policy_id)))
-
-    drafts = {
-        (policy.id, v.label): _entry(policy, v, redlines, urls, base, linkable, absolute)
-        for policy in catalog.policies
-        for v in policy.versions
+    linkable = frozenset(catalog.linkable_ids)
+    versions = {
+        (policy.id, v.label): (policy, v) for policy in catalog.policies for v in policy.versions
     }
-    contents = cache.rendered({key: entry.content for key, entry in drafts.items()}, render_content)
-    # the sources went to the renderer: not kept while the rest of the site is made
-    entries = {key: replace(entry, content=_SLOT) for key, entry in drafts.items()}
-    del drafts
+    entries = {key: _entry(policy, v, urls, base) for key, (policy, v) in versions.items()}
+
+    def source(key: tuple[str, str]) -> str:
+        policy, version = versions[key]
+        change = redline_of(policy, version)
+        return _content_source(policy, version, change, urls, base, linkable)
+
+    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links_identity(linkable, urls)])
+    identities = {
+        key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
+    }
+    contents = cache.rendered(identities, source, render_content)
 
     def finish() -> Iterator[StreamedAsset]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
@@ -144,21 +148,57 @@ def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
     return [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in ("rss", "atom")]
 
 
-def _entry(
-    policy: Policy,
-    version: Version,
-    redlines: Mapping[tuple[str, str], Result[Redline]],
-    urls: UrlScheme,
-    base: str,
-    linkable: set[str],
-    absolute: Callable[[str], str],
-) -> _Entry:
-    page = urljoin(base, urls.version(version))
-    pending = redlines.get((policy.id, version.label))
-    change = pending.get() if pending is not None else None
+def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Entry:
+    """An entry as the feeds list it; its content is rendered apart (`_content_source`)."""
     when = "takes effect" if version.in_force_from > version.published else "effective"
     verb = "revised" if version.index else "published"
     title = f"{version.title} {verb} — {when} {long_date(version.effective)}"
+    page = urls.changes(version) if version.index else urls.version(version)
+    return _Entry(
+        id=_tag_uri(base, version),
+        title=title,
+        link=urljoin(base, page),
+        published=version.published,
+        category=policy.id,
+        summary=version.summary or title,
+        content=_SLOT,
+    )
+
+
+def _content_identity(policy: Policy, version: Version, shared: str) -> str:
+    """Everything `_content_source` makes an entry's content from (a cache key; `shared`
+    holds what all entries share, the redline is named by the engine version and the
+    blobs it is made from)."""
+    previous = policy.versions[version.index - 1].blob if version.index else None
+    return json.dumps(
+        [
+            shared,
+            version.policy_id,
+            version.label,
+            version.index,
+            previous,
+            version.blob,
+            version.in_force_from.isoformat(),
+            version.published.isoformat(),
+            version.effective.isoformat(),
+            version.published_on.isoformat(),
+            version.summary,
+        ]
+    )
+
+
+def _content_source(
+    policy: Policy,
+    version: Version,
+    change: Redline | None,
+    urls: UrlScheme,
+    base: str,
+    linkable: frozenset[str],
+) -> str:
+    """What `render_content` makes an entry's content from: every input to it is in
+    `_content_identity`."""
+    page = urljoin(base, urls.version(version))
+    when = "takes effect" if version.in_force_from > version.published else "effective"
     parts = [
         f"<p><strong>{when.capitalize()}:</strong> {long_date(version.effective)} "
         f"(published {long_date(version.published_on)}). Version {html.escape(version.label)}.</p>"
@@ -167,7 +207,7 @@ def _entry(
         parts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
     links = f'<a href="{page}">Read version {html.escape(version.label)}</a>'
     if change is None:  # the first publication: all of its text is new
-        body, body_base, link = version.body, page, page
+        body, body_base = version.body, page
     else:
         link = urljoin(base, urls.changes(version))
         sections = "".join(
@@ -186,17 +226,12 @@ def _entry(
         )
         body_base = link
     parts.append(f"<p>{links}</p><hr>")
+
+    def absolute(policy_id: str) -> str:
+        return urljoin(base, urls.url(urls.current_src(policy_id)))
+
     markdown = rebase_policy_links(body, linkable, absolute)
-    return _Entry(
-        id=_tag_uri(base, version),
-        title=title,
-        link=link,
-        published=version.published,
-        category=policy.id,
-        summary=version.summary or title,
-        # rendered later, for all entries at once: see render_content
-        content=json.dumps([_RENDERING, "".join(parts), markdown, body_base]),
-    )
+    return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 
 def render_content(source: str) -> str:

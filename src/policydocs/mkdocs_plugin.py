@@ -36,7 +36,14 @@ from . import engine
 from .cache import content_file, streamed_content_file
 from .errors import PolicyError
 from .feeds import FeedSettings
-from .pages import POLICY_LIST_MARKER, GeneratedAsset, MarkedPage, PageView, SiteView
+from .pages import (
+    POLICY_LIST_MARKER,
+    GeneratedAsset,
+    MarkedPage,
+    PageView,
+    SiteView,
+    StoredPage,
+)
 from .parallel import workers
 from .settings import (
     Settings,
@@ -166,14 +173,17 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return files
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """A changes or comparison page's Markdown, once its redline is computed."""
+        """A changes or comparison page's Markdown, once it is made."""
         marked = self._marked.pop(page.file.src_uri, None)
         if marked is None or self._run is None:
             return None
         made = self._run.marked_page(marked)
+        self._views[made.src] = made.view
+        if isinstance(made, StoredPage):
+            page.file.abs_src_path = str(made.path)
+            return None  # MkDocs reads it, as it reads any page
         with self._files_stage():  # for plugins that read the file
             page.file.abs_src_path = self._place(made.markdown.encode(), ".md")
-        self._views[made.src] = made.view
         return made.markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -341,7 +351,7 @@ def _log_timings(run: engine.Run) -> None:
     """The engine's stages at debug level (`mkdocs build -v`); benchmarks read `extra`."""
     hits, misses = run.cache_stats
     log.debug(
-        "engine stages: %s; cache (redlines, feed entries): %d hits, %d misses",
+        "engine stages: %s; cache (changes and comparison pages, feed entries): %d hits, %d misses",
         ", ".join(f"{name} {seconds:.3f} s" for name, seconds in run.timings.items()),
         hits,
         misses,

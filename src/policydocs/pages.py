@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -35,6 +37,10 @@ TEMPLATES = {
     "draft": "policydocs/draft.html",
     "redirect": "policydocs/redirect.html",
 }
+
+#: Part of a stored changes or comparison page's cache key (`PageText.identity`): change it
+#: whenever the Markdown made for the same redline and page changes.
+_PAGE_FORMAT = "1"
 
 #: Where a hand-written page wants the list of every policy (see README "Home page").
 POLICY_LIST_MARKER = "<!-- policydocs:policy-list -->"
@@ -97,6 +103,19 @@ class GeneratedPage:
 
 
 @dataclass(frozen=True)
+class StoredPage:
+    """A generated page (never in the navigation) whose Markdown is stored in a file: a
+    changes or comparison page made by a worker, or by an earlier build."""
+
+    src: str
+    path: Path
+    view: PageView
+
+    def read(self) -> GeneratedPage:
+        return GeneratedPage(self.src, self.path.read_text(encoding="utf-8"), False, self.view)
+
+
+@dataclass(frozen=True)
 class GeneratedAsset:
     dest: str
     content: bytes
@@ -109,6 +128,37 @@ class StreamedAsset:
 
     dest: str
     chunks: Iterator[bytes]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """How a changes or comparison page's Markdown is made from its redline: small, plain
+    and picklable, so that the worker computing a redline makes its page too."""
+
+    src: str
+    kind: str  # "changes" or "compare"
+    title: str
+    linkable: frozenset[str]
+    urls: UrlScheme
+
+    def markdown(self, redline: Redline) -> str:
+        return _page_markdown(
+            self.src, self.kind, self.urls, self.title, redline.markdown, self.linkable
+        )
+
+    @property
+    def identity(self) -> str:
+        """Everything the Markdown is made from besides the redline (a cache key)."""
+        shared = links_identity(self.linkable, self.urls)
+        return json.dumps([_PAGE_FORMAT, self.src, self.kind, self.title, shared])
+
+
+@lru_cache(maxsize=4)
+def links_identity(linkable: frozenset[str], urls: UrlScheme) -> str:
+    """What the links in every generated text depend on, as part of a cache key: made once
+    per build, not for each of thousands of keys (sets are sorted: their order changes
+    from one process to the next)."""
+    return json.dumps([sorted(linkable), urls.prefix, urls.use_directory_urls])
 
 
 @dataclass(frozen=True)
@@ -141,24 +191,32 @@ class MarkedPage:
         assert pair is not None  # only versions that have one are marked pages
         return pair
 
-    def page(self, redline: Redline) -> GeneratedPage:
+    @property
+    def text(self) -> PageText:
         what = (
             f"changes in version {self.version.label}"
             if self.kind == "changes"
             else f"version {self.version.label} compared with the current version"
         )
-        page = _page(
-            self.src,
+        title = f"{self.version.title}: {what}"
+        return PageText(self.src, self.kind, title, self.linkable, self.urls)
+
+    def view(self, redline: Redline) -> PageView:
+        """What the page's template is given; `redline` without its marked text (that is
+        the page's body, and is not kept twice for the length of a build)."""
+        return PageView(
             self.kind,
             self.policy,
             self.version,
             self.urls,
-            title=f"{self.version.title}: {what}",
-            body=redline.markdown,
-            linkable=self.linkable,
-            redline=redline,
+            redline=replace(redline, markdown=""),
+            lists=self.lists,
         )
-        return _with_lists(page, self.lists)
+
+    def page(self, redline: Redline) -> GeneratedPage:
+        return GeneratedPage(
+            self.src, self.text.markdown(redline), in_nav=False, view=self.view(redline)
+        )
 
 
 @dataclass(frozen=True)
@@ -344,15 +402,9 @@ def _page(
     searchable: bool = False,
 ) -> GeneratedPage:
     """A generated Markdown page; `linkable`: rebase links to these policies for `src`."""
-    if linkable:
-        folder = posixpath.dirname(src) or "."
-        body = rebase_policy_links(
-            body, linkable, lambda pid: posixpath.relpath(urls.current_src(pid), folder)
-        )
-    meta = {"title": title, "template": TEMPLATES[kind]}
     return GeneratedPage(
         src,
-        _markdown(meta, searchable=searchable) + body,
+        _page_markdown(src, kind, urls, title, body, linkable, searchable=searchable),
         in_nav=in_nav,
         # Templates need a redline's counts and sections; its marked text is this page's
         # body, and is not kept twice for the length of a build.
@@ -365,6 +417,25 @@ def _page(
             draft=draft,
         ),
     )
+
+
+def _page_markdown(
+    src: str,
+    kind: str,
+    urls: UrlScheme,
+    title: str,
+    body: str,
+    linkable: AbstractSet[str],
+    *,
+    searchable: bool = False,
+) -> str:
+    if linkable:
+        folder = posixpath.dirname(src) or "."
+        body = rebase_policy_links(
+            body, linkable, lambda pid: posixpath.relpath(urls.current_src(pid), folder)
+        )
+    meta = {"title": title, "template": TEMPLATES[kind]}
+    return _markdown(meta, searchable=searchable) + body
 
 
 def _markdown(meta: dict, *, searchable: bool) -> str:
