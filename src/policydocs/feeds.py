@@ -47,7 +47,7 @@ _HTML_BLOCK = re.compile(
 
 
 #: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
-_RENDERING = f"2/markdown-{markdown_version}"
+_RENDERING = f"3/markdown-{markdown_version}"
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
