@@ -49,6 +49,7 @@ STEPS: list[tuple[str, Callable[[GitRepo], None] | None, dict, dict]] = [
     ("url prefix", None, {"url_prefix": "legal"}, {}),
     ("time zone", None, {"timezone": "America/New_York"}, {}),
     ("site URL", None, {}, {"site_url": "https://legal.example.org/terms/"}),
+    ("site name", None, {}, {"site_name": "Legal"}),
     ("a linked policy appears", add_cookies, {}, {}),
     ("a policy is renamed", rename_privacy, {}, {}),
     ("summary only", summary_only, {}, {}),
@@ -91,8 +92,8 @@ def test_damaged_cache_entries_are_made_again(tmp_path: Path) -> None:
     cached, uncached = both_builds(repo, {})
     cache = repo.path / ".cache/policydocs"
     entries = [p for p in cache.rglob("*.*") if p.relative_to(cache).parts[0] != "files"]
-    # redlines, pages' records and Markdown, feed entries
-    assert {p.suffix for p in entries} == {".json", ".md", ".html"}
+    # redlines, pages' records and Markdown, feed entries, feed files and their sizes
+    assert {p.suffix for p in entries} == {".json", ".md", ".html", ".xml", ".size"}
     for entry in entries:
         entry.write_text("{ damaged")
     again, _ = both_builds(repo, {})

@@ -103,6 +103,26 @@ class RedlineCache:
         }
         return self._lookup(paths, source, render, _load_checked_text, _with_checksum)
 
+    def stored_file(
+        self, identity: str, suffix: str, make: Callable[[], Iterable[bytes]]
+    ) -> Path | None:
+        """A file made piece by piece by `make()`, found by its identity (everything it
+        is made from): stored by the first build that makes it, and only checked (its size
+        against its record) by the next. None without a cache, or if it cannot be stored:
+        the caller makes it then."""
+        path = self._path(f"file:{identity}", suffix)
+        if path is None:
+            return None
+        record = path.with_name(f"{path.name}.size")
+        with contextlib.suppress(OSError, ValueError):
+            if path.stat().st_size == int(record.read_text(encoding="ascii")):
+                return path
+        try:
+            size = _stream_to(path, make())
+        except OSError:
+            return None  # a read-only or full disk only costs speed
+        return path if _write_atomically(record, str(size)) else None
+
     def _lookup(
         self,
         paths: dict[K, Path | None],
@@ -283,22 +303,41 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     known only at the end), then renamed into place unless a build already made it."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
+    partial = _partial_file(folder, chunks, digest.update)
+    path = _content_path(folder, digest.hexdigest(), suffix)
+    if path.is_file():
+        os.unlink(partial)
+    else:
+        path.parent.mkdir(exist_ok=True)
+        os.replace(partial, path)
+    return path
+
+
+def _stream_to(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` to `path` (atomically, as `_write_atomically`); its size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+
+    def count(chunk: bytes) -> None:
+        nonlocal size
+        size += len(chunk)
+
+    os.replace(_partial_file(path.parent, chunks, count), path)
+    return size
+
+
+def _partial_file(folder: Path, chunks: Iterable[bytes], seen: Callable[[bytes], None]) -> str:
+    """A new temporary file in `folder` holding `chunks` (each also given to `seen`)."""
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as partial:
         try:
             for chunk in chunks:
-                digest.update(chunk)
+                seen(chunk)
                 partial.write(chunk)
         except BaseException:
             partial.close()
             os.unlink(partial.name)
             raise
-    path = _content_path(folder, digest.hexdigest(), suffix)
-    if path.is_file():
-        os.unlink(partial.name)
-    else:
-        path.parent.mkdir(exist_ok=True)
-        os.replace(partial.name, path)
-    return path
+    return partial.name
 
 
 def _content_path(folder: Path, digest: str, suffix: str) -> Path:

@@ -26,6 +26,7 @@ from .pages import (
     GeneratedPage,
     MarkedPage,
     Redlines,
+    StoredAsset,
     StoredPage,
     StreamedAsset,
     generate,
@@ -76,7 +77,7 @@ class Run:
         self._unstored: dict[tuple[str, tuple[str, str]], Redline] = {}
         self._keep = keep_redlines
         self._feeds = feeds
-        self._finish_feeds: Callable[[], Iterator[StreamedAsset]] | None = None
+        self._finish_feeds: Callable[[], Iterator[StoredAsset | StreamedAsset]] | None = None
         self._pool = Background(workers)
         self._pool.start()  # before the history is in memory (see Background.start)
         try:
@@ -167,11 +168,12 @@ class Run:
         if not self._keep:
             self._unstored = {}
 
-    def feeds(self) -> Iterator[StreamedAsset]:
+    def feeds(self) -> Iterator[StoredAsset | StreamedAsset]:
         """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
-        time and each piece by piece: a site-wide feed of every version's redline is large.
-        The "feeds" stage counts the time from a file's first piece to its last, the
-        caller's writing included."""
+        time: stored in the cache (a file made before is found there), or without one,
+        piece by piece (a site-wide feed of every version's redline is large). The "feeds"
+        stage counts the time from a file's first piece to its last, the caller's writing
+        included."""
         self.start_feeds()
         if self._finish_feeds is None:
             return
@@ -181,7 +183,10 @@ class Run:
                 asset = next(finish, None)
             if asset is None:
                 return
-            yield StreamedAsset(asset.dest, self._timed(asset.chunks))
+            if isinstance(asset, StoredAsset):
+                yield asset
+            else:
+                yield StreamedAsset(asset.dest, self._timed(asset.chunks))
 
     def _timed(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
         with self._stage("feeds"):
@@ -218,7 +223,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
         for page in run.marked:
             made = run.marked_page(page)
             pages.append(made.read() if isinstance(made, StoredPage) else made)
-        assets += [GeneratedAsset(feed.dest, b"".join(feed.chunks)) for feed in run.feeds()]
+        assets += [GeneratedAsset(feed.dest, feed.content()) for feed in run.feeds()]
         redlines, comparisons = run.redlines("changes"), run.redlines("compare")
     return Site(
         run.catalog,

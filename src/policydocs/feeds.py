@@ -16,16 +16,19 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache as cache_once
+from functools import partial
 from urllib.parse import urljoin, urlsplit
 
 import nh3
 from feedgen.feed import FeedGenerator
+from feedgen.version import version_str as feedgen_version
 from lxml import etree
 from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
 from .model import Catalog, Policy, Version, long_date
-from .pages import StreamedAsset, links_identity, rebase_policy_links
+from .pages import StoredAsset, StreamedAsset, links_identity, rebase_policy_links
 from .parallel import Result
 from .redline import ENGINE_VERSION, Redline
 from .render import to_html
@@ -48,6 +51,9 @@ _HTML_BLOCK = re.compile(
 
 #: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
 _RENDERING = f"3/markdown-{markdown_version}"
+
+#: Part of every stored feed file's cache key: change it when feeds are made differently.
+_FEEDS = f"1/feedgen-{feedgen_version}/lxml-{etree.__version__}"
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
@@ -86,7 +92,7 @@ def start_feeds(
     urls: UrlScheme,
     settings: FeedSettings,
     cache: RedlineCache,
-) -> Callable[[], Iterator[StreamedAsset]]:
+) -> Callable[[], Iterator[StoredAsset | StreamedAsset]]:
     """Site-wide and per-policy RSS and Atom feeds. Entries' contents are rendered through
     `cache` (in its workers, and once only across builds: one not rendered before is made
     from `redline_of(policy, version)`, the version's changes, None for a first
@@ -111,7 +117,7 @@ def start_feeds(
     }
     contents = cache.rendered(identities, source, render_content)
 
-    def finish() -> Iterator[StreamedAsset]:
+    def finish() -> Iterator[StoredAsset | StreamedAsset]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
         for policy in catalog.policies:
             feeds.append((policy, [(policy.id, v.label) for v in policy.versions]))
@@ -120,13 +126,39 @@ def start_feeds(
                 keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
             )
             chosen = newest_first[: settings.limit] if settings.limit else newest_first
-            feed = _feed(policy, [entries[key] for key in chosen], base, urls, settings)
-            policy_id = policy.id if policy else None
-            for kind, text in (("rss", feed.rss_str), ("atom", feed.atom_str)):
-                filled = _fill_slots(text(pretty=True), _SLOTS[kind], [contents[k] for k in chosen])
-                yield StreamedAsset(urls.feed_dest(policy_id, kind), filled)
+            listed = [entries[key] for key in chosen]
+            # made only for a file not stored before
+            feed = cache_once(partial(_feed, policy, listed, base, urls, settings))
+            about = [shared, settings.site_name]
+            identity = _feed_identity(policy, listed, [identities[k] for k in chosen], about)
+            for kind in ("rss", "atom"):
+                make = partial(_feed_file, feed, kind, [contents[key] for key in chosen])
+                dest = urls.feed_dest(policy.id if policy else None, kind)
+                stored = cache.stored_file(f"{kind}:{identity}", "xml", make)
+                yield StreamedAsset(dest, make()) if stored is None else StoredAsset(dest, stored)
 
     return finish
+
+
+def _feed_identity(
+    policy: Policy | None, listed: list[_Entry], contents: list[str], site: list[str]
+) -> str:
+    """Everything a feed file is made from (a cache key): the site's URLs and name, the
+    policy's, and each entry's metadata and content (named by `_content_identity`)."""
+    about = [policy.id, policy.title] if policy else None
+    items = [
+        [e.id, e.title, e.link, e.published.isoformat(), e.category, e.summary, content]
+        for e, content in zip(listed, contents, strict=True)
+    ]
+    return json.dumps([_FEEDS, site, about, items])
+
+
+def _feed_file(
+    feed: Callable[[], FeedGenerator], kind: str, contents: list[Result[str]]
+) -> Iterator[bytes]:
+    """A feed file, piece by piece: feedgen's, with each entry's content put in its slot."""
+    text = feed().rss_str if kind == "rss" else feed().atom_str
+    return _fill_slots(text(pretty=True), _SLOTS[kind], contents)
 
 
 def _fill_slots(skeleton: bytes, slot: bytes, contents: list[Result[str]]) -> Iterator[bytes]:

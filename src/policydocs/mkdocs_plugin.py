@@ -42,6 +42,7 @@ from .pages import (
     MarkedPage,
     PageView,
     SiteView,
+    StoredAsset,
     StoredPage,
 )
 from .parallel import workers
@@ -193,7 +194,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._env = env
         if self._run is not None:
             for asset in self._run.feeds():  # each written as it is made (it can be large)
-                self._feeds[asset.dest].abs_src_path = self._place(asset.chunks, ".xml")
+                if isinstance(asset, StoredAsset):
+                    path = str(asset.path)
+                else:
+                    path = self._place(asset.chunks, ".xml")
+                self._feeds[asset.dest].abs_src_path = path
             self._close_run()
         return env
 

@@ -129,6 +129,21 @@ class StreamedAsset:
     dest: str
     chunks: Iterator[bytes]
 
+    def content(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+@dataclass(frozen=True)
+class StoredAsset:
+    """A file published as it is stored at `path` (in the cache: made by this build or an
+    earlier one)."""
+
+    dest: str
+    path: Path
+
+    def content(self) -> bytes:
+        return self.path.read_bytes()
+
 
 @dataclass(frozen=True)
 class PageText:
