@@ -57,6 +57,20 @@ def test_policy_that_is_not_utf8(repo: GitRepo) -> None:
     assert "not valid UTF-8 (byte 0xe9 at line 5, column 4)" in message
 
 
+def test_a_blob_git_does_not_have_names_file_and_commit(repo: GitRepo) -> None:
+    """As in a partial clone whose blobs were never fetched: the history lists the file,
+    its content is not there. Later revisions are still being read ahead when it stops."""
+    repo.revise("tos", "First.\n", "2024-01-01T09:00:00+00:00")
+    sha = repo.revise("tos", "Second.\n", "2024-02-01T09:00:00+00:00")
+    blob = repo.git("rev-parse", f"{sha}:policies/tos.md")
+    for n in range(30):
+        repo.revise("tos", f"Revision {n}.\n", f"2024-03-{n + 1:02d}T09:00:00+00:00")
+    (repo.path / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    message = error_of(repo)
+    assert f"policies/tos.md: git has no content for this file at commit {sha}" in message
+    assert "partial clone" in message
+
+
 def test_missing_front_matter(repo: GitRepo) -> None:
     repo.write("policies/tos.md", "# Terms\n\nNo front matter.\n")
     sha = repo.commit("no front matter")

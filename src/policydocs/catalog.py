@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -76,37 +77,61 @@ def _follow(
 ) -> list[_Lineage]:
     by_path: dict[str, _Lineage] = {}
     lineages: list[_Lineage] = []
-    for change in changes:
-        if change.status == "R" and change.old_path in by_path:
-            lineage = by_path.pop(change.old_path)
-            lineage.former_paths.append(change.old_path)
-            lineage.path = change.path
-            by_path[change.path] = lineage
-        elif change.status == "D":
-            if change.path in by_path:
-                by_path[change.path].withdrawal = Withdrawal(
-                    change.commit,
-                    change.path,
-                    change.commit.date.astimezone(settings.timezone).date(),
+    with closing(_Blobs(history, changes)) as blobs:
+        for change in changes:
+            if change.status == "R" and change.old_path in by_path:
+                lineage = by_path.pop(change.old_path)
+                lineage.former_paths.append(change.old_path)
+                lineage.path = change.path
+                by_path[change.path] = lineage
+            elif change.status == "D":
+                if change.path in by_path:
+                    by_path[change.path].withdrawal = Withdrawal(
+                        change.commit,
+                        change.path,
+                        change.commit.date.astimezone(settings.timezone).date(),
+                    )
+                continue
+            else:  # added (possibly re-added after a deletion), modified or type changed
+                lineage = by_path.get(change.path)
+                if lineage is None:
+                    lineage = by_path[change.path] = _Lineage(change.path)
+                    lineages.append(lineage)
+            lineage.withdrawal = None
+            if change.blob == change.old_blob:
+                continue  # a pure rename or a mode change: same text, no new revision
+            if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
+                problems.warning(
+                    "revision left out as configured in 'skip_commits'",
+                    path=change.path,
+                    commit=change.commit.sha,
                 )
-            continue
-        else:  # added (possibly re-added after a deletion), modified or type changed
-            lineage = by_path.get(change.path)
-            if lineage is None:
-                lineage = by_path[change.path] = _Lineage(change.path)
-                lineages.append(lineage)
-        lineage.withdrawal = None
-        if change.blob == change.old_blob:
-            continue  # a pure rename or a mode change: same text, no new revision
-        if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
-            problems.warning(
-                "revision left out as configured in 'skip_commits'",
-                path=change.path,
-                commit=change.commit.sha,
-            )
-            continue
-        _add_version(lineage, change, history.blob(change.blob), settings, problems)
+                continue
+            raw = blobs.read(change.blob)
+            if raw is None:
+                raise PolicyError(
+                    f"{change.path}: git has no content for this file at commit "
+                    f"{change.commit.sha} (blob {change.blob}); is this a partial clone? "
+                    "Fetch the whole repository."
+                )
+            _add_version(lineage, change, raw, settings, problems)
     return lineages
+
+
+class _Blobs:
+    """Blobs read ahead from git in the order of the changes, for those asked for."""
+
+    def __init__(self, history: GitHistory, changes: list[Change]):
+        self._stream = history.blobs([change.blob for change in changes if change.blob])
+
+    def read(self, sha: str) -> bytes | None:
+        for found, data in self._stream:
+            if found == sha:
+                return data
+        raise AssertionError(f"blob {sha} was not asked for, or asked for out of order")
+
+    def close(self) -> None:
+        self._stream.close()
 
 
 def _add_version(

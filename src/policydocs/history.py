@@ -10,10 +10,13 @@ dated by the merge, whatever its branch contained; git diffs the merge against i
 
 from __future__ import annotations
 
+import subprocess
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .errors import PolicyError
 
@@ -128,9 +131,30 @@ class GitHistory:
         )
         return parse_log(output)
 
-    def blob(self, sha: str) -> bytes:
-        """Read one blob through the long-lived `cat-file --batch` process."""
-        return self.repo.git.get_object_data(sha)[3]
+    def blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each blob's bytes (None if git has no such blob), in the order given, through
+        one `git cat-file --batch` run sent every id at once: git works ahead instead of
+        answering one request at a time (1,000 blobs: 0.14 s against 0.21 s)."""
+        process = self.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        proc = process.proc
+        writer = threading.Thread(target=_send, args=(proc.stdin, shas), daemon=True)
+        writer.start()
+        done = False
+        try:
+            for sha in shas:
+                header = proc.stdout.readline().split()
+                if len(header) != 3:  # "<sha> missing"
+                    yield sha, None
+                    continue
+                data = proc.stdout.read(int(header[2]))
+                proc.stdout.read(1)  # the newline after each object
+                yield sha, data
+            done = True
+        finally:
+            if not done:
+                proc.kill()  # the reader stopped early: the writer must not wait on git
+            writer.join()
+            proc.wait()
 
     def resolve(self, revision: str) -> str | None:
         """The commit a revision names (a sha, branch, tag, `HEAD~2`…), or None."""
@@ -195,6 +219,15 @@ class GitHistory:
                 next(entries, None)
             paths.append(entry[3:])
         return sorted(paths)
+
+
+def _send(stdin: IO[bytes], shas: Sequence[str]) -> None:
+    try:
+        for sha in shas:
+            stdin.write(f"{sha}\n".encode())
+        stdin.close()
+    except (BrokenPipeError, ValueError):  # git was stopped (the reader gave up)
+        pass
 
 
 def parse_log(output: bytes) -> list[Change]:
