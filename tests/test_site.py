@@ -343,7 +343,7 @@ def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
     first = load(repo, cache_dir=cache)
     assert len(first.redlines) == 3 and not first.comparisons
     # each changes page: its redline, its Markdown and its record (counts and sections)
-    assert len(list(cache.rglob("*.json"))) == 6 and len(list(cache.rglob("*.md"))) == 3
+    assert len(list(cache.rglob("*/*.json"))) == 6 and len(list(cache.rglob("*.md"))) == 3
     second = load(repo, cache_dir=cache)
     assert second.redline_stats == (3, 0)  # hits, misses
     assert second.redlines == first.redlines and made(second) == made(first)
@@ -351,6 +351,11 @@ def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
     records = [p for p in cache.rglob("*.json") if p.with_suffix(".md").is_file()]
     records[0].write_text("{ not json")
     records[1].with_suffix(".md").unlink()
+    known_file = cache / "pages.json"  # the records the last build read, together
+    known = json.loads(known_file.read_text())
+    assert known.keys() == {record.name for record in records}
+    known[records[0].name] = "9" + known[records[0].name]  # a wrong size
+    known_file.write_text(json.dumps(known))
     third = load(repo, cache_dir=cache)
     assert third.redline_stats == (1, 2)
     assert third.redlines == first.redlines and made(third) == made(first)

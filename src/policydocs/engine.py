@@ -200,6 +200,8 @@ class Run:
     def close(self) -> None:
         self._pool.close()
         self.timings["background"] = self._pool.cpu_seconds
+        with self._stage("redlines"):
+            self._cache.save()
 
     def __enter__(self) -> Run:
         return self
