@@ -81,9 +81,10 @@ def _timed(run, trace: Path) -> tuple[float, int, object]:
 def read_with_policydocs(repo: Path) -> dict[str, list[bytes]]:
     texts: dict[str, list[bytes]] = {}
     with GitHistory(repo) as history:
-        for change in history.changes(repo / "policies"):
-            if change.blob and change.blob != change.old_blob:
-                texts.setdefault(change.path, []).append(history.blob(change.blob))
+        changes = history.changes(repo / "policies")
+        read = [c for c in changes if c.blob and c.blob != c.old_blob]
+        for change, (_, data) in zip(read, history.blobs([c.blob for c in read]), strict=True):
+            texts.setdefault(change.path, []).append(data)
     return texts
 
 

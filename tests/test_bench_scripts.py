@@ -1,0 +1,36 @@
+"""The maintainers' benchmark scripts still run against the engine as it is (they import
+it directly): a tiny synthetic repository through the history and full-build benchmarks.
+The figures themselves belong to `nox -s bench`, never to a test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).parent.parent / "scripts"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import bench
+        import synthetic_repo
+
+        yield bench, synthetic_repo
+    finally:
+        sys.path.remove(str(SCRIPTS))
+
+
+def test_the_benchmarks_run_on_a_tiny_history(bench, tmp_path: Path) -> None:
+    bench_module, synthetic = bench
+    repo = synthetic.generate(tmp_path / "repo", synthetic.Shape(2, 4, 1, merge_every=3))
+    history = bench_module.bench_history(repo, tmp_path / "trace.log")
+    assert history["versions"] == 8
+    assert history["policydocs_git_processes"] < history["per_version_git_processes"]
+    build = bench_module.bench_build(repo, tmp_path / "work", builds=1)
+    assert build["floor"]["pages"] == build["cold"]["pages"]
+    assert build["rebuild"]["pages"] > build["cold"]["pages"]  # one more version
+    assert {"history", "redlines", "pages", "feeds", "background"} <= build["cold"]["engine"].keys()
