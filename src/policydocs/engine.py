@@ -47,7 +47,7 @@ class Site:
     redlines: Redlines
     #: Each version compared with the one in force, where no changes page already does.
     comparisons: Redlines
-    #: (hits, misses) of the redline and feed entry cache in this build.
+    #: (hits, misses) of the cache in this build: changes and comparison pages, feed entries.
     redline_stats: tuple[int, int]
     #: Seconds spent in each stage (see `Run`), for logs and benchmarks.
     timings: dict[str, float] = field(default_factory=dict)
@@ -194,7 +194,7 @@ class Run:
 
     @property
     def cache_stats(self) -> tuple[int, int]:
-        """(hits, misses) of the redline and feed entry cache in this build."""
+        """(hits, misses) of the cache in this build: changes and comparison pages, feed entries."""
         return (self._cache.hits, self._cache.misses)
 
     def close(self) -> None:
