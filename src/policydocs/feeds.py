@@ -10,6 +10,7 @@ tag URIs that never change.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -144,13 +145,15 @@ def _feed_identity(
     policy: Policy | None, listed: list[_Entry], contents: list[str], site: list[str]
 ) -> str:
     """Everything a feed file is made from (a cache key): the site's URLs and name, the
-    policy's, and each entry's metadata and content (named by `_content_identity`)."""
+    policy's, and each entry's metadata and content (named by `_content_identity`).
+    Hashed entry by entry: the site-wide feed's key would otherwise be a string of every
+    entry's (about 10 MB at 10,000 versions), made at the end of a build."""
     about = [policy.id, policy.title] if policy else None
-    items = [
-        [e.id, e.title, e.link, e.published.isoformat(), e.category, e.summary, content]
-        for e, content in zip(listed, contents, strict=True)
-    ]
-    return json.dumps([_FEEDS, site, about, items])
+    digest = hashlib.sha256(json.dumps([_FEEDS, site, about]).encode())
+    for e, content in zip(listed, contents, strict=True):
+        item = [e.id, e.title, e.link, e.published.isoformat(), e.category, e.summary, content]
+        digest.update(json.dumps(item).encode())  # each a JSON array: never ambiguous
+    return digest.hexdigest()
 
 
 def _feed_file(
