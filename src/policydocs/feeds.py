@@ -84,7 +84,6 @@ class _Entry:
     published: datetime
     category: str
     summary: str
-    content: str
 
 
 def start_feeds(
@@ -185,7 +184,7 @@ def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
 
 def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Entry:
     """An entry as the feeds list it; its content is rendered apart (`_content_source`)."""
-    when = "takes effect" if version.in_force_from > version.published else "effective"
+    when = _when(version)
     verb = "revised" if version.index else "published"
     title = f"{version.title} {verb} — {when} {long_date(version.effective)}"
     page = urls.changes(version) if version.index else urls.version(version)
@@ -196,8 +195,12 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
         published=version.published,
         category=policy.id,
         summary=version.summary or title,
-        content=_SLOT,
     )
+
+
+def _when(version: Version) -> str:
+    """Announced before its effective date, a version "takes effect" then."""
+    return "takes effect" if version.in_force_from > version.published else "effective"
 
 
 def _content_identity(policy: Policy, version: Version, shared: str) -> str:
@@ -233,7 +236,7 @@ def _content_source(
     """What `render_content` makes an entry's content from: every input to it is in
     `_content_identity`."""
     page = urljoin(base, urls.version(version))
-    when = "takes effect" if version.in_force_from > version.published else "effective"
+    when = _when(version)
     parts = [
         f"<p><strong>{when.capitalize()}:</strong> {long_date(version.effective)} "
         f"(published {long_date(version.published_on)}). Version {html.escape(version.label)}.</p>"
@@ -313,7 +316,7 @@ def _feed(
         item.updated(entry.published)
         item.category(term=entry.category)
         item.description(entry.summary)
-        item.content(entry.content, type="html")
+        item.content(_SLOT, type="html")  # the entry's own goes there as it is written
     return feed
 
 
