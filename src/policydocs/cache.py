@@ -94,7 +94,8 @@ class RedlineCache:
         def job(key: K) -> _PageJob:
             pair, text = jobs[key]
             record = paths[key]
-            return _PageJob(pair, text, self._redline_path(pair), _markdown_path(record))
+            markdown = _markdown_path(record) if record is not None else None
+            return _PageJob(pair, text, self._redline_path(pair), markdown)
 
         # Records are small: all of them are read now, together and from one file (1,944
         # records: 0.5 s read each when its page is, between two of MkDocs' pages; 0.17 s
@@ -324,14 +325,15 @@ def _page_record(made: MadePage) -> str:
 def _page_from(record: Path, text: str) -> MadePage:
     """A stored page from its record's text, if its Markdown is there and whole."""
     size, _, redline = text.partition("\n")
-    markdown = record.with_suffix(".md")
+    markdown = _markdown_path(record)
     if markdown.stat().st_size != int(size):
         raise ValueError(f"{markdown}: damaged")
     return MadePage(Redline.from_json(redline), markdown, int(size))
 
 
-def _markdown_path(record: Path | None) -> Path | None:
-    return record.with_suffix(".md") if record is not None else None
+def _markdown_path(record: Path) -> Path:
+    """A stored page's Markdown, beside its record."""
+    return record.with_suffix(".md")
 
 
 def content_file(folder: Path, content: bytes, suffix: str) -> Path:
@@ -350,13 +352,13 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     known only at the end), then renamed into place unless a build already made it."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    partial = _partial_file(folder, chunks, digest.update)
+    written = _partial_file(folder, chunks, digest.update)
     path = _content_path(folder, digest.hexdigest(), suffix)
     if path.is_file():
-        os.unlink(partial)
+        os.unlink(written)
     else:
         path.parent.mkdir(exist_ok=True)
-        os.replace(partial, path)
+        os.replace(written, path)
     return path
 
 

@@ -109,7 +109,7 @@ def start_feeds(
     def source(key: tuple[str, str]) -> str:
         policy, version = versions[key]
         change = redline_of(policy, version)
-        return _content_source(policy, version, change, urls, base, linkable)
+        return _content_source(version, change, urls, base, linkable)
 
     shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links_identity(linkable, urls)])
     identities = {
@@ -226,7 +226,6 @@ def _content_identity(policy: Policy, version: Version, shared: str) -> str:
 
 
 def _content_source(
-    policy: Policy,
     version: Version,
     change: Redline | None,
     urls: UrlScheme,
