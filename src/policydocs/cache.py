@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -142,27 +142,29 @@ class RedlineCache:
             key: self._path(f"{render.__module__}.{render.__qualname__}:{identity}", "html")
             for key, identity in identities.items()
         }
-        return self._lookup(paths, source, render, _load_checked_text, _with_checksum)
+        return self._lookup(paths, source, render, _load_checked, _with_checksum)
 
-    def stored_file(
-        self, identity: str, suffix: str, make: Callable[[], Iterable[bytes]]
-    ) -> Path | None:
-        """A file made piece by piece by `make()`, found by its identity (everything it
-        is made from): stored by the first build that makes it, and only checked (its size
-        against its record) by the next. None without a cache, or if it cannot be stored:
-        the caller makes it then."""
-        path = self._path(f"file:{identity}", suffix)
-        if path is None:
+    def stored_files(
+        self, identities: Sequence[str], suffix: str, make: Callable[[], Iterable[Sequence[bytes]]]
+    ) -> list[Path] | None:
+        """Files made together piece by piece, found by their identities (everything each
+        is made from): each item of `make()` holds the next piece of every file, so what
+        they share is read once for all of them. Stored by the first build that makes
+        them, and only checked (each file's size against its record) by the next. None
+        without a cache, or if they cannot be stored: the caller makes them then."""
+        if self.folder is None:
             return None
-        record = path.with_name(f"{path.name}.size")
-        with contextlib.suppress(OSError, ValueError):
-            if path.stat().st_size == int(record.read_text(encoding="ascii")):
-                return path
+        paths = [self._path(f"file:{identity}", suffix) for identity in identities]
+        if all(map(_whole, paths)):
+            return paths
         try:
-            size = _stream_to(path, make())
+            sizes = _stream_to(paths, make())
         except OSError:
             return None  # a read-only or full disk only costs speed
-        return path if _write_atomically(record, str(size)) else None
+        for path, size in zip(paths, sizes, strict=True):
+            if not _write_atomically(_size_record(path), str(size)):
+                return None
+        return paths
 
     def _lookup(
         self,
@@ -170,7 +172,7 @@ class RedlineCache:
         item: Callable[[K], object],
         compute: Callable,
         load: Callable[[Path], object],
-        dump: Callable[[object], str],
+        dump: Callable[[object], str | bytes],
         eager: bool = False,
         stored: Callable[[Path], bool] = Path.is_file,
     ) -> dict[K, Result]:
@@ -288,17 +290,17 @@ def _load_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _with_checksum(text: str) -> str:
-    """A text entry with its SHA-256 on the first line: a feed entry goes to subscribers,
+def _with_checksum(data: bytes) -> bytes:
+    """An entry with its SHA-256 on the first line: a feed entry goes to subscribers,
     whose readers keep it, so a damaged one must never be published."""
-    return f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}"
+    return hashlib.sha256(data).hexdigest().encode() + b"\n" + data
 
 
-def _load_checked_text(path: Path) -> str:
-    checksum, _, text = _load_text(path).partition("\n")
-    if hashlib.sha256(text.encode()).hexdigest() != checksum:
+def _load_checked(path: Path) -> bytes:
+    checksum, _, data = path.read_bytes().partition(b"\n")
+    if hashlib.sha256(data).hexdigest().encode() != checksum:
         raise ValueError(f"{path}: damaged")
-    return text
+    return data
 
 
 def _make_page(job: _PageJob) -> MadePage:
@@ -331,6 +333,17 @@ def _page_from(record: Path, text: str) -> MadePage:
     return MadePage(Redline.from_json(redline), markdown, int(size))
 
 
+def _whole(path: Path) -> bool:
+    """Whether a stored file is there with the size its record gives."""
+    with contextlib.suppress(OSError, ValueError):
+        return path.stat().st_size == int(_size_record(path).read_text(encoding="ascii"))
+    return False
+
+
+def _size_record(path: Path) -> Path:
+    return path.with_name(f"{path.name}.size")
+
+
 def _markdown_path(record: Path) -> Path:
     """A stored page's Markdown, beside its record."""
     return record.with_suffix(".md")
@@ -352,7 +365,7 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     known only at the end), then renamed into place unless a build already made it."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    written = _partial_file(folder, chunks, digest.update)
+    [written] = _partial_files([folder], ((chunk,) for chunk in chunks), [digest.update])
     path = _content_path(folder, digest.hexdigest(), suffix)
     if path.is_file():
         os.unlink(written)
@@ -362,31 +375,49 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     return path
 
 
-def _stream_to(path: Path, chunks: Iterable[bytes]) -> int:
-    """Write `chunks` to `path` (atomically, as `_write_atomically`); its size."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
+def _stream_to(paths: list[Path], pieces: Iterable[Sequence[bytes]]) -> list[int]:
+    """Write each item's pieces to `paths`, one to each (atomically, as
+    `_write_atomically`); their sizes."""
+    sizes = [0] * len(paths)
 
-    def count(chunk: bytes) -> None:
-        nonlocal size
-        size += len(chunk)
+    def counter(n: int) -> Callable[[bytes], None]:
+        def count(piece: bytes) -> None:
+            sizes[n] += len(piece)
 
-    os.replace(_partial_file(path.parent, chunks, count), path)
-    return size
+        return count
+
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    folders = [path.parent for path in paths]
+    written = _partial_files(folders, pieces, [counter(n) for n in range(len(paths))])
+    for partial_path, path in zip(written, paths, strict=True):
+        os.replace(partial_path, path)
+    return sizes
 
 
-def _partial_file(folder: Path, chunks: Iterable[bytes], seen: Callable[[bytes], None]) -> str:
-    """A new temporary file in `folder` holding `chunks` (each also given to `seen`)."""
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as partial:
-        try:
-            for chunk in chunks:
-                seen(chunk)
-                partial.write(chunk)
-        except BaseException:
-            partial.close()
-            os.unlink(partial.name)
-            raise
-    return partial.name
+def _partial_files(
+    folders: list[Path], pieces: Iterable[Sequence[bytes]], seen: list[Callable[[bytes], None]]
+) -> list[str]:
+    """New temporary files, one in each of `folders`, holding the pieces of `pieces`' items
+    (the first piece of each to the first file, and so on; each also given to `seen`)."""
+    files: list = []
+    try:
+        with contextlib.ExitStack() as stack:
+            for folder in folders:
+                files.append(
+                    stack.enter_context(
+                        tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False)
+                    )
+                )
+            for item in pieces:
+                for file, see, piece in zip(files, seen, item, strict=True):
+                    see(piece)
+                    file.write(piece)
+    except BaseException:
+        for file in files:
+            os.unlink(file.name)
+        raise
+    return [file.name for file in files]
 
 
 def _content_path(folder: Path, digest: str, suffix: str) -> Path:

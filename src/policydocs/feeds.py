@@ -14,7 +14,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache as cache_once
@@ -66,6 +66,7 @@ _SLOTS = {
     "atom": b'<content type="html">' + _ESCAPED_SLOT + b"</content>",
     "rss": b"<content:encoded>" + _ESCAPED_SLOT + b"</content:encoded>",
 }
+_KINDS = ("rss", "atom")
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,21 @@ def start_feeds(
             )
             chosen = newest_first[: settings.limit] if settings.limit else newest_first
             listed = [entries[key] for key in chosen]
-            # made only for a file not stored before
+            # made only for files not stored before
             feed = cache_once(partial(_feed, policy, listed, base, urls, settings))
             about = [shared, settings.site_name]
             identity = _feed_identity(policy, listed, [identities[k] for k in chosen], about)
-            for kind in ("rss", "atom"):
-                make = partial(_feed_file, feed, kind, [contents[key] for key in chosen])
-                dest = urls.feed_dest(policy.id if policy else None, kind)
-                stored = cache.stored_file(f"{kind}:{identity}", "xml", make)
-                yield StreamedAsset(dest, make()) if stored is None else StoredAsset(dest, stored)
+            listed_contents = [contents[key] for key in chosen]
+            dests = [urls.feed_dest(policy.id if policy else None, kind) for kind in _KINDS]
+            make = partial(_feed_files, feed, _KINDS, listed_contents)
+            kinds = [f"{kind}:{identity}" for kind in _KINDS]
+            stored = cache.stored_files(kinds, "xml", make)
+            if stored is not None:
+                yield from map(StoredAsset, dests, stored)
+                continue
+            for dest, kind in zip(dests, _KINDS, strict=True):  # each made on its own
+                pieces = _feed_files(feed, (kind,), listed_contents)
+                yield StreamedAsset(dest, (piece for (piece,) in pieces))
 
     return finish
 
@@ -155,31 +162,35 @@ def _feed_identity(
     return digest.hexdigest()
 
 
-def _feed_file(
-    feed: Callable[[], FeedGenerator], kind: str, contents: list[Result[str]]
-) -> Iterator[bytes]:
-    """A feed file, piece by piece: feedgen's, with each entry's content put in its slot."""
-    text = feed().rss_str if kind == "rss" else feed().atom_str
-    return _fill_slots(text(pretty=True), _SLOTS[kind], contents)
+def _feed_files(
+    feed: Callable[[], FeedGenerator], kinds: Sequence[str], contents: list[Result[bytes]]
+) -> Iterator[tuple[bytes, ...]]:
+    """Feed files of `kinds`, piece by piece, together: feedgen's, with each entry's
+    content put in its slot (each content read once for all of them)."""
+    skeletons = [_skeleton(feed(), kind) for kind in kinds]
+    slots = [_SLOTS[kind].split(_ESCAPED_SLOT) for kind in kinds]
+    for parts in skeletons:
+        if len(parts) != len(contents) + 1:
+            raise AssertionError(f"feed has {len(parts) - 1} slots for {len(contents)} entries")
+    yield tuple(parts[0] for parts in skeletons)
+    for n, content in enumerate(contents, start=1):
+        data = content.get()
+        yield tuple(
+            start + data + end + parts[n]
+            for (start, end), parts in zip(slots, skeletons, strict=True)
+        )
 
 
-def _fill_slots(skeleton: bytes, slot: bytes, contents: list[Result[str]]) -> Iterator[bytes]:
-    """`skeleton` with its slots replaced by the (escaped) contents, in order: the file
-    feedgen would write with the contents in place."""
-    parts = skeleton.split(slot)
-    if len(parts) != len(contents) + 1:
-        raise AssertionError(f"feed has {len(parts) - 1} content slots for {len(contents)} entries")
-    start, end = slot.split(_ESCAPED_SLOT)
-    yield parts[0]
-    for content, part in zip(contents, parts[1:], strict=True):
-        yield start + content.get().encode() + end
-        yield part
+def _skeleton(feed: FeedGenerator, kind: str) -> list[bytes]:
+    """The file feedgen writes, split where the entries' contents go."""
+    text = feed.rss_str if kind == "rss" else feed.atom_str
+    return text(pretty=True).split(_SLOTS[kind])
 
 
 def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
     """Where `start_feeds` puts its files, known before they are made."""
     ids: list[str | None] = [None, *(policy.id for policy in catalog.policies)]
-    return [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in ("rss", "atom")]
+    return [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in _KINDS]
 
 
 def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Entry:
@@ -271,15 +282,15 @@ def _content_source(
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 
-def render_content(source: str) -> str:
+def render_content(source: str) -> bytes:
     """An entry's HTML from `[html head, Markdown body, base URL]` (JSON): the body
     rendered, the whole sanitised, links made absolute against the base; escaped as lxml
-    escapes element text, ready for the feeds (done once here, in a worker, rather than for
-    each of the four feeds an entry is in)."""
+    escapes element text, in UTF-8, ready for the feeds (done once here, in a worker,
+    rather than for each of the four feeds an entry is in)."""
     _, head, markdown, base = json.loads(source)
     holder = etree.Element("x")
     holder.text = _clean(head + to_html(markdown), base)
-    return etree.tostring(holder, encoding="unicode")[len("<x>") : -len("</x>")]
+    return etree.tostring(holder, encoding="utf-8")[len(b"<x>") : -len(b"</x>")]
 
 
 def _feed(
