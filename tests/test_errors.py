@@ -92,6 +92,29 @@ def test_unterminated_front_matter(repo: GitRepo) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("---\r\ntitle: Terms\r\n---\r\nText\r\n", "Text\n"),  # Windows line ends
+        ("---  \ntitle: Terms\n...\t\nText\n", "Text\n"),  # YAML's end marker, spaces
+        ("---\ntitle: Terms\n---\nA\n\n---\n\nB\n", "A\n\n---\n\nB\n"),  # a rule
+        ("---\ntitle: Terms\n---", ""),  # no body, no final newline
+    ],
+)
+def test_front_matter_fences(repo: GitRepo, text: str, body: str) -> None:
+    repo.write("policies/tos.md", text)
+    repo.commit("terms")
+    [version] = load(repo).catalog.policies[0].versions
+    assert (version.title, version.body) == ("Terms", body)
+
+
+@pytest.mark.parametrize("opening", ["\n---", "----", "--- x"])
+def test_front_matter_opens_with_a_fence_line(repo: GitRepo, opening: str) -> None:
+    repo.write("policies/tos.md", f"{opening}\ntitle: Terms\n---\nText\n")
+    repo.commit("no opening fence")
+    assert "no front matter" in error_of(repo)
+
+
+@pytest.mark.parametrize(
     ("front", "field", "fragment"),
     [
         ("summary: x", "title", "'title' is required"),

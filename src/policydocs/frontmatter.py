@@ -32,8 +32,10 @@ _Loader.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
 )
 
-_FENCE = re.compile(r"^---[ \t]*$")
-_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_FENCE = re.compile(r"---[ \t]*")
+#: Searched for in the text after the opening line, not line by line: a history holds
+#: thousands of revisions, and splitting each whole body into lines cost more than the YAML.
+_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,11 @@ def decode(data: bytes, problems: Problems, *, path: str, commit: str | None) ->
 
 def split(text: str) -> tuple[str, str] | None:
     """Return (yaml, body) when the text opens with a `---` fenced block, else None."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    if not lines or not _FENCE.match(lines[0]):
+    first, _, rest = text.replace("\r\n", "\n").partition("\n")
+    end = _END_FENCE.search(rest) if _FENCE.fullmatch(first) else None
+    if end is None:
         return None
-    for index in range(1, len(lines)):
-        if _END_FENCE.match(lines[index]):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :])
-    return None
+    return rest[: max(end.start() - 1, 0)], rest[end.end() + 1 :]
 
 
 def parse(
