@@ -52,6 +52,32 @@ def test_feeds_parse_and_have_one_entry_per_version(site: Path) -> None:
         assert len(parsed(site, name).entries) == count, name
 
 
+@pytest.mark.parametrize(
+    ("page", "policy"),
+    [
+        ("index.html", None),
+        ("acceptable-use/index.html", "Acceptable Use Policy"),
+        ("acceptable-use/2024-03-01/changes/index.html", "Acceptable Use Policy"),
+        ("terms-of-service/history/index.html", "Terms of Service"),
+    ],
+)
+def test_every_page_announces_its_feeds(site: Path, page: str, policy: str | None) -> None:
+    """Feed readers find the feeds from any page: the site's, and on a policy's pages its own."""
+    head = etree.parse(str(site / page), etree.HTMLParser()).find("head")
+    links = [link.attrib for link in head.iterfind("link[@rel='alternate']")]
+    folder = page.split("/")[0] + "/" if policy else ""
+    expected = [(f"{SITE}rss.xml", "all policy changes (RSS)"), (f"{SITE}atom.xml", None)]
+    if policy:
+        expected += [(f"{SITE}{folder}rss.xml", f"{policy}: changes (RSS)")]
+        expected += [(f"{SITE}{folder}atom.xml", f"{policy}: changes (Atom)")]
+    assert [link["href"] for link in links] == [href for href, _ in expected]
+    for link, (href, title) in zip(links, expected, strict=True):
+        assert local(site, href).is_file()
+        if title:
+            assert link["title"].endswith(title)
+    assert [link["type"] for link in links[:2]] == ["application/rss+xml", "application/atom+xml"]
+
+
 def test_entry_titles_say_when_the_version_takes_effect(site: Path) -> None:
     titles = [e.title for e in parsed(site, "acceptable-use/atom.xml").entries]
     assert titles == [

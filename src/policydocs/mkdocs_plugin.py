@@ -36,6 +36,7 @@ from . import engine
 from .cache import content_file, streamed_content_file
 from .errors import PolicyError
 from .feeds import FeedSettings
+from .model import Policy
 from .pages import (
     POLICY_LIST_MARKER,
     GeneratedAsset,
@@ -53,6 +54,7 @@ from .settings import (
     normalize_prefix,
     resolve_as_of,
 )
+from .urls import UrlScheme
 
 log = get_plugin_logger(__name__)
 
@@ -101,6 +103,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._store = Path()
         self._marked: dict[str, MarkedPage] = {}
         self._feeds: dict[str, File] = {}
+        #: Feed autodiscovery lines, by policy id (None: the site's), made once per build.
+        self._links: dict[str | None, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -131,6 +135,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run
         self._site = SiteView(run.catalog, run.urls)
+        self._links = {}
         for warning in run.warnings:
             log.warning(str(warning))
         if run.catalog.uncommitted:
@@ -221,20 +226,30 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         template, so that a site's own main.html needs no change.)"""
         if self._site is None or "</head>" not in output:
             return output
-        base = config.site_url or ""
-        links = [("all policy changes", None)]
         view = self._views.get(page.file.src_uri)
-        if view is not None and view.policy is not None:
-            links.append((f"{view.policy.title}: changes", view.policy.id))
-        tags = []
-        for title, policy_id in links:
-            for kind, name, mime in FEED_KINDS:
-                href = html.escape(urljoin(base, self._site.urls.feed_dest(policy_id, kind)))
-                label = html.escape(f"{config.site_name}: {title} ({name})")
-                tags.append(f'<link rel="alternate" type="{mime}" title="{label}" href="{href}">')
+        policy = view.policy if view is not None else None
+        site = self._feed_links(None, config, self._site.urls)
+        tags = site + (self._feed_links(policy, config, self._site.urls) if policy else "")
         head = output.index("</head>")
-        output = output[:head] + "\n".join(tags) + "\n" + output[head:]
+        output = output[:head] + tags + output[head:]
         return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+    def _feed_links(self, policy: Policy | None, config: MkDocsConfig, urls: UrlScheme) -> str:
+        """The `<link>` lines of the site's feeds or a policy's: made once per build, as
+        every page carries them (made for each of 3,000 pages, they cost 0.3 s)."""
+        key = policy.id if policy else None
+        if key not in self._links:
+            title = f"{policy.title}: changes" if policy else "all policy changes"
+            tags = []
+            for kind, name, mime in FEED_KINDS:
+                href = urljoin(config.site_url or "", urls.feed_dest(key, kind))
+                label = html.escape(f"{config.site_name}: {title} ({name})")
+                tags.append(
+                    f'<link rel="alternate" type="{mime}" title="{label}" '
+                    f'href="{html.escape(href)}">\n'
+                )
+            self._links[key] = "".join(tags)
+        return self._links[key]
 
     def on_build_error(self, error: Exception) -> None:
         self._close_run()
