@@ -336,7 +336,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     @staticmethod
     def _add_page(files: Files, file: File) -> None:
-        existing = files.get_file_from_path(file.src_uri)
+        # (src_uris, not get_file_from_path: a src_uri needs no normalising as a path)
+        existing = files.src_uris.get(file.src_uri)
         if existing is not None:
             raise PluginError(
                 f"policydocs: docs/{existing.src_uri} has the URL of a generated policy page; "

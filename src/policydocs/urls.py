@@ -18,7 +18,9 @@ class UrlScheme:
     use_directory_urls: bool = True
 
     def _src(self, *parts: str) -> str:
-        return posixpath.join(self.prefix, *parts)
+        # Parts are ids, labels and names: never empty, never absolute (so no posixpath.join,
+        # which costs more than it is worth when called for every page of every version).
+        return "/".join((self.prefix, *parts) if self.prefix else parts)
 
     # Source paths of generated Markdown pages.
     def home_src(self) -> str:
