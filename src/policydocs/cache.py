@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 from .pages import PageText
 from .parallel import Background, Result
@@ -400,7 +400,7 @@ def _partial_files(
 ) -> list[str]:
     """New temporary files, one in each of `folders`, holding the pieces of `pieces`' items
     (the first piece of each to the first file, and so on; each also given to `seen`)."""
-    files: list = []
+    files: list[IO[bytes]] = []
     try:
         with contextlib.ExitStack() as stack:
             for folder in folders:

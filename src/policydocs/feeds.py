@@ -135,8 +135,7 @@ def start_feeds(
             listed_contents = [contents[key] for key in chosen]
             dests = [urls.feed_dest(policy.id if policy else None, kind) for kind in _KINDS]
             make = partial(_feed_files, feed, _KINDS, listed_contents)
-            kinds = [f"{kind}:{identity}" for kind in _KINDS]
-            stored = cache.stored_files(kinds, "xml", make)
+            stored = cache.stored_files([f"{kind}:{identity}" for kind in _KINDS], "xml", make)
             if stored is not None:
                 yield from map(StoredAsset, dests, stored)
                 continue
