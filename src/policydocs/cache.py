@@ -365,7 +365,9 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
     known only at the end), then renamed into place unless a build already made it."""
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    [written] = _partial_files([folder], ((chunk,) for chunk in chunks), [digest.update])
+    [written] = _partial_files(
+        [folder], ((chunk,) for chunk in chunks), lambda item: digest.update(item[0])
+    )
     path = _content_path(folder, digest.hexdigest(), suffix)
     if path.is_file():
         os.unlink(written)
@@ -378,28 +380,22 @@ def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) ->
 def _stream_to(paths: list[Path], pieces: Iterable[Sequence[bytes]]) -> list[int]:
     """Write each item's pieces to `paths`, one to each (atomically, as
     `_write_atomically`); their sizes."""
-    sizes = [0] * len(paths)
-
-    def counter(n: int) -> Callable[[bytes], None]:
-        def count(piece: bytes) -> None:
-            sizes[n] += len(piece)
-
-        return count
-
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
-    folders = [path.parent for path in paths]
-    written = _partial_files(folders, pieces, [counter(n) for n in range(len(paths))])
+    written = _partial_files([path.parent for path in paths], pieces)
+    sizes = [os.path.getsize(partial_path) for partial_path in written]
     for partial_path, path in zip(written, paths, strict=True):
         os.replace(partial_path, path)
     return sizes
 
 
 def _partial_files(
-    folders: list[Path], pieces: Iterable[Sequence[bytes]], seen: list[Callable[[bytes], None]]
+    folders: list[Path],
+    pieces: Iterable[Sequence[bytes]],
+    seen: Callable[[Sequence[bytes]], None] | None = None,
 ) -> list[str]:
     """New temporary files, one in each of `folders`, holding the pieces of `pieces`' items
-    (the first piece of each to the first file, and so on; each also given to `seen`)."""
+    (the first piece of each to the first file, and so on; each item also given to `seen`)."""
     files: list[IO[bytes]] = []
     try:
         with contextlib.ExitStack() as stack:
@@ -410,8 +406,9 @@ def _partial_files(
                     )
                 )
             for item in pieces:
-                for file, see, piece in zip(files, seen, item, strict=True):
-                    see(piece)
+                if seen is not None:
+                    seen(item)
+                for file, piece in zip(files, item, strict=True):
                     file.write(piece)
     except BaseException:
         for file in files:
