@@ -66,15 +66,17 @@ def test_every_page_announces_its_feeds(site: Path, page: str, policy: str | Non
     head = etree.parse(str(site / page), etree.HTMLParser()).find("head")
     links = [link.attrib for link in head.iterfind("link[@rel='alternate']")]
     folder = page.split("/")[0] + "/" if policy else ""
-    expected = [(f"{SITE}rss.xml", "all policy changes (RSS)"), (f"{SITE}atom.xml", None)]
+    expected = [
+        (f"{SITE}rss.xml", "all policy changes (RSS)"),
+        (f"{SITE}atom.xml", "all policy changes (Atom)"),
+    ]
     if policy:
         expected += [(f"{SITE}{folder}rss.xml", f"{policy}: changes (RSS)")]
         expected += [(f"{SITE}{folder}atom.xml", f"{policy}: changes (Atom)")]
     assert [link["href"] for link in links] == [href for href, _ in expected]
     for link, (href, title) in zip(links, expected, strict=True):
         assert local(site, href).is_file()
-        if title:
-            assert link["title"].endswith(title)
+        assert link["title"].endswith(title)
     assert [link["type"] for link in links[:2]] == ["application/rss+xml", "application/atom+xml"]
 
 
