@@ -69,6 +69,8 @@ class RedlineCache:
         #: in one file; and those this build reads, for the next (see `save`).
         self._known: dict[str, str] = {}
         self._read: dict[str, str] = {}
+        #: The stored files (`stored_files`) this build uses: a sweep keeps them.
+        self.files_used: list[Path] = []
 
     def redlines(self, pairs: dict[K, Pair]) -> dict[K, Result[Redline]]:
         """The redline of every pair, from the cache or being computed."""
@@ -155,15 +157,15 @@ class RedlineCache:
         if self.folder is None:
             return None
         paths = [self._path(f"file:{identity}", suffix) for identity in identities]
-        if all(map(_whole, paths)):
-            return paths
-        try:
-            sizes = _stream_to(paths, make())
-        except OSError:
-            return None  # a read-only or full disk only costs speed
-        for path, size in zip(paths, sizes, strict=True):
-            if not _write_atomically(_size_record(path), str(size)):
-                return None
+        if not all(map(_whole, paths)):
+            try:
+                sizes = _stream_to(paths, make())
+            except OSError:
+                return None  # a read-only or full disk only costs speed
+            for path, size in zip(paths, sizes, strict=True):
+                if not _write_atomically(_size_record(path), str(size)):
+                    return None
+        self.files_used += paths
         return paths
 
     def _lookup(

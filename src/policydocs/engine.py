@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Pair, RedlineCache
+from .cache_sweep import CacheHold
 from .catalog import load_catalog
 from .drafts import find_drafts
 from .errors import Problem
@@ -193,6 +194,11 @@ class Run:
             yield from chunks
 
     @property
+    def stored_files(self) -> list[Path]:
+        """The cache's stored files this build used (its feeds): see `cache_sweep`."""
+        return self._cache.files_used
+
+    @property
     def cache_stats(self) -> tuple[int, int]:
         """(hits, misses) of the cache in this build: changes and comparison pages, feed entries."""
         return (self._cache.hits, self._cache.misses)
@@ -220,13 +226,19 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
     Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
     for each uncommitted policy edit (a preview for editors, never published)."""
     busy = workers(caller_busy=False)
-    with Run(settings, feeds, drafts, workers=busy, keep_redlines=True) as run:
-        pages, assets = run.ready()
-        for page in run.marked:
-            made = run.marked_page(page)
-            pages.append(made.read() if isinstance(made, StoredPage) else made)
-        assets += [GeneratedAsset(feed.dest, feed.content()) for feed in run.feeds()]
-        redlines, comparisons = run.redlines("changes"), run.redlines("compare")
+    hold = CacheHold(settings.cache_dir)
+    try:
+        with Run(settings, feeds, drafts, workers=busy, keep_redlines=True) as run:
+            pages, assets = run.ready()
+            for page in run.marked:
+                made = run.marked_page(page)
+                pages.append(made.read() if isinstance(made, StoredPage) else made)
+            assets += [GeneratedAsset(feed.dest, feed.content()) for feed in run.feeds()]
+            redlines, comparisons = run.redlines("changes"), run.redlines("compare")
+        with _stage(run.timings, "sweep"):
+            hold.sweep(run.stored_files, generated=False)
+    finally:
+        hold.release()
     return Site(
         run.catalog,
         run.urls,

@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page
 
 from . import engine
 from .cache import content_file, streamed_content_file
+from .cache_sweep import CacheHold
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .model import Policy
@@ -105,6 +106,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._feeds: dict[str, File] = {}
         #: Feed autodiscovery lines, by policy id (None: the site's), made once per build.
         self._links: dict[str | None, str] = {}
+        #: The build's hold on the cache, and the stored files it uses: at its end, it
+        #: removes those it did not use (see `cache_sweep`).
+        self._hold = CacheHold(None)
+        self._used: list[Path] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -130,8 +135,12 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             )
             # MkDocs renders on this core; the redlines are computed on the others.
             settings = self._settings(config)
+            self._hold.release()  # (a build that stopped without telling us)
+            self._hold = CacheHold(settings.cache_dir)
+            self._used = []
             run = engine.Run(settings, feeds, drafts, workers=workers(caller_busy=True))
         except PolicyError as exc:
+            self._hold.release()
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run
         self._site = SiteView(run.catalog, run.urls)
@@ -204,8 +213,23 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 else:
                     path = self._place(asset.chunks, ".xml")
                 self._feeds[asset.dest].abs_src_path = path
+            self._used += self._run.stored_files
             self._close_run()
         return env
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Every file is read and copied: the cache sheds the stored files this build did
+        not use (logged at debug, with its time, as the engine's stages are)."""
+        start = time.perf_counter()
+        swept = self._hold.sweep(self._used, generated=True)
+        if swept is not None:
+            log.debug(
+                "cache: %d files no longer used removed (%.1f MB)",
+                swept.files,
+                swept.size / 1e6,
+                extra={"policydocs_timings": {"sweep": time.perf_counter() - start}},
+            )
+        self._used = []
 
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
@@ -253,6 +277,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._close_run()
+        self._hold.release()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._policies_dir(config)))
@@ -262,6 +287,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         # MkDocs keeps plugin instances for the life of the process: forget this command.
         self._serving = False
         self._close_run()
+        self._hold.release()
         self._clean_tmp()
 
     def _close_run(self) -> None:
@@ -326,8 +352,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         `_file_store`)."""
         with _writing_generated_files():
             if isinstance(content, bytes):
-                return str(content_file(self._store, content, suffix))
-            return str(streamed_content_file(self._store, content, suffix))
+                path = content_file(self._store, content, suffix)
+            else:
+                path = streamed_content_file(self._store, content, suffix)
+        self._used.append(path)
+        return str(path)
 
     @staticmethod
     def _place_pending(path: Path) -> None:
