@@ -6,6 +6,7 @@ with current", the home page's list of policies, the print header, the phone-rea
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,25 @@ def test_switcher_links_equal_posixpath_relpath_from_any_folder() -> None:
     for folder in folders:
         relative = _Relative(folder)
         assert [relative(t) for t in targets] == [_relative(t, folder) for t in targets], folder
+
+
+def test_a_title_with_markup_characters_shows_as_written(tmp_path: Path) -> None:
+    """MkDocs and Material print page titles as HTML; a policy's title is text."""
+    title = 'Use of <Product> & "Co" </title><script>alert(1)</script>'
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", "Pay monthly.\n", "2024-01-01T09:00:00+00:00", title=title)
+    repo.revise("terms", "Pay yearly.\n", "2024-02-01T09:00:00+00:00", title=title)
+    site = build_site(repo, {"as_of": "2025-01-01"})
+    built = sorted(site.rglob("*.html"))
+    assert len(built) > 5
+    for path in built:
+        tree = html.fromstring(path.read_bytes())
+        assert not any("alert" in (s.text or "") for s in tree.iter("script")), path
+    current = page(site, "terms")
+    assert current.findtext(".//title") == f"{title} - Example Policies"
+    assert any(a.text_content().strip() == title for a in current.iter("a"))  # navigation
+    for path in ("terms/history", "terms/2024-02-01/changes"):
+        assert page(site, path).findtext(".//title").startswith(f"{title}: ")
+    search = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    titles = {html.fromstring(f"<p>{doc['title']}</p>").text_content() for doc in search["docs"]}
+    assert title in titles

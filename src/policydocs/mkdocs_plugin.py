@@ -201,6 +201,18 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             page.file.abs_src_path = self._place(made.markdown.encode(), ".md")
         return made.markdown
 
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """A generated page's title is a policy's title as its editor wrote it, but MkDocs
+        and Material print page titles as HTML (in the head, the navigation, the search
+        index): escaped here, so that 'Use of <Product> & Services' shows as written, and
+        a title can never run a script."""
+        title = page.meta.get("title")
+        if page.file.src_uri in self._views and isinstance(title, str):
+            page.meta["title"] = html.escape(title)
+        return markdown
+
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is read, so every redline made: the feeds are made now, before MkDocs
         copies static files and builds the pages (their entries were rendered by the workers
