@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
+import lxml.html
 import pytest
 from lxml import etree
 
@@ -203,6 +204,22 @@ def test_a_policy_quoting_feed_markup_leaves_the_feeds_whole(tmp_path: Path) -> 
         assert "Fair terms." in first and "Placeholders" not in first
         assert "<strong>Summary:</strong> &lt;&gt;" in newest
         assert "Placeholders: &lt;&gt; and &lt;&gt; and &lt;&gt; and &lt;&gt;." in newest
+
+
+def test_an_rss_description_is_the_summary_as_text(tmp_path: Path) -> None:
+    """RSS readers take an item's description as HTML: a summary is text, so it is escaped
+    once more there (in Atom it is the entry's content's, already escaped)."""
+    summary = 'Fees <script>alert(1)</script> & <i>"terms"</i>'
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("tos", "Fair terms.\n", "2024-01-01T09:00:00+00:00", summary=summary)
+    site = build_site(repo)
+    for name in ("rss.xml", "tos/rss.xml"):
+        (description,) = etree.parse(site / name).iterfind("channel/item/description")
+        fragment = lxml.html.fragment_fromstring(description.text, create_parent="p")
+        assert fragment.text_content() == summary
+        assert list(fragment.iter("script", "i")) == []
+        read = parsed(site, name).entries[0].summary  # as a feed reader shows it
+        assert lxml.html.fragment_fromstring(read, create_parent="p").text_content() == summary
 
 
 def test_site_url_is_required(tmp_path: Path, mkdocs_errors) -> None:

@@ -54,7 +54,7 @@ _HTML_BLOCK = re.compile(
 _RENDERING = f"3/markdown-{markdown_version}"
 
 #: Part of every stored feed file's cache key: change it when feeds are made differently.
-_FEEDS = f"1/feedgen-{feedgen_version}/lxml-{etree.__version__}"
+_FEEDS = f"2/feedgen-{feedgen_version}/lxml-{etree.__version__}"
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
@@ -302,11 +302,12 @@ def _feed(
     if policy is None:
         feed.title(f"{settings.site_name}: policy changes")
         feed.link(href=base, rel="alternate")
-        feed.description(f"Every published change to the policies of {settings.site_name}.")
+        # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
+        feed.description("Every published change to these policies, with what changed.")
     else:
         feed.title(f"{policy.title}: changes")
         feed.link(href=urljoin(base, urls.history(policy)), rel="alternate")
-        feed.description(f"Every published version of the {policy.title}.")
+        feed.description("Every published version of this policy, with what changed.")
         feed.category(term=policy.id)
     feed.link(href=self_url, rel="self")
     feed.author({"name": settings.site_name})  # Atom requires a feed-level author
@@ -324,7 +325,7 @@ def _feed(
         item.published(entry.published)
         item.updated(entry.published)
         item.category(term=entry.category)
-        item.description(entry.summary)
+        item.description(html.escape(entry.summary))  # RSS readers take it as HTML
         item.content(_SLOT, type="html")  # the entry's own goes there as it is written
     return feed
 
