@@ -71,6 +71,19 @@ def test_a_blob_git_does_not_have_names_file_and_commit(repo: GitRepo) -> None:
     assert "partial clone" in message
 
 
+def test_a_symbolic_link_or_submodule_among_the_policies_is_named(repo: GitRepo) -> None:
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
+    (repo.path / "policies/terms.md").symlink_to("tos.md")
+    link = repo.commit("an alias")
+    # a submodule's entry: a commit id where a file's blob would be
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{link},policies/sub.md")
+    repo.git("commit", "-q", "-m", "a submodule")
+    module = repo.head()
+    message = error_of(repo)
+    assert f"policies/terms.md (commit {link[:12]}): this is a symbolic link, not a file" in message
+    assert f"policies/sub.md (commit {module[:12]}): this is a git submodule, not a file" in message
+
+
 def test_missing_front_matter(repo: GitRepo) -> None:
     repo.write("policies/tos.md", "# Terms\n\nNo front matter.\n")
     sha = repo.commit("no front matter")

@@ -21,7 +21,7 @@ from datetime import datetime, time
 
 from . import frontmatter
 from .errors import PolicyError, Problems
-from .history import Change, GitHistory, policy_id
+from .history import NOT_FILES, Change, GitHistory, policy_id
 from .model import (
     Catalog,
     EffectiveSource,
@@ -107,6 +107,14 @@ def _follow(
                     commit=change.commit.sha,
                 )
                 continue
+            if change.mode in NOT_FILES:
+                problems.error(
+                    f"this is {NOT_FILES[change.mode]}, not a file: a policy must be a file "
+                    "committed with its text",
+                    path=change.path,
+                    commit=change.commit.sha,
+                )
+                continue
             raw = blobs.read(change.blob)
             if raw is None:
                 raise PolicyError(
@@ -122,7 +130,9 @@ class _Blobs:
     """Blobs read ahead from git in the order of the changes, for those asked for."""
 
     def __init__(self, history: GitHistory, changes: list[Change]):
-        self._stream = history.blobs([change.blob for change in changes if change.blob])
+        self._stream = history.blobs(
+            [change.blob for change in changes if change.blob and change.mode not in NOT_FILES]
+        )
 
     def read(self, sha: str) -> bytes | None:
         for found, data in self._stream:

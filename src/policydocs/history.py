@@ -51,6 +51,8 @@ class Change:
     old_path: str | None
     old_blob: str | None
     blob: str | None
+    #: git's file mode after the change ("100644" for a file; see `NOT_FILES`).
+    mode: str
 
 
 def _import_git():
@@ -246,7 +248,7 @@ def parse_log(output: bytes) -> list[Change]:
         tokens = raw.lstrip("\n").split("\0")
         index = 0
         while index < len(tokens) and tokens[index].startswith(":"):
-            _, _, old_blob, new_blob, status = tokens[index][1:].split(" ")
+            _, mode, old_blob, new_blob, status = tokens[index][1:].split(" ")
             letter = status[0]
             if letter in "RC":
                 old_path, path = tokens[index + 1], tokens[index + 2]
@@ -262,9 +264,14 @@ def parse_log(output: bytes) -> list[Change]:
                     old_path=old_path,
                     old_blob=None if old_blob == _NULL_SHA else old_blob,
                     blob=None if new_blob == _NULL_SHA else new_blob,
+                    mode=mode,
                 )
             )
     return changes
+
+
+#: Entries git lists among the policy files that hold no text: what each is, for errors.
+NOT_FILES = {"120000": "a symbolic link", "160000": "a git submodule"}
 
 
 def policy_id(path: str) -> str:
