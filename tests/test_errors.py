@@ -224,3 +224,28 @@ def test_unknown_key_fails_a_strict_mkdocs_build(repo: GitRepo, mkdocs_errors) -
         build_site(repo)
     assert any("unknown front matter key 'owner'" in line for line in mkdocs_errors())
     build_site(repo, {"extra_keys": ["owner"]})
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("as_of", "yesterday", "'as_of' 'yesterday' is not a date (YYYY-MM-DD)"),
+        ("timezone", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("url_prefix", "../up", "'url_prefix' '../up' must be a plain path"),
+        ("url_prefix", "legal/a b", "'url_prefix' 'legal/a b' must be a plain path"),
+        ("url_prefix", ".legal", "'url_prefix' '.legal' must be a plain path"),
+        ("skip_commits", ["zz"], "'skip_commits': 'zz' is not a commit id"),
+        ("feed_limit", 0, "'feed_limit': expected a whole number, 1 or more"),
+        ("feed_limit", -1, "'feed_limit': expected a whole number, 1 or more"),
+        ("feed_limit", True, "'feed_limit': expected a whole number, 1 or more"),
+    ],
+)
+def test_a_bad_plugin_option_is_named(
+    repo: GitRepo, mkdocs_errors, option: str, value: object, message: str
+) -> None:
+    from mkdocs.exceptions import MkDocsException
+
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
+    with pytest.raises(MkDocsException):
+        build_site(repo, {option: value})
+    assert any(message in line for line in mkdocs_errors()), mkdocs_errors()

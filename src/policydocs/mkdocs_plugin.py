@@ -71,6 +71,20 @@ NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(
 FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
 
 
+class _Count(c.Type):
+    """A whole number, 1 or more (YAML's `true` is not one, though Python counts it as 1)."""
+
+    def __init__(self) -> None:
+        super().__init__(int)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise c.ValidationError(
+                f"expected a whole number, 1 or more (leave it out for all), not {value!r}"
+            )
+        return value
+
+
 class PolicyDocsConfig(Config):
     #: The folder of policy files, relative to mkdocs.yml.
     policies_dir = c.Type(str, default="policies")
@@ -85,7 +99,7 @@ class PolicyDocsConfig(Config):
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
     #: At most this many entries per feed, newest first (default: every version).
-    feed_limit = c.Optional(c.Type(int))
+    feed_limit = c.Optional(_Count())
     #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
     drafts = c.Choice(("serve", "always", "never"), default="serve")
 

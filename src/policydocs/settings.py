@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import PolicyError
 
+#: A folder of 'url_prefix': safe in a URL as it is, and not hidden ('.', '..', '.x').
+_PREFIX_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -77,9 +80,14 @@ def resolve_as_of(
 
 
 def normalize_prefix(prefix: str) -> str:
+    """The prefix without outer slashes; its folders must be usable in URLs as they are
+    (feeds carry them in absolute links, where a space is not allowed)."""
     cleaned = prefix.strip().strip("/")
-    if cleaned and any(part in ("", ".", "..") for part in cleaned.split("/")):
-        raise PolicyError(f"'url_prefix' {prefix!r} must be a plain path such as 'legal'")
+    if cleaned and not all(_PREFIX_PART.fullmatch(part) for part in cleaned.split("/")):
+        raise PolicyError(
+            f"'url_prefix' {prefix!r} must be a plain path such as 'legal' or 'legal/policies' "
+            "(letters, digits, '.', '_' and '-'; a folder name does not start with '.')"
+        )
     return cleaned
 
 
