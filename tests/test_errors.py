@@ -249,3 +249,16 @@ def test_a_bad_plugin_option_is_named(
     with pytest.raises(MkDocsException):
         build_site(repo, {option: value})
     assert any(message in line for line in mkdocs_errors()), mkdocs_errors()
+
+
+def test_every_broken_draft_is_named(repo: GitRepo, mkdocs_errors) -> None:
+    from mkdocs.exceptions import MkDocsException
+
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/tos.md", "---\ntitle: Terms\nsummary: [unclosed\n---\nText\n")
+    repo.write("policies/new.md", "No front matter.\n")
+    with pytest.raises(MkDocsException):
+        build_site(repo, {"drafts": "always"})
+    errors = "\n".join(mkdocs_errors())
+    assert "policies/new.md (uncommitted): no front matter" in errors
+    assert "policies/tos.md (uncommitted): front matter is not valid YAML at line 4" in errors

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import frontmatter
+from .errors import Problems
 from .history import policy_id
 from .model import Catalog, Version
 from .redline import Redline, redline
@@ -30,20 +31,26 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
     """A draft for every uncommitted policy file that exists (a deleted one is a withdrawal
     to be, which `policydocs check` reports)."""
     drafts = []
+    problems = Problems()  # every broken draft is named, not only the first
     root = settings.policies_dir.resolve()
     prefix = f"{catalog.folder}/" if catalog.folder != "." else ""
     for path in catalog.uncommitted:
         file = root / path.removeprefix(prefix)
         if not file.is_file():
             continue
-        parsed = frontmatter.parse_or_raise(
+        parsed = frontmatter.parse(
             file.read_bytes(),
+            problems,
             path=f"{path} (uncommitted)",
+            commit=None,
             extra_keys=settings.extra_keys,
             timezone=settings.timezone,
         )
+        if parsed is None:
+            continue
         pid = policy_id(path)
         base = next((p.latest for p in catalog.policies if p.id == pid), None)
         change = redline(base.body if base else "", parsed.body)
         drafts.append(Draft(pid, path, parsed, base, change))
+    problems.raise_errors()
     return drafts
