@@ -184,6 +184,32 @@ def test_version_overtaken_before_its_date_never_took_effect(repo: GitRepo) -> N
     assert versions[0].replaced_by is versions[2]
 
 
+def test_two_announced_changes_take_effect_in_turn_or_a_revert_postpones(repo: GitRepo) -> None:
+    """The two readings of a later change announced while an earlier one is pending (see
+    README, Dates and status): in turn, unless the earlier one is reverted first."""
+    repo.revise("tos", "Pay 5.\n", "2024-01-01T09:00:00+00:00")
+    june = repo.revise("tos", "Pay 6.\n", "2024-03-01T09:00:00+00:00", effective="2024-06-01")
+    turn = GitRepo.existing(repo.path.parent / "in-turn")
+    repo.git("clone", "-q", str(repo.path), str(turn.path))
+    turn.git("config", "user.name", "Test Editor")
+    turn.git("config", "user.email", "editor@example.com")
+    turn.revise("tos", "Pay 6, in arrears.\n", "2024-04-01T10:00:00+00:00", effective="2024-09-01")
+    in_turn = load(turn, as_of="2024-07-01").catalog.get("tos").versions
+    assert [v.status for v in in_turn] == [Status.ARCHIVED, Status.CURRENT, Status.UPCOMING]
+
+    repo.git("revert", "--no-edit", june, date="2024-04-01T09:00:00+00:00")
+    repo.revise("tos", "Pay 6.\n", "2024-04-01T10:00:00+00:00", effective="2024-09-01")
+    postponed = load(repo, as_of="2024-07-01").catalog.get("tos").versions
+    assert [v.status for v in postponed] == [
+        Status.ARCHIVED,
+        Status.NEVER_TOOK_EFFECT,
+        Status.CURRENT,  # the revert: the old text again, from its publication
+        Status.UPCOMING,
+    ]
+    assert postponed[2].body == postponed[0].body
+    assert postponed[2].in_force_from.isoformat() == "2024-04-01T09:00:00+00:00"
+
+
 def test_summary_carried_over_unchanged_is_not_this_revisions_summary(repo: GitRepo) -> None:
     repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00", summary="Clarified refunds")
     repo.revise("tos", "B.\n", "2024-02-01T09:00:00+00:00", summary="Clarified refunds")
