@@ -169,3 +169,14 @@ def test_history_checks_every_committed_revision(repo: GitRepo) -> None:
         f"warning: 'summary': summary unchanged from the previous revision (commit {sha[:12]})"
         in out
     )
+
+
+def test_a_new_effective_date_that_has_passed(repo: GitRepo) -> None:
+    committed(repo)
+    new = GOOD.format(summary="New", body="Text.\n")
+    edit(repo, new.replace("2024-03-01", "2024-05-15"))  # checked as of 2024-06-01
+    assert "effective date 2024-05-15 has passed: a version is never in force before" in (
+        check(repo).stdout
+    )
+    edit(repo, new.replace("2024-03-01", "2024-06-01"))  # today: in force from the merge
+    assert check(repo).stdout == ""

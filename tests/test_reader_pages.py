@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import feedparser
 import pytest
 from lxml import html
 
@@ -257,3 +258,42 @@ def test_a_title_with_markup_characters_shows_as_written(tmp_path: Path) -> None
     search = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     titles = {html.fromstring(f"<p>{doc['title']}</p>").text_content() for doc in search["docs"]}
     assert title in titles
+
+
+def test_a_date_that_passed_before_publication_is_not_given_as_when_it_took_effect(
+    tmp_path: Path,
+) -> None:
+    """A revision merged after the date in its file is in force from its merge: pages and
+    feeds give that day, with the file's date beside it (the label keeps the file's)."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", "Pay monthly.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    late = "2024-03-04T09:00:00+00:00"
+    repo.revise("terms", "Pay yearly.\n", late, title="Terms", effective="2024-03-01")
+    site = build_site(repo, {"as_of": "2024-05-01"})
+
+    def said(path: str, selector: str) -> str:
+        return " ".join(page(site, path).cssselect(selector)[0].text_content().split())
+
+    def facts(path: str) -> dict[str, str]:
+        rows = page(site, path).cssselect(".pd-facts div")
+        return {row.findtext("dt"): row.find("dd").text_content() for row in rows}
+
+    note = "4 March 2024 (on publication; the file gives 1 March 2024)"
+    assert facts("terms/2024-03-01") == {
+        "Version": "2024-03-01",
+        "Effective": note,
+        "Published": "4 March 2024",
+        "Status": "Current",
+    }
+    assert "in force, effective 4 March 2024." in said("terms/2024-03-01", ".pd-banner")
+    assert "replaced by version 2024-03-01, effective 4 March 2024." in (
+        said("terms/2024-01-01", ".pd-banner")
+    )
+    assert facts("terms/2024-01-01")["Effective"] == "1 January 2024"  # no note where not due
+    assert note in said("terms/history", "tbody tr")
+    entry = feedparser.parse((site / "terms/atom.xml").read_bytes()).entries[0]
+    assert entry.title == "Terms revised — effective 4 March 2024"
+    assert f"<strong>Effective:</strong> {note}. Version 2024-03-01." in entry.content[0].value
+    (listed,) = json.loads((site / "versions.json").read_bytes())["policies"]
+    assert listed["versions"][1]["effective"] == "2024-03-01"
+    assert listed["versions"][1]["in_force_from"] == late

@@ -161,6 +161,7 @@ def _add_version(
     previous = lineage.declared[-1] if lineage.declared else None
     published = change.commit.date
     effective_at, source = _effective(declared, previous, published, settings)
+    in_force_from = max(effective_at, published)
     carried_over = previous is not None and declared.summary == previous.summary
     summary = None if carried_over else declared.summary
     lineage.declared.append(declared)
@@ -178,7 +179,8 @@ def _add_version(
             commit=change.commit,
             effective=effective_at.astimezone(settings.timezone).date(),
             effective_source=source,
-            in_force_from=max(effective_at, published),
+            in_force_from=in_force_from,
+            in_force_on=in_force_from.astimezone(settings.timezone).date(),
             published_on=published.astimezone(settings.timezone).date(),
             summary=summary,
             extra=declared.extra,

@@ -161,10 +161,21 @@ def _check_revision(
         return
     old_fm, new_fm = old.front_matter, new.front_matter
     before, after = _start(old_fm.effective, settings), _start(new_fm.effective, settings)
+    today = _day(settings.as_of, settings)  # (pages tell days apart, not hours)
     if before and after and after < before:
+        pending = before > settings.as_of
         problems.warning(
             f"effective date {new_fm.effective} is earlier than the previous revision's "
-            f"({old_fm.effective}): readers will see the new text as applying retroactively",
+            f"({old_fm.effective})"
+            + (": that revision has not taken effect, and never will" if pending else ""),
+            path=path,
+            field="effective",
+        )
+    if after and old_fm.effective != new_fm.effective and _day(after, settings) < today:
+        problems.warning(
+            f"effective date {new_fm.effective} has passed: a version is never in force before "
+            "it is published, so this one takes effect when it is merged (its pages will say "
+            "so); set the date it takes effect",
             path=path,
             field="effective",
         )
@@ -191,6 +202,10 @@ def _start(value: date | datetime | None, settings: Settings) -> datetime | None
     if isinstance(value, datetime):
         return value
     return datetime.combine(value, time(), tzinfo=settings.timezone)
+
+
+def _day(moment: datetime, settings: Settings) -> date:
+    return moment.astimezone(settings.timezone).date()
 
 
 def _check_removals(repo: GitHistory, folder: Path, problems: Problems) -> None:

@@ -196,7 +196,7 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
     """An entry as the feeds list it; its content is rendered apart (`_content_source`)."""
     when = _when(version)
     verb = "revised" if version.index else "published"
-    title = f"{version.title} {verb} — {when} {long_date(version.effective)}"
+    title = f"{version.title} {verb} — {when} {long_date(version.in_force_on)}"
     page = urls.changes(version) if version.index else urls.version(version)
     return _Entry(
         id=_tag_uri(base, version),
@@ -229,6 +229,7 @@ def _content_identity(policy: Policy, version: Version, shared: str) -> str:
             version.in_force_from.isoformat(),
             version.published.isoformat(),
             version.effective.isoformat(),
+            version.in_force_on.isoformat(),
             version.published_on.isoformat(),
             version.summary,
         ]
@@ -246,9 +247,13 @@ def _content_source(
     `_content_identity`."""
     page = urljoin(base, urls.version(version))
     when = _when(version)
+    dates = f"{long_date(version.in_force_on)} (published {long_date(version.published_on)})"
+    if version.in_force_on != version.effective:  # its date had passed when it was merged
+        dates = f"{long_date(version.in_force_on)} (on publication; the file gives "
+        dates += f"{long_date(version.effective)})"
     parts = [
-        f"<p><strong>{when.capitalize()}:</strong> {long_date(version.effective)} "
-        f"(published {long_date(version.published_on)}). Version {html.escape(version.label)}.</p>"
+        f"<p><strong>{when.capitalize()}:</strong> {dates}. "
+        f"Version {html.escape(version.label)}.</p>"
     ]
     if version.summary:
         parts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")

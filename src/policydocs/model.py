@@ -63,11 +63,16 @@ class Version:
     path: str
     blob: str
     commit: Commit
-    #: The calendar day the version takes effect, in the site's time zone.
+    #: The effective day, in the site's time zone: the file's date (or the publication's,
+    #: see `EffectiveSource`). It names the version (its label), but a date that passed
+    #: before the revision was published is not when it took effect: see `in_force_on`.
     effective: date
     effective_source: EffectiveSource
     #: The moment it is in force from: the effective moment, never before publication.
     in_force_from: datetime
+    #: The day it is in force from (of `in_force_from`, in the site's time zone): what
+    #: pages and feeds say it takes effect on.
+    in_force_on: date
     #: The publication day in the site's time zone.
     published_on: date
     summary: str | None

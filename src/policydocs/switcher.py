@@ -46,7 +46,7 @@ class VersionLists:
     def _entry(self, version: Version) -> tuple[Version, str, str]:
         status = version.status
         rest = (
-            f": effective {_day(version.effective)}, "
+            f": effective {_day(version.in_force_on)}, "
             f'<span class="pd-status pd-status--{status.value}">{status.display}</span>'
         )
         return version, self._urls.version(version), rest
