@@ -31,8 +31,8 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 #: The file builds lock; its name has no dot, so it is never taken for an entry.
-LOCK_NAME = "lock"
-#: The folder of generated files (see the MkDocs plugin's file store).
+_LOCK_NAME = "lock"
+#: The folder of generated files in the cache (the MkDocs plugin's file store).
 FILES_FOLDER = "files"
 #: Stored feed files and their size records, beside the other entries.
 _FEED_SUFFIXES = (".xml", ".xml.size")
@@ -58,7 +58,7 @@ class CacheHold:
             return
         with contextlib.suppress(OSError):  # a read-only folder: no cache to sweep
             folder.mkdir(parents=True, exist_ok=True)  # held from a first build on, too
-            lock = open(folder / LOCK_NAME, "ab")  # noqa: SIM115 - held until `release`
+            lock = open(folder / _LOCK_NAME, "ab")  # noqa: SIM115 - held until `release`
             try:
                 fcntl.flock(lock, fcntl.LOCK_SH)  # waits only for another build's sweep
             except OSError:
@@ -95,9 +95,9 @@ def _remove(folder: Path, keep: set[str], generated: bool) -> Swept:
     files = size = 0
     for path in _unused(folder, keep, generated):
         with contextlib.suppress(OSError):
-            size += path.stat().st_size
+            length = path.stat().st_size
             path.unlink()
-            files += 1
+            files, size = files + 1, size + length
     return Swept(files, size)
 
 
@@ -110,14 +110,14 @@ def _unused(folder: Path, keep: set[str], generated: bool) -> Iterable[Path]:
                 yield Path(item.path)
             elif len(item.name) == 2 and item.is_dir():
                 for entry in _scan(Path(item.path)):
-                    if _unused_entry(entry.name, keep, generated=top != folder):
+                    if _unused_entry(entry.name, keep, in_files=top != folder):
                         yield Path(entry.path)
 
 
-def _unused_entry(name: str, keep: set[str], generated: bool) -> bool:
+def _unused_entry(name: str, keep: set[str], in_files: bool) -> bool:
     if name.endswith(_PARTIAL_SUFFIX):
         return True
-    if generated:
+    if in_files:
         return name not in keep
     return name.endswith(_FEED_SUFFIXES) and name.removesuffix(".size") not in keep
 

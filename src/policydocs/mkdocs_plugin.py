@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from . import engine
 from .cache import content_file, streamed_content_file
-from .cache_sweep import CacheHold
+from .cache_sweep import FILES_FOLDER, CacheHold
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .model import Policy
@@ -362,10 +362,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         """Where generated files go: the cache, where each is named by its content and a
         rebuild writes only what changed; without a cache, a new temporary folder."""
         if cache is not None:
+            store = cache / FILES_FOLDER  # (swept by `cache_sweep`)
             try:
-                (cache / "files").mkdir(parents=True, exist_ok=True)
-                if os.access(cache / "files", os.W_OK):
-                    self._store = cache / "files"
+                store.mkdir(parents=True, exist_ok=True)
+                if os.access(store, os.W_OK):
+                    self._store = store
                     return self._store
             except OSError:
                 pass  # a read-only cache folder: use a temporary one
