@@ -112,6 +112,29 @@ def test_readded_policy_continues_its_history(repo: GitRepo) -> None:
     assert len(policy.versions) == 2
 
 
+def test_a_withdrawal_between_two_publications_stays_in_the_timeline(repo: GitRepo) -> None:
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+
+    gap = load(repo, as_of="2024-04-01").catalog.get("promo")
+    assert gap.status is PolicyStatus.WITHDRAWN and gap.current is None
+    assert gap.withdrawal is not None and gap.withdrawal.day.isoformat() == "2024-03-01"
+    assert [v.status for v in gap.versions] == [Status.WITHDRAWN, Status.UPCOMING]
+    assert gap.shown is gap.versions[0]
+
+    later = load(repo, as_of="2024-07-01").catalog.get("promo")
+    first, again = later.versions
+    assert later.status is PolicyStatus.CURRENT and later.current is again
+    assert later.withdrawal is None and len(later.withdrawals) == 1
+    assert (first.status, first.replaced_by) == (Status.ARCHIVED, None)
+    assert first.withdrawn_by is later.withdrawals[0]
+    assert first.in_force_until is not None
+    assert first.in_force_until.isoformat() == "2024-03-01T09:00:00+00:00"
+
+
 def test_same_day_labels_get_suffixes_in_history_order(repo: GitRepo) -> None:
     for hour, text in ((9, "A"), (11, "B"), (15, "C")):
         repo.revise(

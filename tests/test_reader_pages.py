@@ -297,3 +297,17 @@ def test_a_date_that_passed_before_publication_is_not_given_as_when_it_took_effe
     (listed,) = json.loads((site / "versions.json").read_bytes())["policies"]
     assert listed["versions"][1]["effective"] == "2024-03-01"
     assert listed["versions"][1]["in_force_from"] == late
+
+
+def test_a_version_ended_by_a_withdrawal_says_so(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00", title="Promo")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00", title="Promo")
+    site = build_site(repo, {"as_of": "2024-07-01"})
+    banner = page(site, "promo/2024-01-01").cssselect(".pd-banner")[0].text_content()
+    assert "It stopped being in force on 1 March 2024, when the policy was withdrawn" in (
+        " ".join(banner.split())
+    )

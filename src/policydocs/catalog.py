@@ -42,7 +42,7 @@ class _Lineage:
     former_paths: list[str] = field(default_factory=list)
     versions: list[Version] = field(default_factory=list)
     declared: list[frontmatter.FrontMatter] = field(default_factory=list)
-    withdrawal: Withdrawal | None = None
+    withdrawals: list[Withdrawal] = field(default_factory=list)
 
 
 def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
@@ -86,10 +86,14 @@ def _follow(
                 by_path[change.path] = lineage
             elif change.status == "D":
                 if change.path in by_path:
-                    by_path[change.path].withdrawal = Withdrawal(
-                        change.commit,
-                        change.path,
-                        change.commit.date.astimezone(settings.timezone).date(),
+                    withdrawn = by_path[change.path]
+                    withdrawn.withdrawals.append(
+                        Withdrawal(
+                            change.commit,
+                            change.path,
+                            change.commit.date.astimezone(settings.timezone).date(),
+                            after=len(withdrawn.versions),
+                        )
                     )
                 continue
             else:  # added (possibly re-added after a deletion), modified or type changed
@@ -97,7 +101,6 @@ def _follow(
                 if lineage is None:
                     lineage = by_path[change.path] = _Lineage(change.path)
                     lineages.append(lineage)
-            lineage.withdrawal = None
             if change.blob == change.old_blob:
                 continue  # a pure rename or a mode change: same text, no new revision
             if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
@@ -224,7 +227,7 @@ def _policy(lineage: _Lineage, as_of: datetime) -> Policy:
         path=lineage.path,
         versions=lineage.versions,
         former_ids=former,
-        withdrawal=lineage.withdrawal,
+        withdrawals=lineage.withdrawals,
     )
     _assign_statuses(policy, as_of)
     return policy
@@ -244,16 +247,14 @@ def _assign_labels(versions: list[Version]) -> None:
 
 
 def _assign_statuses(policy: Policy, as_of: datetime) -> None:
-    """Evaluate the timeline of versions (and the withdrawal) at `as_of`.
+    """Evaluate the timeline of versions and withdrawals at `as_of`.
 
     The event in force at a moment t is the newest one (in history order) starting at or
     before t. An event therefore takes effect only if it starts strictly before every event
-    that follows it; otherwise a newer revision overtook it before it began.
+    that follows it; otherwise a newer one overtook it before it began.
     """
-    versions = policy.versions
-    starts: list[datetime] = [v.in_force_from for v in versions]
-    if policy.withdrawal is not None:
-        starts.append(policy.withdrawal.commit.date)
+    events = _timeline(policy)
+    starts = [_start(event) for event in events]
     effective_events = [
         index
         for index, start in enumerate(starts)
@@ -262,38 +263,57 @@ def _assign_statuses(policy: Policy, as_of: datetime) -> None:
     started = [index for index in effective_events if starts[index] <= as_of]
     in_force = started[-1] if started else None
 
-    for index, version in enumerate(versions):
+    for index, version in enumerate(events):
+        if not isinstance(version, Version):
+            continue
         if index not in effective_events:
             version.status = Status.NEVER_TOOK_EFFECT
-            version.replaced_by = next(
-                (
-                    versions[j]
-                    for j in range(index + 1, len(versions))
-                    if starts[j] <= starts[index]
-                ),
-                None,
-            )
+            overtaken = (j for j in range(index + 1, len(events)) if starts[j] <= starts[index])
+            _end(version, events[next(overtaken)])
             continue
         following = next((j for j in effective_events if j > index), None)
         if following is not None and (in_force is None or following <= in_force):
             version.in_force_until = starts[following]
-            version.replaced_by = versions[following] if following < len(versions) else None
+            _end(version, events[following])
         if in_force is None or index > in_force:
             version.status = Status.UPCOMING
         elif index == in_force:
             version.status = Status.CURRENT
-        elif following == len(versions):
+        elif following == in_force and isinstance(events[in_force], Withdrawal):
             version.status = Status.WITHDRAWN
         else:
             version.status = Status.ARCHIVED
 
-    if in_force is None:
+    now = events[in_force] if in_force is not None else None
+    if now is None:
         policy.status = PolicyStatus.UPCOMING
-    elif in_force == len(versions):
+    elif isinstance(now, Withdrawal):
         policy.status = PolicyStatus.WITHDRAWN
+        policy.withdrawal = now
     else:
         policy.status = PolicyStatus.CURRENT
-        policy.current = versions[in_force]
+        policy.current = now
+
+
+def _timeline(policy: Policy) -> list[Version | Withdrawal]:
+    """Versions and withdrawals in history order."""
+    events: list[Version | Withdrawal] = []
+    for position in range(len(policy.versions) + 1):
+        events += [w for w in policy.withdrawals if w.after == position]
+        events += policy.versions[position : position + 1]
+    return events
+
+
+def _start(event: Version | Withdrawal) -> datetime:
+    return event.in_force_from if isinstance(event, Version) else event.commit.date
+
+
+def _end(version: Version, by: Version | Withdrawal) -> None:
+    """Record what ended (or overtook) a version: a newer version, or a withdrawal."""
+    if isinstance(by, Version):
+        version.replaced_by = by
+    else:
+        version.withdrawn_by = by
 
 
 def _check_unique_ids(policies: list[Policy], problems: Problems) -> None:

@@ -81,8 +81,10 @@ class Version:
     #: The front matter repeated the previous revision's summary (so `summary` is None).
     summary_carried_over: bool = False
     #: The version that ended this one (or overtook it before it began); None while in force,
-    #: upcoming, or when the policy's withdrawal ended it.
+    #: upcoming, or when a withdrawal of the policy ended it (see `withdrawn_by`).
     replaced_by: Version | None = None
+    #: The withdrawal that ended this version (or came before it began), if one did.
+    withdrawn_by: Withdrawal | None = None
     #: When it stopped being in force (by replacement or withdrawal); None if it never was.
     in_force_until: datetime | None = None
 
@@ -93,10 +95,15 @@ class Version:
 
 @dataclass
 class Withdrawal:
+    """The policy's file deleted. Adding it again later continues the history: the
+    withdrawal stays, between the versions before it and those after."""
+
     commit: Commit
     path: str
     #: The day of the deletion in the site's time zone.
     day: date
+    #: How many of the policy's versions were published before it.
+    after: int
 
 
 @dataclass
@@ -107,6 +114,9 @@ class Policy:
     versions: list[Version]
     #: Ids the policy had before it was renamed, oldest first; their URLs redirect here.
     former_ids: list[str] = field(default_factory=list)
+    #: Every deletion of its file, in history order.
+    withdrawals: list[Withdrawal] = field(default_factory=list)
+    #: The withdrawal in force at "as of", while the policy is withdrawn.
     withdrawal: Withdrawal | None = None
     status: PolicyStatus = PolicyStatus.CURRENT
     current: Version | None = None
