@@ -263,9 +263,10 @@ def _assign_statuses(policy: Policy, as_of: datetime) -> None:
     started = [index for index in effective_events if starts[index] <= as_of]
     in_force = started[-1] if started else None
 
-    for index, version in enumerate(events):
-        if not isinstance(version, Version):
+    for index, event in enumerate(events):
+        if not isinstance(event, Version):
             continue
+        version = event
         if index not in effective_events:
             version.status = Status.NEVER_TOOK_EFFECT
             overtaken = (j for j in range(index + 1, len(events)) if starts[j] <= starts[index])

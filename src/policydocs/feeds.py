@@ -247,10 +247,11 @@ def _content_source(
     `_content_identity`."""
     page = urljoin(base, urls.version(version))
     when = _when(version)
-    dates = f"{long_date(version.in_force_on)} (published {long_date(version.published_on)})"
-    if version.in_force_on != version.effective:  # its date had passed when it was merged
-        dates = f"{long_date(version.in_force_on)} (on publication; the file gives "
-        dates += f"{long_date(version.effective)})"
+    starts = long_date(version.in_force_on)
+    if version.in_force_on == version.effective:
+        dates = f"{starts} (published {long_date(version.published_on)})"
+    else:  # its date had passed when it was merged
+        dates = f"{starts} (on publication; the file gives {long_date(version.effective)})"
     parts = [
         f"<p><strong>{when.capitalize()}:</strong> {dates}. "
         f"Version {html.escape(version.label)}.</p>"
