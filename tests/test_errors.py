@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import Abort, MkDocsException
 
 from policydocs.errors import PolicyError
 
@@ -203,8 +204,6 @@ def test_cli_prints_errors_without_traceback(repo: GitRepo) -> None:
 
 
 def test_mkdocs_build_fails_with_the_message(repo: GitRepo, mkdocs_errors) -> None:
-    from mkdocs.exceptions import Abort
-
     repo.write("policies/tos.md", "---\ntitle: T\neffective: soon\n---\n")
     sha = repo.commit("bad date")
     with pytest.raises(Abort):
@@ -216,8 +215,6 @@ def test_mkdocs_build_fails_with_the_message(repo: GitRepo, mkdocs_errors) -> No
 
 
 def test_unknown_key_fails_a_strict_mkdocs_build(repo: GitRepo, mkdocs_errors) -> None:
-    from mkdocs.exceptions import Abort
-
     repo.policy("tos", owner="legal")
     repo.commit("v1")
     with pytest.raises(Abort):
@@ -243,8 +240,6 @@ def test_unknown_key_fails_a_strict_mkdocs_build(repo: GitRepo, mkdocs_errors) -
 def test_a_bad_plugin_option_is_named(
     repo: GitRepo, mkdocs_errors, option: str, value: object, message: str
 ) -> None:
-    from mkdocs.exceptions import MkDocsException
-
     repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
     with pytest.raises(MkDocsException):
         build_site(repo, {option: value})
@@ -252,8 +247,6 @@ def test_a_bad_plugin_option_is_named(
 
 
 def test_every_broken_draft_is_named(repo: GitRepo, mkdocs_errors) -> None:
-    from mkdocs.exceptions import MkDocsException
-
     repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")
     repo.write("policies/tos.md", "---\ntitle: Terms\nsummary: [unclosed\n---\nText\n")
     repo.write("policies/new.md", "No front matter.\n")
