@@ -47,6 +47,16 @@ def test_versions_lists_status_as_of_a_date(repo: GitRepo) -> None:
     assert "archived" in after[1] and "current" in after[2]
 
 
+def test_versions_says_when_a_late_merge_came_into_force(repo: GitRepo) -> None:
+    """Merged three days after the date in its file: in force from the merge, as the site
+    says, with the file's date beside it."""
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", title="Terms", effective="2024-01-01")
+    repo.revise("tos", "New.\n", "2024-03-04T09:00:00+00:00", title="Terms", effective="2024-03-01")
+    lines = run(repo, "versions", "--as-of", "2024-06-01").stdout.splitlines()
+    assert "effective 2024-01-01  published 2024-01-01" in lines[1]
+    assert "effective 2024-03-04 (on publication; the file gives 2024-03-01)" in lines[2]
+
+
 def test_versions_json_is_the_published_index(repo: GitRepo) -> None:
     two_versions(repo)
     printed = run(repo, "versions", "--json", "--as-of", "2030-01-01").stdout
