@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -141,13 +142,8 @@ def _versions(args: argparse.Namespace) -> int:
     for policy in site.catalog.policies:
         print(f"{policy.id}  {policy.title}  [{policy.status.value}]  {policy.path}")
         for version in policy.versions:
-            # The day it came into force, as the site says; the file's own date beside it
-            # when it had passed before the revision was merged.
-            effective = version.in_force_on.isoformat()
-            if version.in_force_on != version.effective:
-                effective += f" (on publication; the file gives {version.effective.isoformat()})"
             print(
-                f"  {version.label:<20} effective {effective}  "
+                f"  {version.label:<20} effective {version.in_force_text(date.isoformat)}  "
                 f"published {version.published_on.isoformat()}  {version.status.value:<17} "
                 f"{version.commit.sha[:12]}"
             )

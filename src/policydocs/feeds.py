@@ -247,11 +247,10 @@ def _content_source(
     `_content_identity`."""
     page = urljoin(base, urls.version(version))
     when = _when(version)
-    starts = long_date(version.in_force_on)
     if version.in_force_on == version.effective:
-        dates = f"{starts} (published {long_date(version.published_on)})"
+        dates = f"{long_date(version.in_force_on)} (published {long_date(version.published_on)})"
     else:  # its date had passed when it was merged
-        dates = f"{starts} (on publication; the file gives {long_date(version.effective)})"
+        dates = version.in_force_text(long_date)
     parts = [
         f"<p><strong>{when.capitalize()}:</strong> {dates}. "
         f"Version {html.escape(version.label)}.</p>"

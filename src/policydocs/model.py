@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -91,6 +92,15 @@ class Version:
     @property
     def published(self) -> datetime:
         return self.commit.date
+
+    def in_force_text(self, day: Callable[[date], str]) -> str:
+        """The day it came into force, written by `day`, with the file's own date beside it
+        when that had passed before the revision was merged (the feeds and the CLI say it
+        alike; the pages' macro `effective` too)."""
+        text = day(self.in_force_on)
+        if self.in_force_on != self.effective:
+            text += f" (on publication; the file gives {day(self.effective)})"
+        return text
 
 
 @dataclass
