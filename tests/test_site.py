@@ -12,7 +12,7 @@ import pytest
 from policydocs import engine
 from policydocs.pages import rebase_policy_links
 
-from .conftest import build_site
+from .conftest import build_site, load
 from .gitrepo import GitRepo
 
 
@@ -183,6 +183,33 @@ def test_versions_json_describes_every_version(site: Path) -> None:
             changes = version["changes_url"]
             assert (changes is None) == (version is policy["versions"][0])
             assert changes is None or (site / changes / "index.html").is_file()
+
+
+def indexed(site: engine.Site, policy_id: str) -> dict:
+    """A policy's record in the versions.json the engine made."""
+    [index] = [asset.content for asset in site.assets if asset.dest == "versions.json"]
+    return {p["id"]: p for p in json.loads(index)["policies"]}[policy_id]
+
+
+def test_versions_json_keeps_a_withdrawal_the_policy_came_back_from(repo: GitRepo) -> None:
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+    withdrawn_sha = repo.git("rev-list", "-n", "1", "HEAD~1").strip()
+
+    promo = indexed(load(repo, as_of="2024-07-01"), "promo")
+    gap = {"date": "2024-03-01T09:00:00+00:00", "commit": withdrawn_sha, "after": "2024-01-01"}
+    assert promo["status"] == "current" and promo["withdrawn"] is None
+    assert promo["withdrawals"] == [gap]
+    first, again = promo["versions"]
+    assert first["in_force_until"] == "2024-03-01T09:00:00+00:00"  # the withdrawal, not June
+    assert again["in_force_until"] is None
+
+    promo = indexed(load(repo, as_of="2024-04-01"), "promo")
+    assert promo["status"] == "withdrawn" and promo["withdrawn"] == gap
+    assert promo["withdrawals"] == [gap]
 
 
 def test_renamed_policy_old_urls_redirect_to_new_ones(site: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Catalog, Policy, PolicyStatus, Version
+from .model import Catalog, Policy, PolicyStatus, Version, Withdrawal
 from .urls import UrlScheme
 
 SCHEMA_VERSION = 1
@@ -36,11 +36,23 @@ def _policy(policy: Policy, urls: UrlScheme) -> dict[str, Any]:
         "current": policy.current.label if policy.current else None,
         "former_ids": policy.former_ids,
         "withdrawn": (
-            {"date": withdrawal.commit.date.isoformat(), "commit": withdrawal.commit.sha}
+            _withdrawal(withdrawal, policy)
             if withdrawal is not None and policy.status is PolicyStatus.WITHDRAWN
             else None
         ),
+        # Every deletion of its file, the ones a re-added file came back from too: what the
+        # policy said was not in force in between, and a reader of this file must see that.
+        "withdrawals": [_withdrawal(each, policy) for each in policy.withdrawals],
         "versions": [_version(version, urls) for version in policy.versions],
+    }
+
+
+def _withdrawal(withdrawal: Withdrawal, policy: Policy) -> dict[str, Any]:
+    before = policy.versions[withdrawal.after - 1].label if withdrawal.after else None
+    return {
+        "date": withdrawal.commit.date.isoformat(),
+        "commit": withdrawal.commit.sha,
+        "after": before,
     }
 
 
@@ -52,6 +64,7 @@ def _version(version: Version, urls: UrlScheme) -> dict[str, Any]:
         "effective": version.effective.isoformat(),
         "effective_source": version.effective_source.value,
         "in_force_from": version.in_force_from.isoformat(),
+        "in_force_until": version.in_force_until.isoformat() if version.in_force_until else None,
         "published": version.published.isoformat(),
         "summary": version.summary,
         "commit": version.commit.sha,
