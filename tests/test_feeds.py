@@ -41,16 +41,35 @@ def local(site: Path, url: str) -> Path:
     return target / "index.html" if path.endswith("/") or not path else target
 
 
-def test_feeds_parse_and_have_one_entry_per_version(site: Path) -> None:
-    # acceptable-use: 3 versions; terms-of-service: 2; promo (withdrawn): 1
+def test_feeds_parse_and_have_one_entry_per_version_and_withdrawal(site: Path) -> None:
+    # acceptable-use: 3 versions; terms-of-service: 2; promo: 1, then withdrawn
     for name, count in [
-        ("rss.xml", 6),
-        ("atom.xml", 6),
+        ("rss.xml", 7),
+        ("atom.xml", 7),
         ("acceptable-use/rss.xml", 3),
         ("acceptable-use/atom.xml", 3),
-        ("promo/atom.xml", 1),
+        ("promo/rss.xml", 2),
+        ("promo/atom.xml", 2),
     ]:
         assert len(parsed(site, name).entries) == count, name
+
+
+def test_a_withdrawal_is_announced(site: Path) -> None:
+    for name in ("rss.xml", "promo/atom.xml"):
+        [entry] = [e for e in parsed(site, name).entries if "withdrawn" in e.title]
+        assert entry.title == "Promotion Terms withdrawn — 1 May 2024"
+        assert tuple(entry.published_parsed)[:6] == (2024, 5, 1, 9, 0, 0)  # its commit's
+        assert entry.link == SITE + "promo/2024-01-01/"
+        tag = "tag:policies.example.com,2024-05-01:policydocs/promo/withdrawn/"
+        assert entry.id.startswith(tag)
+        content = lxml.html.fromstring(entry.content[0].value)
+        text = content.text_content()
+        assert "Withdrawn: 1 May 2024" in text
+        assert "none of the versions published before applies" in text
+        assert {a.get("href") for a in content.iter("a")} == {
+            SITE + "promo/2024-01-01/",
+            SITE + "promo/history/",
+        }
 
 
 @pytest.mark.parametrize(
@@ -237,7 +256,7 @@ def test_entry_cap(tmp_path: Path) -> None:
     entries = parsed(site, "atom.xml").entries
     assert [e.title for e in entries] == [
         "Acceptable Use Policy revised — takes effect 1 June 2030",
-        "Terms of Service revised — effective 1 April 2024",
+        "Promotion Terms withdrawn — 1 May 2024",
     ]
 
 

@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom 1.0 feeds of policy changes, with the substance in every entry.
 
 One entry per version, dated when the revision was published (merged): for a future
-effective date that is the advance notice, so the title says when it takes effect. Entries
+effective date that is the advance notice, so the title says when it takes effect. One
+entry per withdrawal (the policy's file deleted), dated by its commit: that is a change too. Entries
 carry the summary, the changed sections and the redline, as sanitised HTML with absolute
 links (feed readers render it; a policy's raw HTML must not run there). Everything comes
 from git: a feed's own date is its newest entry's, never the build clock, and entry ids are
@@ -16,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache as cache_once
 from functools import partial
 from urllib.parse import urljoin, urlsplit
@@ -28,7 +29,7 @@ from lxml import etree
 from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
-from .model import Catalog, Policy, Version, long_date
+from .model import Catalog, Policy, Version, Withdrawal, long_date
 from .pages import StoredAsset, StreamedAsset, links_identity, rebase_policy_links
 from .parallel import Result
 from .redline import ENGINE_VERSION, Redline
@@ -54,7 +55,7 @@ _HTML_BLOCK = re.compile(
 _RENDERING = f"3/markdown-{markdown_version}"
 
 #: Part of every stored feed file's cache key: change it when feeds are made differently.
-_FEEDS = f"2/feedgen-{feedgen_version}/lxml-{etree.__version__}"
+_FEEDS = f"3/feedgen-{feedgen_version}/lxml-{etree.__version__}"
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
@@ -105,9 +106,19 @@ def start_feeds(
     versions = {
         (policy.id, v.label): (policy, v) for policy in catalog.policies for v in policy.versions
     }
+    withdrawals = {
+        _withdrawal_key(policy, w): (policy, w)
+        for policy in catalog.policies
+        for w in policy.withdrawals
+    }
     entries = {key: _entry(policy, v, urls, base) for key, (policy, v) in versions.items()}
+    entries |= {
+        key: _withdrawal_entry(policy, w, urls, base) for key, (policy, w) in withdrawals.items()
+    }
 
     def source(key: tuple[str, str]) -> str:
+        if key in withdrawals:
+            return _withdrawal_source(*withdrawals[key], urls, base)
         policy, version = versions[key]
         change = redline_of(policy, version)
         return _content_source(version, change, urls, base, linkable)
@@ -116,12 +127,15 @@ def start_feeds(
     identities = {
         key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
     }
+    identities |= {key: source(key) for key in withdrawals}  # (made at once: no redline)
     contents = cache.rendered(identities, source, render_content)
 
     def finish() -> Iterator[StoredAsset | StreamedAsset]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
         for policy in catalog.policies:
-            feeds.append((policy, [(policy.id, v.label) for v in policy.versions]))
+            keys = [(policy.id, v.label) for v in policy.versions]
+            keys += [_withdrawal_key(policy, w) for w in policy.withdrawals]
+            feeds.append((policy, keys))
         for policy, keys in feeds:
             newest_first = sorted(
                 keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
@@ -199,13 +213,54 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
     title = f"{version.title} {verb} — {when} {long_date(version.in_force_on)}"
     page = urls.changes(version) if version.index else urls.version(version)
     return _Entry(
-        id=_tag_uri(base, version),
+        id=_tag_uri(base, version.path, version.published_on, version.label),
         title=title,
         link=urljoin(base, page),
         published=version.published,
         category=policy.id,
         summary=version.summary or title,
     )
+
+
+def _withdrawal_key(policy: Policy, withdrawal: Withdrawal) -> tuple[str, str]:
+    """Beside the versions' (policy id, label): a label never holds a slash."""
+    return (policy.id, f"withdrawn/{withdrawal.commit.sha}")
+
+
+def _withdrawal_entry(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, base: str) -> _Entry:
+    """A withdrawal is a change too: subscribers learn that the policy no longer applies."""
+    before = _last_before(policy, withdrawal)
+    title = f"{before.title if before else policy.title} withdrawn — {long_date(withdrawal.day)}"
+    return _Entry(
+        id=_tag_uri(base, withdrawal.path, withdrawal.day, _withdrawal_key(policy, withdrawal)[1]),
+        title=title,
+        link=urljoin(base, urls.version(before) if before else urls.history(policy)),
+        published=withdrawal.commit.date,
+        category=policy.id,
+        summary=title,
+    )
+
+
+def _withdrawal_source(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, base: str) -> str:
+    """What `render_content` makes a withdrawal's entry from: dates and links only."""
+    before = _last_before(policy, withdrawal)
+    history = f'<a href="{urljoin(base, urls.history(policy))}">All versions</a>'
+    last = (
+        f'The last version published before it: <a href="{urljoin(base, urls.version(before))}">'
+        f"version {html.escape(before.label)}</a> · {history}"
+        if before
+        else history
+    )
+    head = (
+        f"<p><strong>Withdrawn:</strong> {long_date(withdrawal.day)}. The policy was "
+        "removed from the published policies: from that day on, none of the versions "
+        f"published before applies.</p><p>{last}</p><hr>"
+    )
+    return json.dumps([_RENDERING, head, "", base])
+
+
+def _last_before(policy: Policy, withdrawal: Withdrawal) -> Version | None:
+    return policy.versions[withdrawal.after - 1] if withdrawal.after else None
 
 
 def _when(version: Version) -> str:
@@ -312,7 +367,9 @@ def _feed(
     else:
         feed.title(f"{policy.title}: changes")
         feed.link(href=urljoin(base, urls.history(policy)), rel="alternate")
-        feed.description("Every published version of this policy, with what changed.")
+        feed.description(
+            "Every published version of this policy, and any withdrawal, with what changed."
+        )
         feed.category(term=policy.id)
     feed.link(href=self_url, rel="self")
     feed.author({"name": settings.site_name})  # Atom requires a feed-level author
@@ -338,12 +395,13 @@ def _feed(
 _DONE = {"ins": "inserted", "del": "deleted"}
 
 
-def _tag_uri(base: str, version: Version) -> str:
-    """tag:host,date:policydocs/<id>/<label> (RFC 4151), from facts that never change: the
-    id the policy had when this version was published, its label and publication day."""
+def _tag_uri(base: str, path: str, day: date, name: str) -> str:
+    """tag:host,date:policydocs/<id>/<name> (RFC 4151), from facts that never change: the
+    id the policy had then (its file's name at `path`), the day, and the version's label
+    or the withdrawal's commit."""
     host = urlsplit(base).hostname or "localhost"
-    original_id = version.path.rsplit("/", 1)[-1].removesuffix(".md")
-    return f"tag:{host},{version.published_on.isoformat()}:policydocs/{original_id}/{version.label}"
+    original_id = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return f"tag:{host},{day.isoformat()}:policydocs/{original_id}/{name}"
 
 
 def _clean(fragment: str, base: str) -> str:
