@@ -212,6 +212,24 @@ def test_versions_json_keeps_a_withdrawal_the_policy_came_back_from(repo: GitRep
     assert promo["withdrawals"] == [gap]
 
 
+def test_history_page_shows_a_withdrawal_where_it_happened(repo: GitRepo) -> None:
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+
+    page = text(build_site(repo, {"as_of": "2024-07-01"}) / "promo/history/index.html")
+    rows = [
+        page.index('href="../2024-06-01/"'),
+        page.index('<time datetime="2024-03-01">1 March 2024</time>'),
+        page.index('href="../2024-01-01/"'),
+    ]
+    assert rows == sorted(rows)  # newest first, the withdrawal between the two versions
+    assert "none of the versions below applies" in page
+    assert "Every published version of this policy, and every withdrawal" in page
+
+
 def test_renamed_policy_old_urls_redirect_to_new_ones(site: Path) -> None:
     for old, new in [
         ("terms/index.html", "terms-of-service/index.html"),
