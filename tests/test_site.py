@@ -226,7 +226,7 @@ def test_history_page_shows_a_withdrawal_where_it_happened(repo: GitRepo) -> Non
         page.index('href="../2024-01-01/"'),
     ]
     assert rows == sorted(rows)  # newest first, the withdrawal between the two versions
-    assert "none of the versions below applies" in page
+    assert "From this day on, none of the versions below applies." in page
     assert "Every published version of this policy, and every withdrawal" in page
 
 

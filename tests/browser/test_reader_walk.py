@@ -277,6 +277,7 @@ def test_no_serious_accessibility_violations(
     found = []
     urls = {kind: example_site + path for kind, path in PAGE_TYPES.items()}
     urls |= {kind: status_site + path for kind, path in STATUS_PAGES.items()}
+    urls["history-with-a-withdrawal"] = status_site + "promo/history/"
     for kind, url in urls.items():
         response = page.goto(url)
         assert response is not None and response.ok, url
