@@ -12,6 +12,7 @@ from policydocs.model import EffectiveSource, PolicyStatus, Status
 
 from .conftest import load
 from .gitrepo import GitRepo
+from .test_site import republished
 
 
 def labels(site, policy_id: str) -> list[str]:
@@ -113,11 +114,7 @@ def test_readded_policy_continues_its_history(repo: GitRepo) -> None:
 
 
 def test_a_withdrawal_between_two_publications_stays_in_the_timeline(repo: GitRepo) -> None:
-    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
-    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
-    repo.git("rm", "-q", "policies/promo.md")
-    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
-    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+    republished(repo)
 
     gap = load(repo, as_of="2024-04-01").catalog.get("promo")
     assert gap.status is PolicyStatus.WITHDRAWN and gap.current is None

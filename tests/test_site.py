@@ -185,6 +185,17 @@ def test_versions_json_describes_every_version(site: Path) -> None:
             assert changes is None or (site / changes / "index.html").is_file()
 
 
+def republished(repo: GitRepo) -> GitRepo:
+    """promo: published 1 January 2024, withdrawn 1 March, published again 1 June (tos keeps
+    the policies folder in between)."""
+    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
+    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+    return repo
+
+
 def indexed(site: engine.Site, policy_id: str) -> dict:
     """A policy's record in the versions.json the engine made."""
     [index] = [asset.content for asset in site.assets if asset.dest == "versions.json"]
@@ -192,11 +203,7 @@ def indexed(site: engine.Site, policy_id: str) -> dict:
 
 
 def test_versions_json_keeps_a_withdrawal_the_policy_came_back_from(repo: GitRepo) -> None:
-    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
-    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
-    repo.git("rm", "-q", "policies/promo.md")
-    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
-    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+    republished(repo)
     withdrawn_sha = repo.git("rev-list", "-n", "1", "HEAD~1").strip()
 
     promo = indexed(load(repo, as_of="2024-07-01"), "promo")
@@ -213,11 +220,7 @@ def test_versions_json_keeps_a_withdrawal_the_policy_came_back_from(repo: GitRep
 
 
 def test_history_page_shows_a_withdrawal_where_it_happened(repo: GitRepo) -> None:
-    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
-    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
-    repo.git("rm", "-q", "policies/promo.md")
-    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
-    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
+    republished(repo)
 
     page = text(build_site(repo, {"as_of": "2024-07-01"}) / "promo/history/index.html")
     rows = [
