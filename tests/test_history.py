@@ -113,6 +113,20 @@ def test_readded_policy_continues_its_history(repo: GitRepo) -> None:
     assert len(policy.versions) == 2
 
 
+def test_a_deletion_withdraws_only_what_was_published_since_the_last(repo: GitRepo) -> None:
+    republished(repo)
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("withdraw again", "2024-08-01T09:00:00+00:00")
+    repo.write("policies/promo.md", "lost its front matter\n")
+    bad = repo.commit("broken", "2024-09-01T09:00:00+00:00")
+    repo.git("rm", "-q", "policies/promo.md")
+    repo.commit("and gone", "2024-10-01T09:00:00+00:00")
+
+    promo = load(repo, skip_commits=frozenset({bad[:10]})).catalog.get("promo")
+    assert [w.day.isoformat() for w in promo.withdrawals] == ["2024-03-01", "2024-08-01"]
+    assert [promo.last_before(w).label for w in promo.withdrawals] == ["2024-01-01", "2024-06-01"]
+
+
 def test_a_withdrawal_between_two_publications_stays_in_the_timeline(repo: GitRepo) -> None:
     republished(repo)
 

@@ -85,8 +85,8 @@ def _follow(
                 lineage.path = change.path
                 by_path[change.path] = lineage
             elif change.status == "D":
-                if change.path in by_path:
-                    withdrawn = by_path[change.path]
+                withdrawn = by_path.get(change.path)
+                if withdrawn is not None and _published_since_withdrawn(withdrawn):
                     withdrawn.withdrawals.append(
                         Withdrawal(
                             change.commit,
@@ -127,6 +127,14 @@ def _follow(
                 )
             _add_version(lineage, change, raw, settings, problems)
     return lineages
+
+
+def _published_since_withdrawn(lineage: _Lineage) -> bool:
+    """Whether deleting the file withdraws anything: a version was published since the
+    last withdrawal (a file added only in skipped commits, then deleted, withdraws nothing,
+    and a withdrawal is announced to subscribers)."""
+    last = lineage.withdrawals[-1].after if lineage.withdrawals else 0
+    return len(lineage.versions) > last
 
 
 class _Blobs:

@@ -2,7 +2,7 @@
 
 One entry per version, dated when the revision was published (merged): for a future
 effective date that is the advance notice, so the title says when it takes effect. One
-entry per withdrawal (the policy's file deleted), dated by its commit: that is a change too. Entries
+entry per withdrawal (the policy's file deleted), dated by its commit: a change too. Entries
 carry the summary, the changed sections and the redline, as sanitised HTML with absolute
 links (feed readers render it; a policy's raw HTML must not run there). Everything comes
 from git: a feed's own date is its newest entry's, never the build clock, and entry ids are
@@ -229,12 +229,12 @@ def _withdrawal_key(policy: Policy, withdrawal: Withdrawal) -> tuple[str, str]:
 
 def _withdrawal_entry(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, base: str) -> _Entry:
     """A withdrawal is a change too: subscribers learn that the policy no longer applies."""
-    before = _last_before(policy, withdrawal)
-    title = f"{before.title if before else policy.title} withdrawn — {long_date(withdrawal.day)}"
+    before = policy.last_before(withdrawal)
+    title = f"{before.title} withdrawn — {long_date(withdrawal.day)}"
     return _Entry(
         id=_tag_uri(base, withdrawal.path, withdrawal.day, _withdrawal_key(policy, withdrawal)[1]),
         title=title,
-        link=urljoin(base, urls.version(before) if before else urls.history(policy)),
+        link=urljoin(base, urls.version(before)),
         published=withdrawal.commit.date,
         category=policy.id,
         summary=title,
@@ -243,24 +243,15 @@ def _withdrawal_entry(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, b
 
 def _withdrawal_source(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, base: str) -> str:
     """What `render_content` makes a withdrawal's entry from: dates and links only."""
-    before = _last_before(policy, withdrawal)
-    history = f'<a href="{urljoin(base, urls.history(policy))}">All versions</a>'
-    last = (
-        f'The last version published before it: <a href="{urljoin(base, urls.version(before))}">'
-        f"version {html.escape(before.label)}</a> · {history}"
-        if before
-        else history
-    )
+    before = policy.last_before(withdrawal)
     head = (
         f"<p><strong>Withdrawn:</strong> {long_date(withdrawal.day)}. The policy was "
         "removed from the published policies: from that day on, none of the versions "
-        f"published before applies.</p><p>{last}</p><hr>"
+        "published before applies.</p><p>The last version published before it: "
+        f'<a href="{urljoin(base, urls.version(before))}">version {html.escape(before.label)}'
+        f'</a> · <a href="{urljoin(base, urls.history(policy))}">All versions</a></p><hr>'
     )
     return json.dumps([_RENDERING, head, "", base])
-
-
-def _last_before(policy: Policy, withdrawal: Withdrawal) -> Version | None:
-    return policy.versions[withdrawal.after - 1] if withdrawal.after else None
 
 
 def _when(version: Version) -> str:

@@ -48,11 +48,10 @@ def _policy(policy: Policy, urls: UrlScheme) -> dict[str, Any]:
 
 
 def _withdrawal(withdrawal: Withdrawal, policy: Policy) -> dict[str, Any]:
-    before = policy.versions[withdrawal.after - 1].label if withdrawal.after else None
     return {
         "date": withdrawal.commit.date.isoformat(),
         "commit": withdrawal.commit.sha,
-        "after": before,
+        "after": policy.last_before(withdrawal).label,
     }
 
 

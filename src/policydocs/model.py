@@ -148,6 +148,11 @@ class Policy:
     def latest(self) -> Version:
         return self.versions[-1]
 
+    def last_before(self, withdrawal: Withdrawal) -> Version:
+        """The last version published before a withdrawal (there is one: the history
+        records a withdrawal only where a version was published since the last)."""
+        return self.versions[withdrawal.after - 1]
+
     @property
     def upcoming(self) -> list[Version]:
         return [v for v in self.versions if v.status is Status.UPCOMING]
