@@ -11,6 +11,7 @@ import yaml
 
 from .conftest import build_site
 from .gitrepo import GitRepo
+from .test_site import republished
 
 
 def run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
@@ -55,6 +56,15 @@ def test_versions_says_when_a_late_merge_came_into_force(repo: GitRepo) -> None:
     lines = run(repo, "versions", "--as-of", "2024-06-01").stdout.splitlines()
     assert "effective 2024-01-01  published 2024-01-01" in lines[1]
     assert "effective 2024-03-04 (on publication; the file gives 2024-03-01)" in lines[2]
+
+
+def test_versions_lists_a_withdrawal_in_its_place(repo: GitRepo) -> None:
+    republished(repo)
+    lines = run(repo, "versions", "--as-of", "2024-07-01").stdout.splitlines()
+    promo = lines.index(next(line for line in lines if line.startswith("promo  ")))
+    assert lines[promo + 1].split()[:2] == ["2024-01-01", "effective"]
+    assert lines[promo + 2].split()[:3] == ["withdrawn", "on", "2024-03-01"]
+    assert lines[promo + 3].split()[:2] == ["2024-06-01", "effective"]
 
 
 def test_versions_json_is_the_published_index(repo: GitRepo) -> None:
