@@ -170,6 +170,7 @@ def test_diff_base_reports_every_changed_policy_of_a_branch(repo: GitRepo) -> No
     assert "A new policy: all of its text is new." in out
     assert '<ins class="pd-ins pd-block" id="pd-change-1">We use cookies.</ins>' in out
     assert "Deleted: once merged, this policy is published as **withdrawn**" in out
+    assert "feeds announce the withdrawal" in out
     assert "AUP" not in out  # untouched by the branch
 
 

@@ -54,7 +54,8 @@ def markdown_report(comparison: Comparison) -> str:
 
 _CHANGE_NOTES = {
     "added": "A new policy: all of its text is new.",
-    "deleted": "Deleted: once merged, this policy is published as **withdrawn** (its pages stay).",
+    "deleted": "Deleted: once merged, this policy is published as **withdrawn** (its pages stay), "
+    "and the feeds announce the withdrawal.",
 }
 
 
