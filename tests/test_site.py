@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -334,6 +335,38 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path, monkeypatch
     assert [k for k in snapshot if snapshot[k] != again[k]] == []
     # SOURCE_DATE_EPOCH (1 January 2025) pinned "as of": the 2030 change is upcoming.
     assert '"status": "upcoming"' in text(second / "versions.json")
+
+
+def test_pages_are_dated_from_git_not_the_clock(tmp_path: Path, monkeypatch) -> None:
+    """MkDocs dates every page by the build's clock, and the sitemap shows those dates: the
+    same commit built on two days must still give the same files."""
+    repo = history(GitRepo(tmp_path / "repo"))
+    repo.write("docs/about.md", "# About us\n")
+    repo.commit("about page", "2024-07-15T09:00:00+00:00")
+    repo.write("docs/contact.md", "# Contact\n")
+    repo.commit("contact page", "2024-08-01T09:00:00+00:00")
+    builds = []
+    for clock in ("1735689600", "1767225600"):  # the build's clock: 1 January 2025, 2026
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", clock)
+        site = build_site(repo, {"as_of": "2025-01-01"})
+        builds.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert [path for path in builds[0] if builds[0][path] != builds[1][path]] == []
+
+    lastmod = dict(
+        re.findall(
+            r"<loc>https://policies.example.com/([^<]*)</loc>\s*<lastmod>([^<]+)<",
+            text(site / "sitemap.xml"),
+        )
+    )
+    assert lastmod["about/"] == "2024-07-15"  # the site's own pages: their last commit
+    assert lastmod[""] == "2024-08-01"  # docs/index.md, not committed: HEAD's commit
+    for page in ("acceptable-use/", "acceptable-use/2024-01-01/", "acceptable-use/history/"):
+        assert lastmod[page] == "2024-06-01"  # the upcoming revision, published then
+    assert lastmod["terms-of-service/2024-01-01/"] == "2024-04-01"
+    assert lastmod["promo/"] == "2024-05-01"  # withdrawn
+
+    later = build_site(repo, {"as_of": "2030-07-01"})  # the upcoming one has come into force
+    assert "<lastmod>2030-06-01</lastmod>" in text(later / "sitemap.xml")
 
 
 def test_url_prefix_and_plain_urls(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .cache import Pair, RedlineCache
@@ -20,6 +21,7 @@ from .catalog import load_catalog
 from .drafts import find_drafts
 from .errors import Problem
 from .feeds import FeedSettings, feed_dests, start_feeds
+from .history import GitHistory
 from .index import build_index
 from .model import Catalog, Policy, Version
 from .pages import (
@@ -263,6 +265,29 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
 
 def _pair(old: Version, new: Version) -> Pair:
     return Pair(old.blob, new.blob, old.body, new.body)
+
+
+def file_days(settings: Settings, files: list[Path]) -> dict[Path, date]:
+    """The day each of the site's own files (hand-written pages) last changed in git, in
+    the site's time zone; for a file no commit changed (new, or outside the repository),
+    the day of HEAD's commit. Pages are dated from the history, never from the clock
+    (see `Policy.last_changed`)."""
+    with GitHistory(settings.policies_dir) as history:
+        head = history.repo.head.commit.committed_datetime
+        relative = {file: _inside(file, history.root) for file in files}
+        dates = history.last_commits([path for path in relative.values() if path])
+    return {
+        file: dates.get(path or "", head).astimezone(settings.timezone).date()
+        for file, path in relative.items()
+    }
+
+
+def _inside(file: Path, root: Path) -> str | None:
+    """The file's path in the repository, as git spells it; None outside it."""
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
 
 
 def export(site: Site, out_dir: Path) -> list[Path]:

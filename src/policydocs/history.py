@@ -207,6 +207,31 @@ class GitHistory:
         changes += [("A", None, path) for path in untracked.split("\0") if path]
         return sorted(changes, key=lambda change: change[2])
 
+    def last_commits(self, paths: Sequence[str]) -> dict[str, datetime]:
+        """The date of the last first-parent commit that changed each of `paths`
+        (repository-relative, as git spells them); a path no commit changed is left out.
+        One `git log` walk for them all."""
+        if not paths:
+            return {}
+        output = self.repo.git.log(
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--name-only",
+            "-z",
+            "--no-color",
+            f"--format={_RECORD}%cI",
+            "HEAD",
+            "--",
+            *paths,
+        )
+        dates: dict[str, datetime] = {}
+        for record in output.split(_RECORD)[1:]:
+            when, _, names = record.partition("\0")
+            for name in names.lstrip("\n").split("\0"):
+                if name:
+                    dates.setdefault(name, datetime.fromisoformat(when))
+        return dates
+
     def uncommitted(self, folder: Path) -> list[str]:
         """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
         output = self.repo.git.status(

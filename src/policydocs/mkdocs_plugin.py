@@ -124,6 +124,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         #: removes those it did not use (see `cache_sweep`).
         self._hold = CacheHold(None)
         self._used: list[Path] = []
+        #: The day each of the site's own pages last changed in git, by path.
+        self._days: dict[str, dt.date] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -191,6 +193,13 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 )
                 self._add_page(files, file)
                 self._marked[marked.src] = marked
+            own = {
+                file.src_uri: Path(file.abs_src_path)
+                for file in files.documentation_pages()
+                if file.abs_src_path and file.src_uri not in self._views | self._marked
+            }
+            days = engine.file_days(settings, list(own.values()))
+            self._days = {src: days[path] for src, path in own.items()}
             for asset in [*assets, *_package_assets()]:
                 path = self._place(asset.content, posixpath.splitext(asset.dest)[1])
                 files.append(_published_as_is(config, asset.dest, Path(path)))
@@ -225,7 +234,25 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         title = page.meta.get("title")
         if page.file.src_uri in self._views and isinstance(title, str):
             page.meta["title"] = html.escape(title)
+        day = self._page_day(page.file.src_uri, markdown)
+        if day is not None:
+            page.update_date = day.isoformat()
         return markdown
+
+    def _page_day(self, src: str, markdown: str) -> dt.date | None:
+        """The day a page last changed, from git: MkDocs dates every page by the build's
+        clock, and the sitemap shows it (set as pages are read: the sitemap is written
+        before they are built). A policy's pages change with the policy; a page listing
+        the policies with any of them."""
+        if self._site is None:
+            return None
+        view = self._views.get(src)
+        if view is not None and view.policy is not None:
+            return view.policy.last_changed
+        days = [self._days[src]] if src in self._days else []
+        if view is not None or POLICY_LIST_MARKER in markdown:
+            days.append(self._site.catalog.last_changed)
+        return max(days, default=None)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is read, so every redline made: the feeds are made now, before MkDocs

@@ -35,6 +35,10 @@ class Status(StrEnum):
         return self.value.replace("-", " ").capitalize()
 
 
+#: Versions not yet in force at the build's moment: upcoming, or overtaken before they began.
+_NOT_YET_IN_FORCE = (Status.UPCOMING, Status.NEVER_TOOK_EFFECT)
+
+
 class PolicyStatus(StrEnum):
     CURRENT = "current"
     #: Published, but no version is in force yet.
@@ -148,6 +152,15 @@ class Policy:
     def latest(self) -> Version:
         return self.versions[-1]
 
+    @property
+    def last_changed(self) -> date:
+        """The last day the policy's pages changed: a version or a withdrawal published, or
+        a version coming into force (as of the build's moment). Sitemaps give it as the
+        pages' date, which must come from the history, never from the build's clock."""
+        days = [v.published_on for v in self.versions] + [w.day for w in self.withdrawals]
+        days += [v.in_force_on for v in self.versions if v.status not in _NOT_YET_IN_FORCE]
+        return max(days)
+
     def last_before(self, withdrawal: Withdrawal) -> Version:
         """The last version published before a withdrawal (there is one: the history
         records a withdrawal only where a version was published since the last)."""
@@ -196,6 +209,12 @@ class Catalog:
     def linkable_ids(self) -> set[str]:
         """Ids a policy's text may link to (`terms.md`): current ones and former ones."""
         return {p.id for p in self.policies} | {f for p in self.policies for f in p.former_ids}
+
+    @property
+    def last_changed(self) -> date:
+        """The last day any policy's pages changed (see `Policy.last_changed`): the date of
+        pages that list the policies."""
+        return max(policy.last_changed for policy in self.policies)
 
     def get(self, policy_id: str) -> Policy:
         for policy in self.policies:
