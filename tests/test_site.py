@@ -448,6 +448,16 @@ def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
     assert fourth.redlines == first.redlines and made(fourth) == made(first)
 
 
+def test_a_draft_whose_date_has_passed_is_dated_by_its_merge(repo: GitRepo) -> None:
+    """What the site would do (see Dates and status): in force from the merge, not from a
+    day already gone."""
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.policy("tos", "New.\n", title="Terms", effective="2024-03-01")
+    served = build_site(repo, {"as_of": "2024-06-01"}, command="serve")
+    draft = text(served / "tos/draft/index.html")
+    assert "the day it is merged (the file gives 2024-03-01, which has passed)" in draft
+
+
 def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:
     repo = history(GitRepo(tmp_path / "repo"))
     repo.policy(
@@ -473,6 +483,8 @@ def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:
     assert 'href="../2030-06-01/">version 2030-06-01</a>' in draft  # against the latest
     assert '<ins class="pd-ins" id="pd-change-1">, ever</ins>' in draft
     assert "never been published" in text(served / "cookies/draft/index.html")
+    assert '<time datetime="2031-01-01">1 January 2031</time>, if merged before then' in draft
+    assert "the day it is merged</dd>" in text(served / "cookies/draft/index.html")
     assert 'href="draft/">See the uncommitted edit' in text(served / "acceptable-use/index.html")
     assert (served / "atom.xml").read_bytes() == feeds_before  # never in feeds
     assert (served / "versions.json").read_bytes() == index_before

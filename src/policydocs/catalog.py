@@ -17,7 +17,7 @@ import hashlib
 import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from . import frontmatter
 from .errors import PolicyError, Problems
@@ -206,15 +206,10 @@ def _effective(
     published: datetime,
     settings: Settings,
 ) -> tuple[datetime, EffectiveSource]:
-    value = declared.effective
-    if value is None:
+    moment = declared.effective_at(settings.timezone)
+    if moment is None:
         return published, EffectiveSource.COMMIT
-    moment = (
-        value
-        if isinstance(value, datetime)
-        else datetime.combine(value, time(), tzinfo=settings.timezone)
-    )
-    carried_over = previous is not None and previous.effective == value
+    carried_over = previous is not None and previous.effective == declared.effective
     if carried_over and moment < published:
         return published, EffectiveSource.COMMIT
     return moment, EffectiveSource.FRONT_MATTER

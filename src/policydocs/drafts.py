@@ -8,6 +8,7 @@ reach feeds, versions.json or (unless a site asks) a normal build.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from . import frontmatter
 from .errors import Problems
@@ -25,6 +26,9 @@ class Draft:
     #: The published version it would replace (None for a policy never published).
     base: Version | None
     redline: Redline
+    #: The day it would come into force if merged now: the file's date while that is still
+    #: ahead; None once it has passed, when the site dates it by the merge (as it would).
+    takes_effect: date | None = None
 
 
 def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
@@ -51,6 +55,12 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
         pid = policy_id(path)
         base = next((p.latest for p in catalog.policies if p.id == pid), None)
         change = redline(base.body if base else "", parsed.body)
-        drafts.append(Draft(pid, path, parsed, base, change))
+        moment = parsed.front_matter.effective_at(settings.timezone)
+        ahead = (
+            moment.astimezone(settings.timezone).date()
+            if moment and moment > catalog.as_of
+            else None
+        )
+        drafts.append(Draft(pid, path, parsed, base, change, ahead))
     problems.raise_errors()
     return drafts

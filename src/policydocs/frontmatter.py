@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 import yaml
@@ -46,6 +46,13 @@ class FrontMatter:
     summary: str | None
     version: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def effective_at(self, timezone: tzinfo) -> datetime | None:
+        """The moment `effective` names: a date's midnight in the site's time zone."""
+        value = self.effective
+        if value is None or isinstance(value, datetime):
+            return value
+        return datetime.combine(value, time(), tzinfo=timezone)
 
 
 @dataclass(frozen=True)
