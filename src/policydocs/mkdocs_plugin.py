@@ -196,7 +196,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             own = {
                 file.src_uri: Path(file.abs_src_path)
                 for file in files.documentation_pages()
-                if file.abs_src_path and file.src_uri not in self._views | self._marked
+                if file.abs_src_path
+                and file.src_uri not in self._views
+                and file.src_uri not in self._marked
             }
             days = engine.file_days(settings, list(own.values()))
             self._days = {src: days[path] for src, path in own.items()}
