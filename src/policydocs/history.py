@@ -222,7 +222,7 @@ class GitHistory:
             f"--format={_RECORD}%cI",
             "HEAD",
             "--",
-            *paths,
+            *(f":(literal){path}" for path in paths),  # file names, not patterns to widen the walk
         )
         dates: dict[str, datetime] = {}
         for record in output.split(_RECORD)[1:]:
