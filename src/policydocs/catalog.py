@@ -302,9 +302,9 @@ def _assign_statuses(policy: Policy, as_of: datetime) -> None:
 def _timeline(policy: Policy) -> list[Version | Withdrawal]:
     """Versions and withdrawals in history order."""
     events: list[Version | Withdrawal] = []
-    for position in range(len(policy.versions) + 1):
-        events += [w for w in policy.withdrawals if w.after == position]
-        events += policy.versions[position : position + 1]
+    for version in policy.versions:  # (a withdrawal always follows a version: see `_follow`)
+        events.append(version)
+        events += policy.withdrawals_after(version)
     return events
 
 

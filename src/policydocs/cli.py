@@ -147,10 +147,9 @@ def _versions(args: argparse.Namespace) -> int:
                 f"published {version.published_on.isoformat()}  {version.status.value:<17} "
                 f"{version.commit.sha[:12]}"
             )
-            for withdrawal in policy.withdrawals:  # in their place, as the history page
-                if withdrawal.after == version.index + 1:
-                    day = withdrawal.day.isoformat()
-                    print(f"  {'withdrawn':<20} on {day}  {withdrawal.commit.sha[:12]}")
+            for withdrawal in policy.withdrawals_after(version):  # as the history page
+                day = withdrawal.day.isoformat()
+                print(f"  {'withdrawn':<20} on {day}  {withdrawal.commit.sha[:12]}")
     return 0
 
 

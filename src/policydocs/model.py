@@ -161,6 +161,11 @@ class Policy:
         days += [v.in_force_on for v in self.versions if v.status not in _NOT_YET_IN_FORCE]
         return max(days)
 
+    def withdrawals_after(self, version: Version) -> list[Withdrawal]:
+        """The withdrawals between this version and the next (where the timeline, the
+        history page and the CLI put them)."""
+        return [w for w in self.withdrawals if w.after == version.index + 1]
+
     def last_before(self, withdrawal: Withdrawal) -> Version:
         """The last version published before a withdrawal (there is one: the history
         records a withdrawal only where a version was published since the last)."""
