@@ -13,6 +13,7 @@ import pytest
 
 from policydocs import parallel
 
+from . import stored
 from .conftest import build_site
 from .gitrepo import GitRepo
 
@@ -59,10 +60,11 @@ def test_pages_and_feeds_show_what_the_workers_computed(
         assert f"<del>{n - 1}</del><ins>{n}</ins>" in content
     cache = many_revisions.path / ".cache/policydocs"
     made = (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparison pages
-    stored = [p for p in cache.glob("*/*") if p.relative_to(cache).parts[0] != "files"]
-    # each page's Markdown and record (counts, sections), and its redline
-    assert sum(p.suffix == ".md" for p in stored) == made
-    assert sum(p.suffix == ".json" for p in stored) == 2 * made
+    # each page's record (counts, sections) and Markdown, and its redline
+    records = stored.page_records(cache)
+    assert len(records) == len(stored.redlines(cache)) == made
+    marked = {p.name for p in stored.pages(cache) if b"pd-ins" in p.read_bytes()}
+    assert {r.read_bytes().partition(b"\n")[2][:64].decode() for r in records} == marked
     # the engine's stages, then the cache's sweep at the end of the build
     stages, sweep = [
         r.policydocs_timings for r in caplog.records if hasattr(r, "policydocs_timings")
@@ -77,17 +79,16 @@ def test_a_rebuild_writes_only_the_generated_files_that_changed(tmp_path: Path) 
     repo.revise("terms", clauses(1), "2024-01-01T09:00:00+00:00")
     repo.revise("privacy", "We keep your data safe.\n", "2024-01-02T09:00:00+00:00")
     site = build_site(repo)
-    store = repo.path / ".cache/policydocs/files"
-    before = {p: p.stat().st_mtime_ns for p in store.rglob("*") if p.is_file()}
+    cache = repo.path / ".cache/policydocs"
+    before = {p: p.stat().st_mtime_ns for p in stored.objects(cache)}
     assert before
     repo.revise("terms", clauses(2), "2024-02-01T09:00:00+00:00")
     site = build_site(repo)
-    after = {p: p.stat().st_mtime_ns for p in store.rglob("*") if p.is_file()}
-    del before[store / "pending.md"]  # written by every build: see the --dirty test below
+    after = {p: p.stat().st_mtime_ns for p in stored.objects(cache)}
     kept = {p: mtime for p, mtime in before.items() if p in after}  # (the rest: swept)
     assert len(kept) > len(before) / 2
     assert all(after[p] == mtime for p, mtime in kept.items())  # none written again
-    new = {p.read_bytes() for p in set(after) - set(before) if p.suffix == ".md"}
+    new = {p.read_bytes() for p in set(stored.pages(cache)) - set(before)}
     assert any(b"You pay 2 pounds" in content for content in new)  # the new version's page
     assert not any(b"We keep your data" in content for content in new)  # privacy's: as they were
     assert "You pay 2 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")

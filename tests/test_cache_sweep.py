@@ -1,11 +1,10 @@
-"""The cache does not grow with every merge: a build removes the stored feed files and
-generated files it did not use, unless another build is using the cache at the time, and
-never what a later build of the same commit needs."""
+"""The cache does not grow with every merge: a build removes the stored objects (pages'
+Markdown, feed files) it did not use, unless another build is using the cache at the
+time, and never what a later build of the same commit needs."""
 
 from __future__ import annotations
 
 from datetime import UTC
-from pathlib import Path
 
 import feedparser
 
@@ -14,6 +13,7 @@ from policydocs.cache_sweep import CacheHold
 from policydocs.feeds import FeedSettings
 from policydocs.settings import Settings, resolve_as_of
 
+from . import stored
 from .conftest import build_site
 from .gitrepo import GitRepo
 
@@ -30,14 +30,6 @@ def merge_one_more(repo: GitRepo) -> None:
     repo.revise("terms", "You pay 9 pounds.\n", "2024-06-01T09:00:00+00:00")
 
 
-def stored(cache: Path) -> dict[str, set[str]]:
-    """The names of the stored feed files and of the generated files, with the inode of
-    each (a file written again gets a new one)."""
-    feeds = {f"{p.name}@{p.stat().st_ino}" for p in cache.glob("??/*.xml*")}
-    generated = {f"{p.name}@{p.stat().st_ino}" for p in cache.glob("files/??/*")}
-    return {"feeds": feeds, "generated": generated}
-
-
 def names(entries: set[str]) -> set[str]:
     return {entry.partition("@")[0] for entry in entries}
 
@@ -46,23 +38,22 @@ def test_a_rebuild_after_a_merge_keeps_what_a_fresh_build_would_store(repo: GitR
     history(repo)
     cache = repo.path / CACHE
     build_site(repo)
-    before = stored(cache)
+    before = stored.named(stored.feeds(cache))
     merge_one_more(repo)
     site = build_site(repo)
-    after = stored(cache)
+    after = stored.named(stored.objects(cache))
     # the site-wide feeds and the terms' were made again; the privacy policy's were not
-    # (two feeds x RSS and Atom x file and size record)
-    assert len(names(after["feeds"]) - names(before["feeds"])) == 2 * 2 * 2
-    assert len(after["feeds"]) == 3 * 2 * 2  # (site, terms, privacy) x (RSS, Atom) x size
+    # (two feeds x RSS and Atom)
+    feeds = stored.named(stored.feeds(cache))
+    assert len(names(feeds) - names(before)) == 2 * 2
+    assert len(feeds) == 3 * 2  # (site, terms, privacy) x (RSS, Atom)
     assert feedparser.parse(site / "atom.xml").entries[0].title.startswith("Terms revised")
     fresh = {"cache_dir": ".cache/fresh"}
     build_site(repo, fresh)
-    assert {kind: names(entries) for kind, entries in after.items()} == {
-        kind: names(entries) for kind, entries in stored(repo.path / ".cache/fresh").items()
-    }
+    assert names(after) == names(stored.named(stored.objects(repo.path / ".cache/fresh")))
     # and nothing the next build of the same commit needs was removed: it writes nothing
     build_site(repo)
-    assert stored(cache) == after
+    assert stored.named(stored.objects(cache)) == after
 
 
 def test_no_sweep_while_another_build_holds_the_cache(repo: GitRepo) -> None:
@@ -73,37 +64,44 @@ def test_no_sweep_while_another_build_holds_the_cache(repo: GitRepo) -> None:
     try:
         merge_one_more(repo)
         build_site(repo)
-        assert len(stored(cache)["feeds"]) == 3 * 2 * 2 + 2 * 2 * 2  # the old ones are kept
+        assert len(stored.feeds(cache)) == 3 * 2 + 2 * 2  # the old ones are kept
     finally:
         other.release()
     build_site(repo)  # the next build sweeps
-    assert len(stored(cache)["feeds"]) == 3 * 2 * 2
+    assert len(stored.feeds(cache)) == 3 * 2
 
 
-def test_partial_files_of_interrupted_builds_are_removed(repo: GitRepo) -> None:
+def test_partial_files_and_the_old_layout_are_removed(repo: GitRepo) -> None:
     history(repo)
     cache = repo.path / CACHE
     build_site(repo)
     left = [
-        cache / "ab/0123.json.4242.tmp",  # an entry being written
-        cache / "files/tmpk3j2.tmp",  # a generated file being written
-        cache / "files/cd/4567.md.99.tmp",
+        cache / "entries/ab/tmpk3j2.tmp",  # an entry being written
+        cache / "objects/cd/tmp4567.tmp",  # a generated file being written
+        # what the cache held before the store
+        cache / f"ef/{'0' * 64}.json",
+        cache / f"ef/{'1' * 64}.json.4242.tmp",
+        cache / "files/pending.md",
+        cache / "files/01/abcd.md",
+        cache / "pages.json",
     ]
-    for path in left:
+    others = [cache / "notes/ab.txt", cache / "fe/not-ours.txt"]  # not ours: kept
+    for path in left + others:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("half")
-    redlines = sorted(cache.glob("??/*.json"))
+    entries = sorted(stored.entries(cache))
     build_site(repo)
     assert [path for path in left if path.exists()] == []
-    assert sorted(cache.glob("??/*.json")) == redlines  # redlines and pages stay
-    assert (cache / "files/pending.md").exists()
+    assert all(path.exists() for path in others)
+    assert sorted(stored.entries(cache)) == entries  # redlines, records, entries stay
 
 
-def test_the_engine_sweeps_old_feeds_and_leaves_generated_files(repo: GitRepo) -> None:
+def test_the_engine_and_the_plugin_keep_what_the_other_uses(repo: GitRepo) -> None:
+    """The CLI's build of a commit stores the pages and feeds MkDocs' build of it stores:
+    either sweeps what the other does not need, and nothing the other does."""
     history(repo)
     cache = repo.path / CACHE
-    build_site(repo)  # fills the generated files too
-    generated = stored(cache)["generated"]
+    build_site(repo)
     merge_one_more(repo)
     settings = Settings(
         policies_dir=repo.path / "policies",
@@ -113,6 +111,7 @@ def test_the_engine_sweeps_old_feeds_and_leaves_generated_files(repo: GitRepo) -
     feeds = FeedSettings("https://policies.example.com/", "Example Policies", None)
     site = engine.build(settings, feeds)
     assert len(site.assets) > 6
-    after = stored(cache)
-    assert len(after["feeds"]) == 3 * 2 * 2
-    assert after["generated"] == generated
+    after = stored.named(stored.objects(cache))
+    assert len(stored.feeds(cache)) == 3 * 2
+    build_site(repo)  # MkDocs' build of the same commit: it writes nothing again
+    assert stored.named(stored.objects(cache)) == after

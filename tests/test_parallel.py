@@ -12,6 +12,9 @@ import pytest
 from policydocs import parallel
 from policydocs.cache import Pair, RedlineCache
 from policydocs.redline import redline
+from policydocs.store import Store
+
+from . import stored
 
 
 def worker_pid(item: int) -> tuple[int, int]:
@@ -87,12 +90,12 @@ def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(60)]
     pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(59)}
     with parallel.Background(2) as pool:
-        cache = RedlineCache(tmp_path / "cache", pool)
+        cache = RedlineCache(Store(tmp_path / "cache"), pool)
         computed = {key: result.get() for key, result in cache.redlines(pairs).items()}
     assert (cache.hits, cache.misses) == (0, 59)
     assert computed == {n: redline(p.old_text, p.new_text) for n, p in pairs.items()}
-    assert len(list((tmp_path / "cache").rglob("*.json"))) == 59  # stored by the workers
-    again = RedlineCache(tmp_path / "cache")
+    assert len(stored.redlines(tmp_path / "cache")) == 59  # stored by the workers
+    again = RedlineCache(Store(tmp_path / "cache"))
     assert {key: result.get() for key, result in again.redlines(pairs).items()} == computed
     assert (again.hits, again.misses) == (59, 0)
 
@@ -103,11 +106,11 @@ def test_stored_results_are_read_when_asked_for_never_held(tmp_path) -> None:
     texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(20)]
     pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(19)}
     with parallel.Background(1) as pool:
-        results = RedlineCache(tmp_path / "cache", pool).redlines(pairs)
+        results = RedlineCache(Store(tmp_path / "cache"), pool).redlines(pairs)
         first, again = results[3].get(), results[3].get()
     assert first == again == redline(texts[3], texts[4])
     assert first is not again  # read from the cache each time
-    for entry in (tmp_path / "cache").rglob("*.json"):
+    for entry in stored.redlines(tmp_path / "cache"):
         entry.write_text("{ damaged")
     assert results[3].get() == first  # a damaged entry is computed again
 

@@ -13,6 +13,7 @@ import pytest
 from policydocs import engine
 from policydocs.pages import rebase_policy_links
 
+from . import stored
 from .conftest import build_site, load
 from .gitrepo import GitRepo
 
@@ -424,26 +425,26 @@ def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
     first = load(repo, cache_dir=cache)
     assert len(first.redlines) == 3 and not first.comparisons
     # each changes page: its redline, its Markdown and its record (counts and sections)
-    assert len(list(cache.rglob("*/*.json"))) == 6 and len(list(cache.rglob("*.md"))) == 3
+    assert len(stored.redlines(cache)) == len(stored.page_records(cache)) == 3
+    assert sum(b"pd-ins" in p.read_bytes() for p in stored.pages(cache)) == 3
     second = load(repo, cache_dir=cache)
     assert second.redline_stats == (3, 0)  # hits, misses
     assert second.redlines == first.redlines and made(second) == made(first)
 
-    records = [p for p in cache.rglob("*.json") if p.with_suffix(".md").is_file()]
+    records = stored.page_records(cache)
     records[0].write_text("{ not json")
-    records[1].with_suffix(".md").unlink()
-    known_file = cache / "pages.json"  # the records the last build read, together
-    known = json.loads(known_file.read_text())
-    assert known.keys() == {record.name for record in records}
-    known[records[0].name] = "9" + known[records[0].name]  # a wrong size
-    known_file.write_text(json.dumps(known))
+    page = records[1].read_bytes().partition(b"\n")[2][:64].decode()
+    (cache / "objects" / page[:2] / page).unlink()
+    # the records the last build read, together in one entry: checked as a whole
+    [known] = [p for p, data in stored.entries(cache).items() if data.startswith(b'{"page:')]
+    data = known.read_bytes()
+    known.write_bytes(data.replace(b"words_added", b"words_addee", 1))  # same size
     third = load(repo, cache_dir=cache)
     assert third.redline_stats == (1, 2)
     assert third.redlines == first.redlines and made(third) == made(first)
 
-    for entry in cache.rglob("*.json"):
-        if not entry.with_suffix(".md").is_file():
-            entry.write_text("{ not json")  # the redlines: read again for the feeds
+    for entry in stored.redlines(cache):
+        entry.write_text("{ not json")  # the redlines: read again for the feeds
     fourth = load(repo, cache_dir=cache)
     assert fourth.redlines == first.redlines and made(fourth) == made(first)
 

@@ -1,210 +1,213 @@
-"""An on-disk cache of redlines, of the changes and comparison pages made from them, and of
-rendered feed entries, so that a rebuild computes, and reads, only what it has not seen.
+"""What a rebuild does not make again: redlines, the changes and comparison pages made
+from them, rendered feed entries and feed files, each kept in the `Store` under a key made
+of everything it is made from, so that a rebuild computes, and reads, only what it has not
+seen.
 
 Redlines are keyed by the two texts' git blob ids and the redline engine's version: the
-same blobs always give the same redline, and a new engine version never reads an old entry.
-A page or a feed entry is keyed by everything it is made from (its redline's key and its
-own facts), so a rebuild finds it without reading the redline: of a page it reads only the
-counts and sections its template shows. The cache is optional and safe to delete; an
-unreadable entry is made again, never trusted. What is missing is made in worker processes
-(`parallel.Background`), which store it, while the build goes on.
+same blobs always give the same redline, and a new engine version never reads an old
+entry. A page or a feed entry is keyed by everything it is made from (its redline's key
+and its own facts), so a rebuild finds it without reading the redline: of a page it reads
+only the counts and sections its template shows. The store checks every entry it returns
+against its hash: a damaged one is made again, never used. What is missing is made in
+worker processes (`parallel.Background`), which store it, while the build goes on.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import TypeVar
 
 from .pages import PageText
 from .parallel import Background, Result
 from .redline import ENGINE_VERSION, Redline, redline
+from .store import Store
 
 K = TypeVar("K", bound=Hashable)
 
-#: The file holding the page records the last build read (see `RedlineCache.save`).
-_KNOWN_PAGES = "pages.json"
+#: The entry holding the page records the last build read (see `RedlineCache.save`).
+_KNOWN_PAGES = "known-pages"
 
 
 @dataclass(frozen=True)
 class Pair:
-    """Two texts to redline, with their blob ids (the cache key; "" means do not cache)."""
+    """Two texts to redline, with their blob ids (the cache key)."""
 
     old_blob: str
     new_blob: str
     old_text: str
     new_text: str
 
+    @property
+    def key(self) -> str:
+        """The redline's key: the blobs, or the texts' hashes where a text has no blob
+        (an uncommitted draft)."""
+        old = self.old_blob or _text_id(self.old_text)
+        new = self.new_blob or _text_id(self.new_text)
+        return f"redline:{ENGINE_VERSION}:{old}:{new}"
+
 
 @dataclass(frozen=True)
 class MadePage:
-    """A changes or comparison page made from its redline: its Markdown stored at `path`
-    and the redline without its marked text; or, where it could not be stored, no `path`
-    and the whole redline to make the Markdown from."""
+    """A changes or comparison page made from its redline: its Markdown, an object in the
+    store, and the redline without its marked text (what the page's template shows)."""
 
     redline: Redline
-    path: Path | None = None
-    #: The stored Markdown's length in bytes: a rebuild checks it (one `stat`, where a
-    #: checksum would mean reading every page) and makes a damaged page again.
-    size: int = 0
+    digest: str
 
 
 class RedlineCache:
-    """Cached results are read when first asked for; missing ones are computed by `pool`'s
-    workers (which also store them), in the order given."""
+    """Results found in `store` are read when first asked for; missing ones are computed
+    by `pool`'s workers (which also store them), in the order given."""
 
-    def __init__(self, folder: Path | None, pool: Background | None = None):
-        self.folder = folder
+    def __init__(self, store: Store, pool: Background | None = None):
+        self.store = store
         self.pool = pool or Background(0)
         self.hits = 0
         self.misses = 0
-        #: Page records the last build read (record file name: its text), kept together
-        #: in one file; and those this build reads, for the next (see `save`).
+        #: Page records the last build read (record key: its text), kept together in one
+        #: entry; and those this build reads, for the next (see `save`).
         self._known: dict[str, str] = {}
         self._read: dict[str, str] = {}
-        #: The stored files (`stored_files`) this build uses: a sweep keeps them.
-        self.files_used: list[Path] = []
+        #: The objects (feed files) this build uses: a sweep keeps them.
+        self.objects_used: list[str] = []
 
     def redlines(self, pairs: dict[K, Pair]) -> dict[K, Result[Redline]]:
-        """The redline of every pair, from the cache or being computed."""
-        paths = {key: self._redline_path(pair) for key, pair in pairs.items()}
-        return self._lookup(paths, pairs.__getitem__, _redline, _load_redline, Redline.to_json)
+        """The redline of every pair, from the store or being computed."""
+        keys = {key: pair.key for key, pair in pairs.items()}
+        return self._lookup(keys, pairs.__getitem__, _redline, _load_redline, _dump_redline)
 
     def redline(self, pair: Pair) -> Redline:
-        """One redline, read from the cache or computed here; not counted in the hits and
+        """One redline, read from the store or computed here; not counted in the hits and
         misses (for what is made from the redlines of pages already made)."""
-        return _stored_redline(pair, self._redline_path(pair))
+        return _stored_redline(self.store, pair)
 
     def pages(self, jobs: dict[K, tuple[Pair, PageText]]) -> dict[K, Result[MadePage]]:
         """Every changes or comparison page made from its pair's redline, by the worker
-        that computes the redline (or finds it cached): a rebuild then reads neither the
-        redline nor the page, only the page's counts and sections."""
-        paths = {
-            key: self._path(f"page:{pair.old_blob}:{pair.new_blob}:{text.identity}", "json")
-            if pair.old_blob and pair.new_blob
-            else None
-            for key, (pair, text) in jobs.items()
-        }
+        that computes the redline (or finds it stored): a rebuild then reads neither the
+        redline nor the page, only the page's counts and sections. A record whose page
+        is no longer in the store counts as missing."""
+        keys = {key: f"page:{pair.key}:{text.identity}" for key, (pair, text) in jobs.items()}
 
         def job(key: K) -> _PageJob:
             pair, text = jobs[key]
-            record = paths[key]
-            markdown = _markdown_path(record) if record is not None else None
-            return _PageJob(pair, text, self._redline_path(pair), markdown)
+            return _PageJob(pair, text, self.store.folder)
 
-        # Records are small: all of them are read now, together and from one file (1,944
+        # Records are small: all of them are read now, together and from one entry (1,944
         # records: 0.5 s read each when its page is, between two of MkDocs' pages; 0.17 s
         # read together from their own files; less again from one).
         self._known = self._load_known()
-        return self._lookup(
-            paths, job, _make_page, self._load_page, _page_record, eager=True, stored=self._stored
-        )
+        found: dict[K, Result[MadePage]] = {}
+        for key, record_key in keys.items():
+            made = self._record(record_key)
+            if made is not None:
+                found[key] = Result(partial(_given, made))
+        results = self._lookup(keys, job, _make_page, _load_page, _dump_page, found=found)
+        return {
+            key: Result(partial(self._remembered, keys[key], result))
+            for key, result in results.items()
+        }
 
     def save(self) -> None:
-        """Keep the page records this build read in one file for the next build (only an
-        accelerator: each record is checked as if read from its own file)."""
-        if self.folder is not None and self._read != self._known:
-            _write_atomically(self.folder / _KNOWN_PAGES, json.dumps(self._read, sort_keys=True))
+        """Keep the page records this build read in one entry for the next build (only
+        an accelerator: the entry is checked as a whole, and each page when read)."""
+        if self._read != self._known:
+            self.store.save(_KNOWN_PAGES, json.dumps(self._read, sort_keys=True).encode())
 
     def _load_known(self) -> dict[str, str]:
-        if self.folder is None:
-            return {}
-        with contextlib.suppress(OSError, ValueError):
-            known = json.loads(_load_text(self.folder / _KNOWN_PAGES))
+        data = self.store.load(_KNOWN_PAGES)
+        if data is not None:
+            known = json.loads(data)
             if isinstance(known, dict):
                 return known
         return {}
 
-    def _stored(self, record: Path) -> bool:
-        return record.name in self._known or record.is_file()
-
-    def _load_page(self, record: Path) -> MadePage:
-        text = self._known.get(record.name)
+    def _record(self, record_key: str) -> MadePage | None:
+        """A stored page from its record, if the record is whole and its page is there."""
+        text = self._known.get(record_key)
         if text is None:
-            text = _load_text(record)
-        made = _page_from(record, text)
-        self._read[record.name] = text
+            data = self.store.load(record_key)
+            if data is None:
+                return None
+            text = data.decode()
+        made = _page_from(text)
+        return made if made is not None and self.store.has(made.digest) else None
+
+    def _remembered(self, record_key: str, result: Result[MadePage]) -> MadePage:
+        """A page, its record kept for the next build's `_load_known`."""
+        made = result.get()
+        self._read[record_key] = _dump_page(made).decode()
         return made
 
     def rendered(
-        self, identities: dict[K, str], source: Callable[[K], str], render: Callable[[str], str]
-    ) -> dict[K, Result[str]]:
-        """`render(source(key))` for every key, from the cache or being computed; `render`
+        self, identities: dict[K, str], source: Callable[[K], str], render: Callable[[str], bytes]
+    ) -> dict[K, Result[bytes]]:
+        """`render(source(key))` for every key, from the store or being computed; `render`
         must be a module-level function of its input alone. A result is found by its key's
         identity (everything its source is made from), so a source is made only when its
         result is missing."""
-        paths = {
-            key: self._path(f"{render.__module__}.{render.__qualname__}:{identity}", "html")
+        name = f"{render.__module__}.{render.__qualname__}"
+        keys = {
+            key: f"rendered:{ENGINE_VERSION}:{name}:{identity}"
             for key, identity in identities.items()
         }
-        return self._lookup(paths, source, render, _load_checked, _with_checksum)
+        return self._lookup(keys, source, render, _as_is, _as_is)
 
     def stored_files(
-        self, identities: Sequence[str], suffix: str, make: Callable[[], Iterable[Sequence[bytes]]]
-    ) -> list[Path] | None:
-        """Files made together piece by piece, found by their identities (everything each
-        is made from): each item of `make()` holds the next piece of every file, so what
-        they share is read once for all of them. Stored by the first build that makes
-        them, and only checked (each file's size against its record) by the next. None
-        without a cache, or if they cannot be stored: the caller makes them then."""
-        if self.folder is None:
-            return None
-        paths = [self._path(f"file:{identity}", suffix) for identity in identities]
-        if not all(map(_whole, paths)):
-            try:
-                sizes = _stream_to(paths, make())
-            except OSError:
-                return None  # a read-only or full disk only costs speed
-            for path, size in zip(paths, sizes, strict=True):
-                if not _write_atomically(_size_record(path), str(size)):
-                    return None
-        self.files_used += paths
-        return paths
+        self, identities: Sequence[str], make: Callable[[], Iterable[Sequence[bytes]]]
+    ) -> list[str]:
+        """Objects made together piece by piece, found by their identities (everything
+        each is made from): each item of `make()` holds the next piece of every one, so
+        what they share is read once for all of them. Made by the first build that needs
+        them, found by the next (and checked when read or copied)."""
+        key = "files:" + json.dumps(list(identities))
+        data = self.store.load(key)
+        digests = json.loads(data) if data is not None else None
+        if digests is None or not all(map(self.store.has, digests)):
+            digests = self.store.put_together(make(), len(identities))
+            self.store.save(key, json.dumps(digests).encode())
+        self.objects_used += digests
+        return digests
 
     def _lookup(
         self,
-        paths: dict[K, Path | None],
+        keys: dict[K, str],
         item: Callable[[K], object],
         compute: Callable,
-        load: Callable[[Path], object],
-        dump: Callable[[object], str | bytes],
-        eager: bool = False,
-        stored: Callable[[Path], bool] = Path.is_file,
+        load: Callable[[bytes], object],
+        dump: Callable[[object], bytes],
+        found: dict[K, Result] | None = None,
     ) -> dict[K, Result]:
-        """Results for `paths`' keys: read from their paths, or `compute(item(key))` in the
-        workers, which store them there (`dump`) and send back only what they could not
-        store. Items are made only for results being computed. Stored results are read
-        when asked for and not held, unless `eager`: then they are read now and held."""
-        found = {}
+        """Results for `keys`: read from the store when asked for (and not held: a build
+        may have thousands waiting), or `compute(item(key))` in the workers, which store
+        them (`dump`) and send back nothing; `load` reads them back. Items are made only
+        for results being computed. Given `found`, it holds every stored result."""
+        results: dict[K, Result] = dict(found or {})
         missing = []
-        for key, path in paths.items():
-            if path is not None and stored(path):
-                reader = self._reader(key, path, item, compute, load, dump)
-                found[key] = Result(reader, keep=eager)
-                if eager:
-                    found[key].get()
+        for key, store_key in keys.items():
+            if key in results:
+                continue
+            if found is None and self.store.knows(store_key):
+                reader = self._reader(key, store_key, item, compute, load, dump)
+                results[key] = Result(reader, keep=False)
             else:
                 missing.append(key)
-        self.hits += len(found)
+        self.hits += len(keys) - len(missing)
         self.misses += len(missing)
-        jobs = [_Job(compute, dump, item(key), paths[key]) for key in missing]
+        jobs = [_Job(compute, dump, item(key), keys[key], self.store.folder) for key in missing]
         computing = self.pool.submit(_compute_and_store, jobs)
-        for key, result in zip(missing, computing, strict=True):
-            path = paths[key]
-            reader = self._reader(key, path, item, compute, load, dump, hit=False) if path else None
-            found[key] = Result(_returned_or_stored(result, reader), keep=False)
-        return {key: found[key] for key in paths}
+        for key, done in zip(missing, computing, strict=True):
+            reader = self._reader(key, keys[key], item, compute, load, dump, hit=False)
+            results[key] = Result(_after(done, reader), keep=False)
+        return {key: results[key] for key in keys}
 
-    def _reader(self, key, path: Path, item, compute, load, dump, *, hit: bool = True) -> Callable:
-        """Reads the result at `path`; remakes it from its item (made again: items are not
-        held for the length of a build) if the entry is damaged."""
+    def _reader(self, key, store_key, item, compute, load, dump, *, hit: bool = True) -> Callable:
+        """Reads the result stored under `store_key`; remakes it from its item (made
+        again: items are not held for the length of a build) if it is damaged."""
 
         def recount() -> None:
             nonlocal hit
@@ -214,18 +217,7 @@ class RedlineCache:
                 hit = False
 
         remake = partial(_compute_item, compute, item, key)
-        return partial(_load_or_remake, path, load, remake, dump, recount)
-
-    def _redline_path(self, pair: Pair) -> Path | None:
-        if not (pair.old_blob and pair.new_blob):
-            return None
-        return self._path(f"{pair.old_blob}:{pair.new_blob}", "json")
-
-    def _path(self, key: str, suffix: str) -> Path | None:
-        if self.folder is None:
-            return None
-        digest = hashlib.sha256(f"{ENGINE_VERSION}:{key}".encode()).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.{suffix}"
+        return partial(_load_or_remake, self.store, store_key, load, remake, dump, recount)
 
 
 @dataclass(frozen=True)
@@ -235,24 +227,21 @@ class _Job:
     compute: Callable
     dump: Callable
     item: object
-    path: Path | None
+    key: str
+    folder: Path
 
 
 @dataclass(frozen=True)
 class _PageJob:
     pair: Pair
     text: PageText
-    redline_path: Path | None
-    markdown_path: Path | None
+    folder: Path
 
 
-def _compute_and_store(job: _Job):
-    """Runs in a worker: the result is stored there and read from the cache when it is
-    needed (None is returned then); only a result that could not be stored is sent back."""
-    result = job.compute(job.item)
-    if job.path is not None and _write_atomically(job.path, job.dump(result)):
-        return None
-    return result
+def _compute_and_store(job: _Job) -> None:
+    """Runs in a worker: the result is stored there and read from the store when it is
+    needed, so nothing but its completion travels back."""
+    Store(job.folder).save(job.key, job.dump(job.compute(job.item)))
 
 
 def _compute_item(compute: Callable, item: Callable, key: Hashable):
@@ -260,181 +249,87 @@ def _compute_item(compute: Callable, item: Callable, key: Hashable):
 
 
 def _load_or_remake(
-    path: Path, load: Callable, remake: Callable, dump: Callable, remaking: Callable = lambda: None
+    store: Store,
+    key: str,
+    load: Callable,
+    remake: Callable,
+    dump: Callable,
+    remaking: Callable = lambda: None,
 ):
-    """The result stored at `path`; a damaged or missing one is made again (and stored
-    again), never trusted."""
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        return load(path)
+    """The result stored under `key`; a missing or damaged one is made again (and stored
+    again), never used."""
+    data = store.load(key)
+    if data is not None:
+        try:
+            return load(data)
+        except (ValueError, KeyError, TypeError):
+            pass  # whole, but not what this version of policydocs stores: made again
     remaking()
     value = remake()
-    _write_atomically(path, dump(value))
+    store.save(key, dump(value))
     return value
 
 
-def _returned_or_stored(result: Result, read: Callable | None) -> Callable:
+def _after(done: Result, read: Callable) -> Callable:
     def get():
-        value = result.get()
-        return value if value is not None or read is None else read()
+        done.get()  # (the worker stored it)
+        return read()
 
     return get
+
+
+def _given(value):
+    return value
+
+
+def _as_is(data: bytes) -> bytes:
+    return data
 
 
 def _redline(pair: Pair) -> Redline:
     return redline(pair.old_text, pair.new_text)
 
 
-def _load_redline(path: Path) -> Redline:
-    return Redline.from_json(_load_text(path))
+def _load_redline(data: bytes) -> Redline:
+    return Redline.from_json(data.decode())
 
 
-def _load_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+def _dump_redline(change: Redline) -> bytes:
+    return change.to_json().encode()
 
 
-def _with_checksum(data: bytes) -> bytes:
-    """An entry with its SHA-256 on the first line: a feed entry goes to subscribers,
-    whose readers keep it, so a damaged one must never be published."""
-    return hashlib.sha256(data).hexdigest().encode() + b"\n" + data
-
-
-def _load_checked(path: Path) -> bytes:
-    checksum, _, data = path.read_bytes().partition(b"\n")
-    if hashlib.sha256(data).hexdigest().encode() != checksum:
-        raise ValueError(f"{path}: damaged")
-    return data
+def _stored_redline(store: Store, pair: Pair) -> Redline:
+    return _load_or_remake(store, pair.key, _load_redline, partial(_redline, pair), _dump_redline)
 
 
 def _make_page(job: _PageJob) -> MadePage:
-    """The page's redline (cached as any other) and Markdown, stored beside its record."""
-    change = _stored_redline(job.pair, job.redline_path)
-    markdown = job.text.markdown(change).encode()
-    if job.markdown_path is not None and _write_atomically(job.markdown_path, markdown):
-        return MadePage(change, job.markdown_path, len(markdown))
-    return MadePage(change)
+    """The page's redline (stored as any other) and Markdown, an object in the store."""
+    store = Store(job.folder)
+    change = _stored_redline(store, job.pair)
+    digest = store.put(job.text.markdown(change).encode())
+    return MadePage(replace(change, markdown=""), digest)
 
 
-def _stored_redline(pair: Pair, path: Path | None) -> Redline:
-    if path is None:
-        return _redline(pair)
-    return _load_or_remake(path, _load_redline, partial(_redline, pair), Redline.to_json)
-
-
-def _page_record(made: MadePage) -> str:
-    """What a rebuild reads of a stored page: its Markdown's size, then its redline's
+def _dump_page(made: MadePage) -> bytes:
+    """What a rebuild reads of a stored page: its Markdown's object, then its redline's
     counts and sections."""
-    return f"{made.size}\n{replace(made.redline, markdown='').to_json()}"
+    return f"{made.digest}\n{replace(made.redline, markdown='').to_json()}".encode()
 
 
-def _page_from(record: Path, text: str) -> MadePage:
-    """A stored page from its record's text, if its Markdown is there and whole."""
-    size, _, redline = text.partition("\n")
-    markdown = _markdown_path(record)
-    if markdown.stat().st_size != int(size):
-        raise ValueError(f"{markdown}: damaged")
-    return MadePage(Redline.from_json(redline), markdown, int(size))
+def _load_page(data: bytes) -> MadePage:
+    made = _page_from(data.decode())
+    if made is None:
+        raise ValueError("not a page record")
+    return made
 
 
-def _whole(path: Path) -> bool:
-    """Whether a stored file is there with the size its record gives."""
-    with contextlib.suppress(OSError, ValueError):
-        return path.stat().st_size == int(_size_record(path).read_text(encoding="ascii"))
-    return False
-
-
-def _size_record(path: Path) -> Path:
-    return path.with_name(f"{path.name}.size")
-
-
-def _markdown_path(record: Path) -> Path:
-    """A stored page's Markdown, beside its record."""
-    return record.with_suffix(".md")
-
-
-def content_file(folder: Path, content: bytes, suffix: str) -> Path:
-    """A file holding `content`, named by its hash: written by the first build that makes
-    it, found by every later one, so a rebuild writes only the files that changed."""
-    path = _content_path(folder, hashlib.sha256(content).hexdigest(), suffix)
-    if not path.is_file():
-        _write_atomically(path, content)
-        if not path.is_file():
-            raise OSError(f"cannot write {path}")
-    return path
-
-
-def streamed_content_file(folder: Path, chunks: Iterable[bytes], suffix: str) -> Path:
-    """`content_file` for a file made piece by piece: written as it comes (its name is
-    known only at the end), then renamed into place unless a build already made it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    [written] = _partial_files(
-        [folder], ((chunk,) for chunk in chunks), lambda item: digest.update(item[0])
-    )
-    path = _content_path(folder, digest.hexdigest(), suffix)
-    if path.is_file():
-        os.unlink(written)
-    else:
-        path.parent.mkdir(exist_ok=True)
-        os.replace(written, path)
-    return path
-
-
-def _stream_to(paths: list[Path], pieces: Iterable[Sequence[bytes]]) -> list[int]:
-    """Write each item's pieces to `paths`, one to each (atomically, as
-    `_write_atomically`); their sizes."""
-    for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    written = _partial_files([path.parent for path in paths], pieces)
-    sizes = [os.path.getsize(partial_path) for partial_path in written]
-    for partial_path, path in zip(written, paths, strict=True):
-        os.replace(partial_path, path)
-    return sizes
-
-
-def _partial_files(
-    folders: list[Path],
-    pieces: Iterable[Sequence[bytes]],
-    seen: Callable[[Sequence[bytes]], None] | None = None,
-) -> list[str]:
-    """New temporary files, one in each of `folders`, holding the pieces of `pieces`' items
-    (the first piece of each to the first file, and so on; each item also given to `seen`)."""
-    files: list[IO[bytes]] = []
+def _page_from(text: str) -> MadePage | None:
+    digest, _, redline_json = text.partition("\n")
     try:
-        with contextlib.ExitStack() as stack:
-            for folder in folders:
-                files.append(
-                    stack.enter_context(
-                        tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False)
-                    )
-                )
-            for item in pieces:
-                if seen is not None:
-                    seen(item)
-                for file, piece in zip(files, item, strict=True):
-                    file.write(piece)
-    except BaseException:
-        for file in files:
-            os.unlink(file.name)
-        raise
-    return [file.name for file in files]
+        return MadePage(Redline.from_json(redline_json), digest)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
-def _content_path(folder: Path, digest: str, suffix: str) -> Path:
-    return folder / digest[:2] / f"{digest}{suffix}"
-
-
-def _write_atomically(path: Path, content: str | bytes) -> bool:
-    """Two builds running at once must never read a half-written entry: each process writes
-    a file of its own, then renames it into place. False if it could not be written."""
-    data = content.encode() if isinstance(content, str) else content
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        try:
-            partial.write_bytes(data)
-        except FileNotFoundError:  # the first file in its folder
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError:
-        return False  # a read-only or full disk only costs speed
-    return True
+def _text_id(text: str) -> str:
+    return "sha256-" + hashlib.sha256(text.encode()).hexdigest()

@@ -1,14 +1,14 @@
 """A build's hold on the cache folder, and the sweep that keeps the folder from growing
 with every merge.
 
-Stored feed files and generated files (the `files` folder) are whole outputs, named by
-what they hold or are made from: a merge makes new ones, and the old ones are not read
-again. Left alone, each merge would leave its site-wide feed pair behind (68 MB at 1,000
-versions of 12 KB; ten times that at 10,000). So at its end a build removes every such
-file it did not use (a scan of the folder's names: 0.02 s for 12,000 entries). Redlines,
-pages with a redline and feed entries are kept: they are small (the cache grows by about
-3 MB per merge at 20 policies x 50 versions), and a pull request's preview or an older
-commit's build may need them again.
+The store's objects (see `store`) are whole outputs, named by what they hold: pages'
+Markdown and feed files. A merge makes new ones, and the old ones are not read again. Left
+alone, each merge would leave its site-wide feed pair behind (68 MB at 1,000 versions of
+12 KB; ten times that at 10,000). So at its end a build removes every object it did not use
+(a scan of the folder's names: 0.02 s for 12,000 entries). Keyed entries (redlines, page
+records, feed entries) are kept: they are small (the cache grows by about 3 MB per merge
+at 20 policies x 50 versions), and a pull request's preview or an older commit's build may
+need them again. Files of the cache layout before the store are removed too.
 
 Builds sharing the folder (`mkdocs serve` beside `mkdocs build`, two CI jobs) each hold a
 shared lock on it from their first read to their last; a build sweeps only when it can
@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+import re
+import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from .store import ENTRIES, OBJECTS, PARTIAL_SUFFIX
 
 try:
     import fcntl
@@ -32,12 +36,11 @@ except ImportError:  # pragma: no cover - not POSIX
 
 #: The file builds lock; its name has no dot, so it is never taken for an entry.
 _LOCK_NAME = "lock"
-#: The folder of generated files in the cache (the MkDocs plugin's file store).
-FILES_FOLDER = "files"
-#: Stored feed files and their size records, beside the other entries.
-_FEED_SUFFIXES = (".xml", ".xml.size")
-#: What a build that stopped half-way leaves (see `cache._write_atomically`).
-_PARTIAL_SUFFIX = ".tmp"
+#: What the cache held before the store, which no build reads any more: buckets of
+#: entries named by a SHA-256 and a suffix, the generated files (`files/`, with its
+#: `pending.md`), the page records (`pages.json`). Nothing else is taken for it.
+_OLD_BUCKET = re.compile(r"[0-9a-f]{2}")
+_OLD_ENTRY = re.compile(r"[0-9a-f]{64}\.[a-z0-9.]+")
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,10 @@ class CacheHold:
                 raise
             self._lock = lock
 
-    def sweep(self, used: Iterable[Path], *, generated: bool) -> Swept | None:
-        """Remove the stored feed files not in `used`, with `generated` the generated files
-        not in `used` too (a build that placed none, such as the CLI's, leaves them), and
-        what interrupted builds left; None (nothing removed) when another build holds the
-        folder too. The lock is given up either way: call it last."""
+    def sweep(self, used: Iterable[str]) -> Swept | None:
+        """Remove the objects not in `used` (their SHA-256s) and what interrupted builds
+        left; None (nothing removed) when another build holds the folder too. The lock
+        is given up either way: call it last."""
         lock = self._lock
         if lock is None or self.folder is None:
             return None
@@ -80,8 +82,7 @@ class CacheHold:
             self.release()
             return None  # the last build to finish sweeps
         try:
-            keep = {path.name for path in used}
-            return _remove(self.folder, keep, generated)
+            return _remove(self.folder, set(used))
         finally:
             self.release()
 
@@ -91,35 +92,41 @@ class CacheHold:
             self._lock = None
 
 
-def _remove(folder: Path, keep: set[str], generated: bool) -> Swept:
+def _remove(folder: Path, keep: set[str]) -> Swept:
     files = size = 0
-    for path in _unused(folder, keep, generated):
+    for path in _unused(folder, keep):
         with contextlib.suppress(OSError):
-            length = path.stat().st_size
-            path.unlink()
+            if path.is_dir():
+                length = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+                shutil.rmtree(path)
+            else:
+                length = path.stat().st_size
+                path.unlink()
             files, size = files + 1, size + length
     return Swept(files, size)
 
 
-def _unused(folder: Path, keep: set[str], generated: bool) -> Iterable[Path]:
-    """Entries are in two-character buckets, of the folder and of its `files` folder;
-    partial files also beside the buckets."""
-    for top in (folder, folder / FILES_FOLDER) if generated else (folder,):
-        for item in _scan(top):
-            if item.name.endswith(_PARTIAL_SUFFIX):
-                yield Path(item.path)
-            elif len(item.name) == 2 and item.is_dir():
-                for entry in _scan(Path(item.path)):
-                    if _unused_entry(entry.name, keep, in_files=top != folder):
+def _unused(folder: Path, keep: set[str]) -> Iterator[Path]:
+    """Objects not kept, partial files anywhere, and the layout before the store.
+    Entries sit in two-character buckets."""
+    for item in _scan(folder):
+        if _old_layout(item):
+            yield Path(item.path)
+        elif item.name in (OBJECTS, ENTRIES):
+            for bucket in _scan(Path(item.path)):
+                for entry in _scan(Path(bucket.path)):
+                    partial = entry.name.endswith(PARTIAL_SUFFIX)
+                    if partial or (item.name == OBJECTS and entry.name not in keep):
                         yield Path(entry.path)
 
 
-def _unused_entry(name: str, keep: set[str], in_files: bool) -> bool:
-    if name.endswith(_PARTIAL_SUFFIX):
-        return True
-    if in_files:
-        return name not in keep
-    return name.endswith(_FEED_SUFFIXES) and name.removesuffix(".size") not in keep
+def _old_layout(item: os.DirEntry[str]) -> bool:
+    if item.name == "pages.json":
+        return item.is_file()
+    if item.name == "files":
+        return (Path(item.path) / "pending.md").is_file()
+    inside = _scan(Path(item.path)) if _OLD_BUCKET.fullmatch(item.name) else []
+    return bool(inside) and all(_OLD_ENTRY.fullmatch(entry.name) for entry in inside)
 
 
 def _scan(folder: Path) -> list[os.DirEntry[str]]:

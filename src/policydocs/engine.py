@@ -13,30 +13,32 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from .cache import Pair, RedlineCache
 from .cache_sweep import CacheHold
 from .catalog import load_catalog
 from .drafts import find_drafts
-from .errors import Problem
+from .errors import PolicyError, Problem
 from .feeds import FeedSettings, feed_dests, start_feeds
 from .history import GitHistory
 from .index import build_index
 from .model import Catalog, Policy, Version
 from .pages import (
+    Generated,
     GeneratedAsset,
     GeneratedPage,
     MarkedPage,
     Redlines,
-    StoredAsset,
+    StoredFile,
     StoredPage,
-    StreamedAsset,
     generate,
 )
 from .parallel import Background, workers
 from .redline import Redline
 from .settings import Settings
+from .store import Store, store_in
 from .urls import UrlScheme
 
 
@@ -57,11 +59,13 @@ class Site:
 
 
 class Run:
-    """A build in progress. Pages that show no redline are ready at once; the pages that
-    show one are made in `workers` processes meanwhile (redline and Markdown, stored in the
-    cache where there is one), in the order of `marked`, and handed over when asked for.
-    A site generator that renders pages on one core asks for those last, so they cost it
-    little or no time; a rebuild reads only the counts and sections of those it made before.
+    """A build in progress, its generated pages and feeds kept in `store` (see
+    `store.Store`: read back only through `read` and `publish`, which check them and make
+    again any found damaged). Pages that show no redline are ready at once; the pages that
+    show one are made in `workers` processes meanwhile (redline and Markdown), in the order
+    of `marked`, and handed over when asked for. A site generator that renders pages on one
+    core asks for those last, so they cost it little or no time; a rebuild reads only the
+    counts and sections of those it made before.
 
     `timings` has the seconds this process spent in each stage (history, pages, redlines,
     feeds), and after `close`, "background": the processor seconds the workers spent."""
@@ -72,15 +76,12 @@ class Run:
         feeds: FeedSettings | None,
         drafts: bool,
         workers: int,
-        keep_redlines: bool = False,
+        store: Store,
     ) -> None:
         self.timings: dict[str, float] = {}
-        #: Redlines that came back from the workers unstored (no cache): the changes, until
-        #: the feeds are drafted; every one with `keep_redlines` (see `redlines`).
-        self._unstored: dict[tuple[str, tuple[str, str]], Redline] = {}
-        self._keep = keep_redlines
+        self._store = store
         self._feeds = feeds
-        self._finish_feeds: Callable[[], Iterator[StoredAsset | StreamedAsset]] | None = None
+        self._finish_feeds: Callable[[], Iterator[StoredFile]] | None = None
         self._pool = Background(workers)
         self._pool.start()  # before the history is in memory (see Background.start)
         try:
@@ -94,13 +95,16 @@ class Run:
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-        self._cache = RedlineCache(settings.cache_dir, self._pool)
+        self._cache = RedlineCache(self._store, self._pool)
         with self._stage("redlines"):
-            found = find_drafts(self.catalog, settings) if drafts else []
+            self._drafts = find_drafts(self.catalog, settings) if drafts else []
+        self._regenerated: dict[str, str] | None = None
         with self._stage("pages"):
-            index = build_index(self.catalog, self.urls)
-            generated = generate(self.catalog, self.urls, index, found)
-        self._ready = (generated.pages, generated.assets)
+            generated = self._generate()
+            self._ready = (
+                [self._placed(page) for page in generated.pages],
+                generated.assets,
+            )
         self.marked = generated.marked
         with self._stage("redlines"):
             self._made = self._cache.pages(
@@ -108,51 +112,91 @@ class Run:
             )
         self._changes_left = sum(1 for page in self.marked if page.kind == "changes")
 
-    def ready(self) -> tuple[list[GeneratedPage], list[GeneratedAsset]]:
+    def _generate(self) -> Generated:
+        return generate(self.catalog, self.urls, build_index(self.catalog, self.urls), self._drafts)
+
+    def _placed(self, page: GeneratedPage) -> StoredPage:
+        digest = self._store.put(page.markdown.encode())
+        self.objects_used.append(digest)
+        return StoredPage(page.src, digest, page.in_nav, page.view, partial(self._remade, page.src))
+
+    def _remade(self, src: str) -> str:
+        """A page that shows no redline, made again (its stored Markdown was damaged): all
+        of them are, once, as they are a function of the catalog."""
+        if self._regenerated is None:
+            self._regenerated = {page.src: page.markdown for page in self._generate().pages}
+        return self._regenerated[src]
+
+    @property
+    def objects_used(self) -> list[str]:
+        """The store's objects this build placed or used: see `cache_sweep`."""
+        return self._cache.objects_used
+
+    def ready(self) -> tuple[list[StoredPage], list[GeneratedAsset]]:
         """The pages and files that show no redline. Handed over once and not kept: a site
         generator holds thousands of pages already."""
         ready, self._ready = self._ready, ([], [])
         return ready
 
-    def marked_page(self, page: MarkedPage) -> GeneratedPage | StoredPage:
+    def marked_page(self, page: MarkedPage) -> StoredPage:
         """A changes or comparison page, waiting for it if it is being made. Each is asked
         for once; the feeds are started once the last changes page is made (their entries
         are made from the same redlines)."""
         with self._stage("redlines"):
             made = self._made.pop((page.kind, page.key)).get()
-        if made.path is None and (self._keep or page.kind == "changes"):
-            self._unstored[(page.kind, page.key)] = made.redline  # (no cache to read it from)
+        self.objects_used.append(made.digest)
         if page.kind == "changes":
             self._changes_left -= 1
             if self._changes_left == 0:
                 self.start_feeds()
-        with self._stage("pages"):
-            if made.path is not None:
-                return StoredPage(page.src, made.path, page.view(made.redline))
-            return page.page(made.redline)
+        remake = partial(self._remade_marked, page)
+        return StoredPage(page.src, made.digest, False, page.view(made.redline), remake)
+
+    def _remade_marked(self, page: MarkedPage) -> str:
+        return page.text.markdown(self._cache.redline(_pair(*page.texts)))
+
+    def path(self, stored: StoredPage | StoredFile) -> Path:
+        """Where a stored page or file is, for a site generator to hand to others (read
+        it with `read`, publish it with `publish`: they check it)."""
+        return self._store.path(stored.digest)
+
+    def read(self, page: StoredPage) -> str:
+        """A page's Markdown, checked against its hash; made again (and stored again) if
+        it is missing or damaged, never used damaged."""
+        data = self._store.read(page.digest)
+        if data is not None:
+            return data.decode()
+        markdown = page.remake()
+        self._store.put(markdown.encode())
+        return markdown
+
+    def publish(self, file: StoredFile, dest: Path) -> None:
+        """Copy a stored file to `dest`, checking it while it is copied; made again (and
+        stored again) if it is missing or damaged, never published damaged."""
+        if not self._store.copy(file.digest, dest):
+            [digest] = self._store.put_together(((chunk,) for chunk in file.remake()), 1)
+            if not self._store.copy(digest, dest):
+                raise PolicyError(f"{self._store.folder}: cannot read back {dest.name}")
+
+    def content(self, file: StoredFile) -> bytes:
+        """A stored file's bytes, checked as `publish` does."""
+        data = self._store.read(file.digest)
+        return data if data is not None else b"".join(file.remake())
 
     def redlines(self, kind: str) -> Redlines:
         """Every redline of the `kind` of page, once its pages are made."""
         return {
-            page.key: self._redline(kind, page.key, page.texts)
+            page.key: self._cache.redline(_pair(*page.texts))
             for page in self.marked
             if page.kind == kind
         }
 
     def _changes(self, policy: Policy, version: Version) -> Redline | None:
-        """A version's changes for its feed entry (a first publication has none)."""
+        """A version's changes for its feed entry (a first publication has none): stored
+        by the worker that made its page."""
         if version.index == 0:
             return None
-        texts = (policy.versions[version.index - 1], version)
-        return self._redline("changes", (policy.id, version.label), texts)
-
-    def _redline(self, kind: str, key: tuple[str, str], texts: tuple[Version, Version]) -> Redline:
-        """A redline whose page is made: as it came back, or from the cache (where the
-        worker that made the page stored it)."""
-        unstored = self._unstored.get((kind, key))
-        if unstored is not None:
-            return unstored
-        return self._cache.redline(_pair(*texts))
+        return self._cache.redline(_pair(policy.versions[version.index - 1], version))
 
     @property
     def feed_dests(self) -> list[str]:
@@ -161,44 +205,28 @@ class Run:
     def start_feeds(self) -> None:
         """Draft the feed entries (once every changes redline is there) and send those not
         rendered before to the workers: the last work they get, so they may exit when done
-        (the build holds most memory at its end). The redlines are not needed after that."""
+        (the build holds most memory at its end)."""
         if self._feeds is not None and self._finish_feeds is None:
             with self._stage("feeds"):
                 self._finish_feeds = start_feeds(
                     self.catalog, self._changes, self.urls, self._feeds, self._cache
                 )
         self._pool.finish()
-        if not self._keep:
-            self._unstored = {}
 
-    def feeds(self) -> Iterator[StoredAsset | StreamedAsset]:
+    def feeds(self) -> Iterator[StoredFile]:
         """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
-        time: stored in the cache (a file made before is found there), or without one,
-        piece by piece (a site-wide feed of every version's redline is large). The "feeds"
-        stage counts the time from a file's first piece to its last, the caller's writing
-        included."""
+        time, each found in the store or made there piece by piece (a site-wide feed of
+        every version's redline is large)."""
         self.start_feeds()
         if self._finish_feeds is None:
             return
         finish = self._finish_feeds()
         while True:
             with self._stage("feeds"):
-                asset = next(finish, None)
-            if asset is None:
+                file = next(finish, None)
+            if file is None:
                 return
-            if isinstance(asset, StoredAsset):
-                yield asset
-            else:
-                yield StreamedAsset(asset.dest, self._timed(asset.chunks))
-
-    def _timed(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
-        with self._stage("feeds"):
-            yield from chunks
-
-    @property
-    def stored_files(self) -> list[Path]:
-        """The cache's stored files this build used (its feeds): see `cache_sweep`."""
-        return self._cache.files_used
+            yield file
 
     @property
     def cache_stats(self) -> tuple[int, int]:
@@ -206,6 +234,7 @@ class Run:
         return (self._cache.hits, self._cache.misses)
 
     def close(self) -> None:
+        """Stop the workers (the stored pages and files can still be read and published)."""
         self._pool.close()
         self.timings["background"] = self._pool.cpu_seconds
         with self._stage("redlines"):
@@ -228,19 +257,22 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
     Feeds need the site's absolute URL; without `feeds` none are made. `drafts` adds a page
     for each uncommitted policy edit (a preview for editors, never published)."""
     busy = workers(caller_busy=False)
-    hold = CacheHold(settings.cache_dir)
-    try:
-        with Run(settings, feeds, drafts, workers=busy, keep_redlines=True) as run:
-            pages, assets = run.ready()
-            for page in run.marked:
-                made = run.marked_page(page)
-                pages.append(made.read() if isinstance(made, StoredPage) else made)
-            assets += [GeneratedAsset(feed.dest, feed.content()) for feed in run.feeds()]
-            redlines, comparisons = run.redlines("changes"), run.redlines("compare")
-        with _stage(run.timings, "sweep"):
-            hold.sweep(run.stored_files, generated=False)
-    finally:
-        hold.release()
+    with store_in(settings.cache_dir) as store:
+        hold = CacheHold(store.folder if settings.cache_dir else None)
+        try:
+            with Run(settings, feeds, drafts, busy, store) as run:
+                placed, assets = run.ready()
+                placed += [run.marked_page(page) for page in run.marked]
+                pages = [
+                    GeneratedPage(page.src, run.read(page), page.in_nav, page.view)
+                    for page in placed
+                ]
+                assets += [GeneratedAsset(file.dest, run.content(file)) for file in run.feeds()]
+                redlines, comparisons = run.redlines("changes"), run.redlines("compare")
+            with _stage(run.timings, "sweep"):
+                hold.sweep(run.objects_used)
+        finally:
+            hold.release()
     return Site(
         run.catalog,
         run.urls,

@@ -30,7 +30,7 @@ from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
 from .model import Catalog, Policy, Version, Withdrawal, long_date
-from .pages import StoredAsset, StreamedAsset, links_identity, rebase_policy_links
+from .pages import StoredFile, links_identity, rebase_policy_links
 from .parallel import Result
 from .redline import ENGINE_VERSION, Redline
 from .render import to_html
@@ -94,13 +94,13 @@ def start_feeds(
     urls: UrlScheme,
     settings: FeedSettings,
     cache: RedlineCache,
-) -> Callable[[], Iterator[StoredAsset | StreamedAsset]]:
+) -> Callable[[], Iterator[StoredFile]]:
     """Site-wide and per-policy RSS and Atom feeds. Entries' contents are rendered through
     `cache` (in its workers, and once only across builds: one not rendered before is made
     from `redline_of(policy, version)`, the version's changes, None for a first
-    publication); the function returned waits for them and makes the feeds, one file at a
-    time and each written one entry at a time: the site-wide feed holds every version's
-    redline."""
+    publication); the function returned waits for them and makes the feeds in the cache's
+    store, the RSS and Atom files of a feed together, each written one entry at a time:
+    the site-wide feed holds every version's redline."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     linkable = frozenset(catalog.linkable_ids)
     versions = {
@@ -130,7 +130,7 @@ def start_feeds(
     identities |= {key: source(key) for key in withdrawals}  # (made at once: no redline)
     contents = cache.rendered(identities, source, render_content)
 
-    def finish() -> Iterator[StoredAsset | StreamedAsset]:
+    def finish() -> Iterator[StoredFile]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
         for policy in catalog.policies:
             keys = [(policy.id, v.label) for v in policy.versions]
@@ -149,13 +149,9 @@ def start_feeds(
             listed_contents = [contents[key] for key in chosen]
             dests = [urls.feed_dest(policy.id if policy else None, kind) for kind in _KINDS]
             make = partial(_feed_files, feed, _KINDS, listed_contents)
-            stored = cache.stored_files([f"{kind}:{identity}" for kind in _KINDS], "xml", make)
-            if stored is not None:
-                yield from map(StoredAsset, dests, stored)
-                continue
-            for dest, kind in zip(dests, _KINDS, strict=True):  # each made on its own
-                pieces = _feed_files(feed, (kind,), listed_contents)
-                yield StreamedAsset(dest, (piece for (piece,) in pieces))
+            stored = cache.stored_files([f"{kind}:{identity}" for kind in _KINDS], make)
+            for dest, kind, digest in zip(dests, _KINDS, stored, strict=True):
+                yield StoredFile(dest, digest, partial(_one_feed, feed, kind, listed_contents))
 
     return finish
 
@@ -192,6 +188,13 @@ def _feed_files(
             start + data + end + parts[n]
             for (start, end), parts in zip(slots, skeletons, strict=True)
         )
+
+
+def _one_feed(
+    feed: Callable[[], FeedGenerator], kind: str, contents: list[Result[bytes]]
+) -> Iterator[bytes]:
+    """One feed file, piece by piece (made again: see `StoredFile.remake`)."""
+    return (piece for (piece,) in _feed_files(feed, (kind,), contents))
 
 
 def _skeleton(feed: FeedGenerator, kind: str) -> list[bytes]:

@@ -1,10 +1,14 @@
 """The MkDocs plugin: a thin adapter that feeds the engine's generated files into a build.
 
-Generated pages are written as files and added with `File.generated(..., abs_src_path=...)`,
-because other plugins read `abs_src_path` and crash on content-only files. The files live in
-the cache, named by their content, so a rebuild writes only those that changed (without a
-cache, in a temporary folder). Pages that show a redline are made when MkDocs reads them,
-last, so that the engine's workers compute the redlines while MkDocs renders the rest.
+Generated pages are files in the build's store (see `store`), added with
+`File.generated(..., abs_src_path=...)`, because other plugins read `abs_src_path` and
+crash on content-only files; MkDocs gets their Markdown from `on_page_read_source`, read
+through the engine, which checks it against its hash. The store is the cache, where each
+file is named by its content, so a rebuild writes only those that changed (without a
+cache, a temporary folder). Feeds are copied from it, checked while copied; raw sources
+and versions.json are written from memory. Pages that show a redline are made when MkDocs
+reads them, last, so that the engine's workers compute the redlines while MkDocs renders
+the rest.
 Templates ship in this package and are appended to the theme's search path after the site's
 `custom_dir`, so a site can override any of them from its own `overrides/`.
 """
@@ -13,13 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
-import posixpath
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -33,18 +34,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import engine
-from .cache import content_file, streamed_content_file
-from .cache_sweep import FILES_FOLDER, CacheHold
+from .cache_sweep import CacheHold
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .model import Policy
 from .pages import (
     POLICY_LIST_MARKER,
-    GeneratedAsset,
     MarkedPage,
     PageView,
     SiteView,
-    StoredAsset,
     StoredPage,
 )
 from .parallel import workers
@@ -55,6 +53,7 @@ from .settings import (
     normalize_prefix,
     resolve_as_of,
 )
+from .store import store_in
 from .urls import UrlScheme
 
 log = get_plugin_logger(__name__)
@@ -106,24 +105,26 @@ class PolicyDocsConfig(Config):
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def __init__(self) -> None:
-        self._views: dict[str, PageView] = {}
-        self._tmp: Path | None = None
         #: The catalog and URLs, for pages that list policies; the rest of the engine's
-        #: output is on disk once on_files has run, and is not kept (memory).
+        #: output is in the build's store once on_files has run, and is not kept (memory).
         self._site: SiteView | None = None
         self._serving = False
         self._env: Any = None
-        #: The build in progress, its pages waiting for a redline and its feeds, by path.
+        #: The build in progress until every page is read, its pages by path (a changes or
+        #: comparison page once it is made), the pages waiting for a redline, its feeds
+        #: (published from its store: see `_Published`), and the objects it used.
         self._run: engine.Run | None = None
-        self._store = Path()
+        self._pages: dict[str, StoredPage] = {}
         self._marked: dict[str, MarkedPage] = {}
-        self._feeds: dict[str, File] = {}
+        self._feeds: dict[str, _Published] = {}
+        self._used: list[str] = []
         #: Feed autodiscovery lines, by policy id (None: the site's), made once per build.
         self._links: dict[str | None, str] = {}
-        #: The build's hold on the cache, and the stored files it uses: at its end, it
-        #: removes those it did not use (see `cache_sweep`).
+        #: The build's store (a temporary one is removed at the build's end) and hold on
+        #: the cache: at its end, it removes the objects the build did not use (see
+        #: `cache_sweep`).
+        self._stores = ExitStack()
         self._hold = CacheHold(None)
-        self._used: list[Path] = []
         #: The day each of the site's own pages last changed in git, by path.
         self._days: dict[str, dt.date] = {}
 
@@ -144,19 +145,18 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 "(for example 'site_url: https://legal.example.com/')"
             )
         feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
-        self._close_run()
+        self._end_build()  # (a build that stopped without telling us)
         try:
             drafts = self.config.drafts == "always" or (
                 self.config.drafts == "serve" and self._serving
             )
             # MkDocs renders on this core; the redlines are computed on the others.
             settings = self._settings(config)
-            self._hold.release()  # (a build that stopped without telling us)
-            self._hold = CacheHold(settings.cache_dir)
-            self._used = []
-            run = engine.Run(settings, feeds, drafts, workers=workers(caller_busy=True))
+            store = self._stores.enter_context(store_in(settings.cache_dir))
+            self._hold = CacheHold(store.folder if settings.cache_dir else None)
+            run = engine.Run(settings, feeds, drafts, workers(caller_busy=True), store)
         except PolicyError as exc:
-            self._hold.release()
+            self._end_build()
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run
         self._site = SiteView(run.catalog, run.urls)
@@ -165,24 +165,23 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             log.warning(str(warning))
         if run.catalog.uncommitted:
             log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
-        with self._files_stage():
-            store = self._file_store(settings.cache_dir)
+        with self._files_stage(), _writing_generated_files():
             # What the pages made later (and the feeds) point at until they are made: a file
             # written now, so that `--dirty` (which asks whether the source is newer than
             # the built page, before the page is made) builds them again.
-            pending = store / "pending.md"
-            self._place_pending(pending)
-            self._views = {}
+            pending = store.folder / "pending.md"  # (not an object: never swept)
+            pending.write_bytes(b"")
+            self._pages = {}
             self._marked = {}
             pages, assets = run.ready()
             for page in pages:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                path = self._place(page.markdown.encode(), ".md")
+                path = str(run.path(page))
                 file = File.generated(config, page.src, abs_src_path=path, inclusion=inclusion)
                 if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
                 self._add_page(files, file)
-                self._views[page.src] = page.view
+                self._pages[page.src] = page
             # Last, so that MkDocs reads them after the rest, when their redlines are done.
             for marked in run.marked:
                 file = File.generated(
@@ -197,34 +196,43 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 file.src_uri: Path(file.abs_src_path)
                 for file in files.documentation_pages()
                 if file.abs_src_path
-                and file.src_uri not in self._views
+                and file.src_uri not in self._pages
                 and file.src_uri not in self._marked
             }
             days = engine.file_days(settings, list(own.values()))
             self._days = {src: days[path] for src, path in own.items()}
-            for asset in [*assets, *_package_assets()]:
-                path = self._place(asset.content, posixpath.splitext(asset.dest)[1])
-                files.append(_published_as_is(config, asset.dest, Path(path)))
+            for asset in assets:
+                files.append(_published_as_is(config, asset.dest, asset.content))
+            for name in PACKAGE_ASSETS:
+                path = str(PACKAGE_DIR / "assets" / name)
+                files.append(File.generated(config, f"assets/policydocs/{name}", abs_src_path=path))
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
-                feed = _published_as_is(config, dest, pending)
+                feed = _Published(
+                    dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest
+                )
+                feed.generated_by = "policydocs"
+                feed.abs_src_path = str(pending)
                 files.append(feed)
                 self._feeds[dest] = feed
         return files
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """A changes or comparison page's Markdown, once it is made."""
-        marked = self._marked.pop(page.file.src_uri, None)
-        if marked is None or self._run is None:
+        """A generated page's Markdown, checked against its hash (see `Run.read`); a
+        changes or comparison page is made first (or waited for)."""
+        if self._run is None:
             return None
-        made = self._run.marked_page(marked)
-        self._views[made.src] = made.view
-        if isinstance(made, StoredPage):
-            page.file.abs_src_path = str(made.path)
-            return None  # MkDocs reads it, as it reads any page
-        with self._files_stage():  # for plugins that read the file
-            page.file.abs_src_path = self._place(made.markdown.encode(), ".md")
-        return made.markdown
+        src = page.file.src_uri
+        marked = self._marked.pop(src, None)
+        if marked is not None:
+            made = self._run.marked_page(marked)
+            self._pages[src] = made
+            page.file.abs_src_path = str(self._run.path(made))  # for other plugins
+        stored = self._pages.get(src)
+        if stored is None:
+            return None  # one of the site's own pages
+        with self._files_stage(), _writing_generated_files():
+            return self._run.read(stored)
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
@@ -234,7 +242,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         index): escaped here, so that 'Use of <Product> & Services' shows as written, and
         a title can never run a script."""
         title = page.meta.get("title")
-        if page.file.src_uri in self._views and isinstance(title, str):
+        if page.file.src_uri in self._pages and isinstance(title, str):
             page.meta["title"] = html.escape(title)
         day = self._page_day(page.file.src_uri, markdown)
         if day is not None:
@@ -248,7 +256,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         the policies with any of them."""
         if self._site is None:
             return None
-        view = self._views.get(src)
+        view = self._view(src)
         if view is not None and view.policy is not None:
             return view.policy.last_changed
         days = [self._days[src]] if src in self._days else []
@@ -262,21 +270,20 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         meanwhile), while it holds less than it will at the end of the build."""
         self._env = env
         if self._run is not None:
-            for asset in self._run.feeds():  # each written as it is made (it can be large)
-                if isinstance(asset, StoredAsset):
-                    path = str(asset.path)
-                else:
-                    path = self._place(asset.chunks, ".xml")
-                self._feeds[asset.dest].abs_src_path = path
-            self._used += self._run.stored_files
+            with _writing_generated_files():
+                for stored in self._run.feeds():  # each written as it is made (it can be large)
+                    feed = self._feeds[stored.dest]
+                    feed.abs_src_path = str(self._run.path(stored))
+                    feed.publish = partial(self._run.publish, stored)
+            self._used = self._run.objects_used
             self._close_run()
         return env
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Every file is read and copied: the cache sheds the stored files this build did
-        not use (logged at debug, with its time, as the engine's stages are)."""
+        """Every file is read and copied: the cache sheds the objects this build did not
+        use (logged at debug, with its time, as the engine's stages are)."""
         start = time.perf_counter()
-        swept = self._hold.sweep(self._used, generated=True)
+        swept = self._hold.sweep(self._used)
         if swept is not None:
             log.debug(
                 "cache: %d files no longer used removed (%.1f MB)",
@@ -284,12 +291,12 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 swept.size / 1e6,
                 extra={"policydocs_timings": {"sweep": time.perf_counter() - start}},
             )
-        self._used = []
+        self._end_build()
 
     def on_page_context(
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any]:
-        view = self._views.get(page.file.src_uri)
+        view = self._view(page.file.src_uri)
         if view is not None:
             context["policydocs"] = view
         if self._site is not None:
@@ -305,7 +312,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         template, so that a site's own main.html needs no change.)"""
         if self._site is None or "</head>" not in output:
             return output
-        view = self._views.get(page.file.src_uri)
+        view = self._view(page.file.src_uri)
         policy = view.policy if view is not None else None
         site = self._feed_links(None, config, self._site.urls)
         tags = site + (self._feed_links(policy, config, self._site.urls) if policy else "")
@@ -331,8 +338,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return self._links[key]
 
     def on_build_error(self, error: Exception) -> None:
-        self._close_run()
-        self._hold.release()
+        self._end_build()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self._policies_dir(config)))
@@ -341,16 +347,27 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps plugin instances for the life of the process: forget this command.
         self._serving = False
-        self._close_run()
-        self._hold.release()
-        self._clean_tmp()
+        self._end_build()
+
+    def _view(self, src: str) -> PageView | None:
+        page = self._pages.get(src)
+        return page.view if page is not None else None
 
     def _close_run(self) -> None:
-        """Stop the workers; log the stages' timings (at debug, and for benchmarks)."""
+        """Stop the workers; log the stages' timings (at debug, and for benchmarks). The
+        run's store is read until the build ends (its feeds are published from it)."""
         if self._run is not None:
             self._run.close()
             _log_timings(self._run)
             self._run = None
+
+    def _end_build(self) -> None:
+        """Let go of the build: its workers, its hold on the cache, a temporary store."""
+        self._close_run()
+        self._feeds = {}
+        self._used = []
+        self._hold.release()
+        self._stores.close()
 
     @contextmanager
     def _files_stage(self) -> Iterator[None]:
@@ -361,11 +378,6 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             if self._run is not None:
                 timings = self._run.timings
                 timings["files"] = timings.get("files", 0.0) + time.perf_counter() - start
-
-    def _clean_tmp(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
 
     def _settings(self, config: MkDocsConfig) -> Settings:
         timezone = load_timezone(self.config.timezone)
@@ -387,38 +399,6 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def _relative(config: MkDocsConfig, path: str) -> Path | None:
         return Path(config.config_file_path).parent / path if path else None
 
-    def _file_store(self, cache: Path | None) -> Path:
-        """Where generated files go: the cache, where each is named by its content and a
-        rebuild writes only what changed; without a cache, a new temporary folder."""
-        if cache is not None:
-            store = cache / FILES_FOLDER  # (swept by `cache_sweep`)
-            try:
-                store.mkdir(parents=True, exist_ok=True)
-                if os.access(store, os.W_OK):
-                    self._store = store
-                    return self._store
-            except OSError:
-                pass  # a read-only cache folder: use a temporary one
-        self._clean_tmp()
-        self._tmp = self._store = Path(tempfile.mkdtemp(prefix="policydocs-"))
-        return self._store
-
-    def _place(self, content: bytes | Iterator[bytes], suffix: str) -> str:
-        """The path of a generated file holding `content`, whole or in pieces (see
-        `_file_store`)."""
-        with _writing_generated_files():
-            if isinstance(content, bytes):
-                path = content_file(self._store, content, suffix)
-            else:
-                path = streamed_content_file(self._store, content, suffix)
-        self._used.append(path)
-        return str(path)
-
-    @staticmethod
-    def _place_pending(path: Path) -> None:
-        with _writing_generated_files():
-            path.write_bytes(b"")
-
     @staticmethod
     def _add_page(files: Files, file: File) -> None:
         # (src_uris, not get_file_from_path: a src_uri needs no normalising as a path)
@@ -436,6 +416,8 @@ def _writing_generated_files() -> Iterator[None]:
     """A generated file that cannot be written is a build error naming it, not a traceback."""
     try:
         yield
+    except PolicyError as exc:
+        raise PluginError(f"policydocs: {exc}") from exc
     except OSError as exc:
         raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
 
@@ -444,13 +426,28 @@ def _has_page_at(files: Files, dest_uri: str) -> bool:
     return any(file.dest_uri == dest_uri for file in files.documentation_pages())
 
 
-def _published_as_is(config: MkDocsConfig, dest: str, path: Path) -> File:
-    """A generated file copied to `dest` unchanged, even when `dest` ends in `.md`."""
+def _published_as_is(config: MkDocsConfig, dest: str, content: bytes) -> File:
+    """A generated file written to `dest` as it is, even when `dest` ends in `.md`."""
     src = f"{dest}.txt" if dest.endswith(".md") else dest
     file = File(src, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
     file.generated_by = "policydocs"
-    file.abs_src_path = str(path)
+    file.content_bytes = content
     return file
+
+
+class _Published(File):
+    """A generated file in the build's store (a feed), which MkDocs copies to the site:
+    `publish` checks it while it is copied and makes it again if it is damaged."""
+
+    publish: Callable[[Path], None] | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        if self.publish is None:
+            raise PluginError(f"policydocs: {self.dest_uri} was not made")
+        with _writing_generated_files():
+            self.publish(Path(self.abs_dest_path))
 
 
 def _log_timings(run: engine.Run) -> None:
@@ -463,11 +460,3 @@ def _log_timings(run: engine.Run) -> None:
         misses,
         extra={"policydocs_timings": dict(run.timings)},
     )
-
-
-def _package_assets() -> list[GeneratedAsset]:
-    folder = PACKAGE_DIR / "assets"
-    return [
-        GeneratedAsset(f"assets/policydocs/{name}", (folder / name).read_bytes())
-        for name in PACKAGE_ASSETS
-    ]

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -104,15 +103,15 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A generated page (never in the navigation) whose Markdown is stored in a file: a
-    changes or comparison page made by a worker, or by an earlier build."""
+    """A generated page whose Markdown is an object in the build's store (see
+    `engine.Run.read`); `remake` makes the Markdown again should it be found damaged."""
 
     src: str
-    path: Path
+    digest: str
+    #: Only a current policy's main page belongs in the site navigation.
+    in_nav: bool
     view: PageView
-
-    def read(self) -> GeneratedPage:
-        return GeneratedPage(self.src, self.path.read_text(encoding="utf-8"), False, self.view)
+    remake: Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -122,27 +121,13 @@ class GeneratedAsset:
 
 
 @dataclass(frozen=True)
-class StreamedAsset:
-    """A file made piece by piece as `chunks` is read (once), so that a large one is never
-    whole in memory."""
+class StoredFile:
+    """A generated file published as it is, an object in the build's store (see
+    `engine.Run.publish`); `remake` makes its bytes again should it be found damaged."""
 
     dest: str
-    chunks: Iterator[bytes]
-
-    def content(self) -> bytes:
-        return b"".join(self.chunks)
-
-
-@dataclass(frozen=True)
-class StoredAsset:
-    """A file published as it is stored at `path` (in the cache: made by this build or an
-    earlier one)."""
-
-    dest: str
-    path: Path
-
-    def content(self) -> bytes:
-        return self.path.read_bytes()
+    digest: str
+    remake: Callable[[], Iterable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -226,11 +211,6 @@ class MarkedPage:
             self.urls,
             redline=replace(redline, markdown=""),
             lists=self.lists,
-        )
-
-    def page(self, redline: Redline) -> GeneratedPage:
-        return GeneratedPage(
-            self.src, self.text.markdown(redline), in_nav=False, view=self.view(redline)
         )
 
 
