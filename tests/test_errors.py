@@ -137,7 +137,7 @@ def test_front_matter_opens_with_a_fence_line(repo: GitRepo, opening: str) -> No
         ("title: T\neffective: 2024-02-30", "effective", "written as YYYY-MM-DD"),
         ("title: T\nversion: 2.10", "version", "read as 2.1; quote it"),
         ("title: T\nversion: 'v 2'", "version", "cannot be used in a URL"),
-        ("title: T\nversion: history", "version", "reserved"),
+        ("title: T\nversion: history", "version", "clashes with the history page"),
         ("title: T\nsummary: [a, b]", "summary", "must be text"),
     ],
 )

@@ -404,10 +404,10 @@ def test_docs_page_at_a_policy_url_is_refused(tmp_path: Path, mkdocs_errors) -> 
     repo.write("docs/terms-of-service.md", "# Clash\n")
     with pytest.raises(Abort):
         build_site(repo)
-    assert any(
-        "docs/terms-of-service.md has the URL of a generated policy page" in m
-        for m in mkdocs_errors()
-    )
+    [message] = [m for m in mkdocs_errors() if "clashes" in m]
+    assert "policies/terms-of-service.md" in message  # both files, and the URL
+    assert "with docs/terms-of-service.md at /terms-of-service/" in message
+    assert "or set the plugin's 'url_prefix'" in message
 
 
 def made(site: engine.Site) -> list[tuple[str, str, object]]:

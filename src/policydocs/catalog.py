@@ -32,6 +32,7 @@ from .model import (
     Withdrawal,
 )
 from .settings import Settings
+from .urls import is_segment
 
 
 @dataclass
@@ -196,6 +197,7 @@ def _add_version(
             summary=summary,
             extra=declared.extra,
             summary_carried_over=carried_over and declared.summary is not None,
+            label_declared=declared.version is not None,
         )
     )
 
@@ -323,11 +325,13 @@ def _end(version: Version, by: Version | Withdrawal) -> None:
 def _check_unique_ids(policies: list[Policy], problems: Problems) -> None:
     seen: dict[str, Policy] = {}
     for policy in policies:
-        if not frontmatter.LABEL_PATTERN.match(policy.id):
+        if not is_segment(policy.id):
+            named = next((v for v in policy.versions if v.path == policy.path), policy.latest)
             problems.error(
-                "the file name becomes the policy's URL: use letters, digits, '.', '_' or '-' "
-                f"(for example '{_slug(policy.id)}.md')",
+                "the file name becomes the policy's URL: use letters, digits, '.', '_' or '-', "
+                f"not starting with '.' (for example '{_slug(policy.id)}.md')",
                 path=policy.path,
+                commit=named.commit.sha,
             )
         other = seen.get(policy.id)
         if other is not None:

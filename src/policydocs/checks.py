@@ -16,7 +16,9 @@ from . import frontmatter
 from .catalog import load_catalog
 from .errors import PolicyError, Problem, Problems
 from .history import GitHistory
+from .outputs import Label, check_catalog, check_files
 from .settings import Settings
+from .urls import UrlScheme
 
 #: Characters that PDF and Word exports leave behind, and what to write instead.
 _LEFTOVERS = {
@@ -53,18 +55,24 @@ def check(
     folder = settings.policies_dir
     if not folder.is_dir():
         raise PolicyError(f"{folder}: the policies folder does not exist")
+    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     with GitHistory(folder) as repo:
         files = _working_tree_files(repo, folder, paths)
         ids = {Path(f.path).stem for f in files}
+        published = []  # what each file would publish, for the build's check of its URLs
         for file in files:
             parsed = _check_text(file, settings, ids, problems)
             committed = repo.file_at(repo.head, file.path)
             if parsed is not None and committed is not None and committed != file.data:
                 _check_revision(file.path, committed, parsed, settings, problems)
+            label = parsed.front_matter.version if parsed is not None else None
+            labels = [Label(label, file.path, None, "version")] if label else []
+            published.append((Path(file.path).stem, file.path, labels))
+        problems.items += check_files(urls, published).items
         if paths is None:
             _check_removals(repo, folder, problems)
     if history:
-        _check_history(settings, problems)
+        _check_history(settings, urls, problems)
     return sorted(problems.items, key=lambda p: (p.path or "", p.line or 0, p.column or 0))
 
 
@@ -219,13 +227,14 @@ def _check_removals(repo: GitHistory, folder: Path, problems: Problems) -> None:
             )
 
 
-def _check_history(settings: Settings, problems: Problems) -> None:
+def _check_history(settings: Settings, urls: UrlScheme, problems: Problems) -> None:
     try:
         catalog, found = load_catalog(settings)
     except PolicyError as exc:
         problems.items.extend(exc.problems)
         return
     problems.items.extend(found.items)
+    problems.items.extend(check_catalog(catalog, urls, feeds=True).problems.items)
     for policy in catalog.policies:
         for old, new in zip(policy.versions, policy.versions[1:], strict=False):
             where = {"path": new.path, "commit": new.commit.sha}

@@ -20,6 +20,7 @@ from .errors import Level, PolicyError
 from .feeds import FeedSettings
 from .index import build_index
 from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
+from .urls import UrlScheme
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,6 +41,8 @@ def _site(args: argparse.Namespace, feeds: FeedSettings | None = None) -> engine
     site = engine.build(_settings(args), feeds)
     for warning in site.warnings:
         print(f"policydocs: warning: {warning}", file=sys.stderr)
+    for note in site.notes:
+        print(f"policydocs: note: {note}", file=sys.stderr)
     return site
 
 
@@ -185,13 +188,14 @@ def _check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.located())
     errors = sum(1 for p in problems if p.level is Level.ERROR)
-    warnings = len(problems) - errors
+    warnings = sum(1 for p in problems if p.level is Level.WARNING)
     print(f"policydocs check: {errors} errors, {warnings} warnings", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    path = scaffold.new_policy(args.policies, args.policy, args.title)
+    urls = UrlScheme(normalize_prefix(args.url_prefix))
+    path = scaffold.new_policy(args.policies, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
 

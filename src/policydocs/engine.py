@@ -9,7 +9,7 @@ cores while MkDocs renders the pages that need none.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +25,7 @@ from .feeds import FeedSettings, feed_dests, start_feeds
 from .history import GitHistory
 from .index import build_index
 from .model import Catalog, Policy, Version
+from .outputs import Output, check_catalog
 from .pages import (
     Generated,
     GeneratedAsset,
@@ -49,6 +50,8 @@ class Site:
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
     warnings: list[Problem]
+    #: What the site leaves out of a merged history, and why (nothing to fix).
+    notes: list[Problem]
     redlines: Redlines
     #: Each version compared with the one in force, where no changes page already does.
     comparisons: Redlines
@@ -77,7 +80,10 @@ class Run:
         drafts: bool,
         workers: int,
         store: Store,
+        taken: Iterable[Output] = (),
     ) -> None:
+        """`taken`: the site generator's own files, which no generated file may clash
+        with (see `outputs`)."""
         self.timings: dict[str, float] = {}
         self._store = store
         self._feeds = feeds
@@ -85,12 +91,12 @@ class Run:
         self._pool = Background(workers)
         self._pool.start()  # before the history is in memory (see Background.start)
         try:
-            self._prepare(settings, drafts)
+            self._prepare(settings, drafts, taken)
         except BaseException:
             self._pool.close()
             raise
 
-    def _prepare(self, settings: Settings, drafts: bool) -> None:
+    def _prepare(self, settings: Settings, drafts: bool, taken: Iterable[Output]) -> None:
         with self._stage("history"):
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
@@ -100,6 +106,16 @@ class Run:
             self._drafts = find_drafts(self.catalog, settings) if drafts else []
         self._regenerated: dict[str, str] | None = None
         with self._stage("pages"):
+            checked = check_catalog(
+                self.catalog,
+                self.urls,
+                feeds=self._feeds is not None,
+                drafts=[(draft.policy_id, draft.path) for draft in self._drafts],
+                taken=taken,
+            )
+            checked.problems.raise_errors()
+            self.notes = problems.infos + checked.problems.infos
+            self._redirected = checked.redirected
             generated = self._generate()
             self._ready = (
                 [self._placed(page) for page in generated.pages],
@@ -113,7 +129,8 @@ class Run:
         self._changes_left = sum(1 for page in self.marked if page.kind == "changes")
 
     def _generate(self) -> Generated:
-        return generate(self.catalog, self.urls, build_index(self.catalog, self.urls), self._drafts)
+        index = build_index(self.catalog, self.urls)
+        return generate(self.catalog, self.urls, index, self._redirected, self._drafts)
 
     def _placed(self, page: GeneratedPage) -> StoredPage:
         digest = self._store.put(page.markdown.encode())
@@ -279,6 +296,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
         pages,
         assets,
         run.warnings,
+        run.notes,
         redlines,
         comparisons,
         run.cache_stats,

@@ -7,11 +7,25 @@ engine stays independent of any logging setup (MkDocs turns warnings into `--str
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from enum import Enum
 
+_SHOWN = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother = 2, 60, 60
+_SHOWN.maxdict = _SHOWN.maxlist = 4
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it, cut short: a message never holds an unbounded value
+    (front matter can hold a megabyte of text, or a nest of YAML aliases)."""
+    return _SHOWN.repr(value)
+
 
 class Level(Enum):
+    #: Information for the log: nothing to fix (for example, a merged history that has
+    #: something the site leaves out, and says so).
+    INFO = "info"
     WARNING = "warning"
     ERROR = "error"
 
@@ -70,6 +84,9 @@ class Problems:
     def warning(self, message: str, **where: str | int | None) -> None:
         self.items.append(Problem(Level.WARNING, message, **where))  # type: ignore[arg-type]
 
+    def info(self, message: str, **where: str | int | None) -> None:
+        self.items.append(Problem(Level.INFO, message, **where))  # type: ignore[arg-type]
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.level is Level.ERROR]
@@ -77,6 +94,10 @@ class Problems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.level is Level.WARNING]
+
+    @property
+    def infos(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.INFO]
 
     def raise_errors(self) -> None:
         if self.errors:

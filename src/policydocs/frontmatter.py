@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 
-from .errors import PolicyError, Problems
+from .errors import PolicyError, Problems, shown
+from .urls import is_segment
 
 KNOWN_KEYS = ("title", "effective", "summary", "version")
 
-#: Labels become URL path segments; these are taken by the policy's own pages.
-RESERVED_LABELS = frozenset({"history", "changes", "draft", "current", "index", "raw"})
-LABEL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+#: A declared label is at most this long (a URL segment; labels people can cite).
+LABEL_LENGTH = 64
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
@@ -135,7 +135,7 @@ def parse(
     for key in extra:
         if str(key) not in extra_keys:
             problems.warning(
-                f"unknown front matter key '{key}' (known: {', '.join(KNOWN_KEYS)}; "
+                f"unknown front matter key {shown(key)} (known: {', '.join(KNOWN_KEYS)}; "
                 "declare site-specific keys in the plugin's 'extra_keys' option)",
                 **where,
             )
@@ -161,7 +161,9 @@ def _title(value: Any, problems: Problems, where: dict) -> str | None:
         problems.error("'title' is required", field="title", **where)
         return None
     if not isinstance(value, str) or not value.strip():
-        problems.error(f"'title' must be non-empty text, not {value!r}", field="title", **where)
+        problems.error(
+            f"'title' must be non-empty text, not {shown(value)}", field="title", **where
+        )
         return None
     return value.strip()
 
@@ -179,7 +181,7 @@ def _effective(
         return value
     problems.error(
         f"'effective' must be a date written as YYYY-MM-DD (or an ISO 8601 date and time), "
-        f"not {value!r}",
+        f"not {shown(value)}",
         field="effective",
         **where,
     )
@@ -200,7 +202,7 @@ def _summary(value: Any, problems: Problems, where: dict) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.error(f"'summary' must be text, not {value!r}", field="summary", **where)
+        problems.error(f"'summary' must be text, not {shown(value)}", field="summary", **where)
         return None
     return value.strip() or None
 
@@ -211,7 +213,7 @@ def _version(value: Any, problems: Problems, where: dict) -> str | None:
     if isinstance(value, bool | float):
         # YAML reads `version: 2.10` as the number 2.1: the label would silently change.
         problems.error(
-            f"'version' was read as {value!r}; quote it (version: \"...\") so it is kept "
+            f"'version' was read as {shown(value)}; quote it (version: \"...\") so it is kept "
             "exactly as written",
             field="version",
             **where,
@@ -221,20 +223,12 @@ def _version(value: Any, problems: Problems, where: dict) -> str | None:
         value = str(value)
     if isinstance(value, date):
         value = value.isoformat()
-    if not isinstance(value, str) or not LABEL_PATTERN.match(value):
+    if not isinstance(value, str) or len(value) > LABEL_LENGTH or not is_segment(value):
         problems.error(
-            f"'version' {value!r} cannot be used in a URL: use 1 to 64 letters, digits, '.', "
-            "'_' or '-', starting with a letter or digit",
+            f"'version' {shown(value)} cannot be used in a URL: use 1 to {LABEL_LENGTH} "
+            "letters, digits, '.', '_' or '-', starting with a letter or digit",
             field="version",
             **where,
         )
         return None
-    if value.lower() in RESERVED_LABELS:
-        problems.error(
-            f"'version' {value!r} is reserved for the policy's own pages "
-            f"({', '.join(sorted(RESERVED_LABELS))})",
-            field="version",
-            **where,
-        )
-        return None
-    return value
+    return value  # (whether its pages clash with others: see `outputs`)

@@ -38,6 +38,7 @@ from .cache_sweep import CacheHold
 from .errors import PolicyError
 from .feeds import FeedSettings
 from .model import Policy
+from .outputs import Output
 from .pages import (
     POLICY_LIST_MARKER,
     MarkedPage,
@@ -154,7 +155,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             settings = self._settings(config)
             store = self._stores.enter_context(store_in(settings.cache_dir))
             self._hold = CacheHold(store.folder if settings.cache_dir else None)
-            run = engine.Run(settings, feeds, drafts, workers(caller_busy=True), store)
+            taken = _own_outputs(files, config)
+            run = engine.Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
         except PolicyError as exc:
             self._end_build()
             raise PluginError(f"policydocs: {exc}") from exc
@@ -163,6 +165,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._links = {}
         for warning in run.warnings:
             log.warning(str(warning))
+        for note in run.notes:
+            log.info(str(note))
         if run.catalog.uncommitted:
             log.info("not published until committed: %s", ", ".join(run.catalog.uncommitted))
         with self._files_stage(), _writing_generated_files():
@@ -180,7 +184,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 file = File.generated(config, page.src, abs_src_path=path, inclusion=inclusion)
                 if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
-                self._add_page(files, file)
+                files.append(file)
                 self._pages[page.src] = page
             # Last, so that MkDocs reads them after the rest, when their redlines are done.
             for marked in run.marked:
@@ -190,7 +194,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                     abs_src_path=str(pending),  # made when read
                     inclusion=InclusionLevel.NOT_IN_NAV,
                 )
-                self._add_page(files, file)
+                files.append(file)
                 self._marked[marked.src] = marked
             own = {
                 file.src_uri: Path(file.abs_src_path)
@@ -399,17 +403,6 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
     def _relative(config: MkDocsConfig, path: str) -> Path | None:
         return Path(config.config_file_path).parent / path if path else None
 
-    @staticmethod
-    def _add_page(files: Files, file: File) -> None:
-        # (src_uris, not get_file_from_path: a src_uri needs no normalising as a path)
-        existing = files.src_uris.get(file.src_uri)
-        if existing is not None:
-            raise PluginError(
-                f"policydocs: docs/{existing.src_uri} has the URL of a generated policy page; "
-                "rename it or set the plugin's 'url_prefix'"
-            )
-        files.append(file)
-
 
 @contextmanager
 def _writing_generated_files() -> Iterator[None]:
@@ -420,6 +413,32 @@ def _writing_generated_files() -> Iterator[None]:
         raise PluginError(f"policydocs: {exc}") from exc
     except OSError as exc:
         raise PluginError(f"policydocs: cannot write generated files: {exc}") from exc
+
+
+def _own_outputs(files: Files, config: MkDocsConfig) -> list[Output]:
+    """The files MkDocs writes that are not the engine's: the site's own pages and files,
+    the theme's, its templates' output (the sitemap, the 404 page) and ours."""
+    docs = Path(config.docs_dir)
+    outputs = []
+    for file in files:
+        dest = file.dest_uri
+        folder = config.use_directory_urls and (
+            dest == "index.html" or dest.endswith("/index.html")
+        )
+        url = dest.removesuffix("index.html") if folder else dest
+        if file.src_dir is not None and Path(file.src_dir) == docs:
+            path = f"{docs.name}/{file.src_uri}"
+            fix = f"rename {path}, or set the plugin's 'url_prefix'"
+            outputs.append(Output(dest, url, path, path=path, fix=fix))
+        else:
+            outputs.append(Output(dest, url, f"the theme's {file.src_uri}"))
+    for name in config.theme.static_templates:
+        names = [name, f"{name}.gz"] if name == "sitemap.xml" else [name]
+        outputs += [Output(each, each, f"MkDocs' {each}") for each in names]
+    for name in PACKAGE_ASSETS:
+        dest = f"assets/policydocs/{name}"
+        outputs.append(Output(dest, dest, f"policydocs' {dest}"))
+    return outputs
 
 
 def _has_page_at(files: Files, dest_uri: str) -> bool:

@@ -92,6 +92,8 @@ class Version:
     withdrawn_by: Withdrawal | None = None
     #: When it stopped being in force (by replacement or withdrawal); None if it never was.
     in_force_until: datetime | None = None
+    #: The front matter named it (`version`); else its label is its effective date.
+    label_declared: bool = False
 
     @property
     def published(self) -> datetime:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -224,13 +224,17 @@ class Generated:
 
 
 def generate(
-    catalog: Catalog, urls: UrlScheme, index: bytes, drafts: Sequence[Draft] = ()
+    catalog: Catalog,
+    urls: UrlScheme,
+    index: bytes,
+    redirected: Mapping[str, Sequence[str]],
+    drafts: Sequence[Draft] = (),
 ) -> Generated:
-    """All pages and assets of the policy site; `index` is the versions.json to publish.
-    Pages that show a redline are returned as `MarkedPage`s, made once their redline is."""
+    """All pages and assets of the policy site; `index` is the versions.json to publish;
+    `redirected`, each policy's former ids that get pages (see `outputs`). Pages that
+    show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
-    live_ids = {policy.id for policy in catalog.policies}
     linkable = frozenset(catalog.linkable_ids | {draft.policy_id for draft in drafts})
     by_id = {draft.policy_id: draft for draft in drafts}
     pages.append(
@@ -261,7 +265,7 @@ def generate(
         )
     for policy in catalog.policies:
         pages.extend(_policy_pages(policy, urls, linkable, by_id.get(policy.id)))
-        ids = [policy.id, *(former for former in policy.former_ids if former not in live_ids)]
+        ids = [policy.id, *redirected.get(policy.id, ())]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
             for pid in ids

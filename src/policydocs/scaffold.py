@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import PolicyError
-from .frontmatter import LABEL_PATTERN
+from .errors import PolicyError, shown
+from .outputs import check_files
+from .urls import UrlScheme, is_segment
 
 TEMPLATE = """\
 ---
@@ -19,15 +20,24 @@ to another policy, link to its file in this folder (its name ending in .md).
 """
 
 
-def new_policy(folder: Path, policy_id: str, title: str | None = None) -> Path:
-    if not LABEL_PATTERN.match(policy_id):
+def new_policy(
+    folder: Path, policy_id: str, title: str | None = None, urls: UrlScheme | None = None
+) -> Path:
+    """A new policy file in `folder`, unless its id cannot be a URL, or its pages would
+    clash with the site's files or another policy's (as the build would find)."""
+    if not is_segment(policy_id):
         raise PolicyError(
-            f"{policy_id!r} cannot be a policy id: it becomes the URL, so use letters, digits, "
-            "'.', '_' or '-' (for example 'cookie-policy')"
+            f"{shown(policy_id)} cannot be a policy id: it becomes the URL, so use letters, "
+            "digits, '.', '_' or '-', not starting with '.' (for example 'cookie-policy')"
         )
     path = folder / f"{policy_id}.md"
     if path.exists():
         raise PolicyError(f"{path}: already exists; edit it instead")
+    others = [(other.stem, str(other), []) for other in sorted(folder.glob("*.md"))]
+    found = check_files(urls or UrlScheme(), [*others, (policy_id, str(path), [])])
+    clashes = [problem for problem in found.errors if problem.path == str(path)]
+    if clashes:
+        raise PolicyError(clashes)
     folder.mkdir(parents=True, exist_ok=True)
     title = title or policy_id.replace("-", " ").replace("_", " ").title()
     path.write_text(TEMPLATE.format(title=title.replace("\n", " ")), encoding="utf-8")
