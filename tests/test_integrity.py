@@ -188,3 +188,133 @@ def test_check_finds_a_clash_in_the_working_tree(
     assert "policies/atom.xml.md: error: the page of policy 'atom.xml'" in output
     assert "the site-wide ATOM feed at /atom.xml" in output
     assert "policies/terms.md: error: 'version': the page of version draft of 'terms'" in output
+
+
+def _alias_bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{','.join(['*' + previous] * 9)}]")
+    return "---\ntitle: T\n" + "\n".join(lines) + "\nsummary: *i\n---\n\nText.\n"
+
+
+def _nested_list(levels: int) -> str:
+    return "---\ntitle: T\n---\n\n" + "".join("    " * n + f"- item {n}\n" for n in range(levels))
+
+
+#: Revisions a careless editor or an attacker could merge: each stops a build, an export
+#: and `check --history` with one line naming the file, the commit (and the field).
+BAD_REVISIONS = {
+    "a 400-byte YAML alias bomb (was a 161 s stall)": (
+        _alias_bomb(),
+        None,
+        "an alias (*name) is not allowed in front matter",
+    ),
+    "YAML nested past the parser's stack": (
+        "---\ntitle: T\nnote: '*'\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n\nText.\n",
+        None,
+        "nested too deeply",
+    ),
+    "a title given twice": ("---\ntitle: A\ntitle: B\n---\n\nText.\n", "title", "given twice"),
+    "an effective moment past the calendar (was OverflowError)": (
+        "---\ntitle: T\neffective: 9999-12-31T23:00:00-05:00\n---\n\nText.\n",
+        "effective",
+        "outside the years 1900 to 9998",
+    ),
+    "a list nested 1,000 levels (was RecursionError)": (
+        _nested_list(1000),
+        None,
+        "nested more than 50 levels deep at line 55",
+    ),
+    "a NUL byte in the text": ("---\ntitle: T\n---\n\nText\x00.\n", None, "U+0000"),
+    "a control character in the title": ("---\ntitle: T\x01\n---\n\nText.\n", None, "U+0001"),
+}
+
+
+def _every_entry_point_refuses(
+    repo: GitRepo, capsys, mkdocs_errors, sha: str, fragment: str, field: str | None
+) -> None:
+    located = f"policies/terms.md (commit {sha[:12]})" + (f", field '{field}'" if field else "")
+    with pytest.raises(Abort):
+        build_site(repo)
+    assert any(located in m and fragment in m for m in mkdocs_errors()), mkdocs_errors()
+    policies = str(repo.path / "policies")
+    before = snapshot(repo.path.parent)
+    code, output = run_cli(capsys, "export", str(repo.path / "out"), "--policies", policies)
+    assert code == 1 and located in output and fragment in output, output
+    assert "Traceback" not in output and len(output.splitlines()) == 1
+    assert written(repo.path.parent, before) == []
+    code, output = run_cli(capsys, "check", "--history", "--policies", policies)
+    assert code == 1 and fragment in output, output
+    assert re.search(rf"policies/terms.md[:0-9]*: error: .*\(commit {sha[:12]}\)", output)
+
+
+@pytest.mark.parametrize("case", BAD_REVISIONS)
+def test_a_revision_that_cannot_be_published_is_one_line_everywhere(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], mkdocs_errors, case: str
+) -> None:
+    text, field, fragment = BAD_REVISIONS[case]
+    repo.write("policies/terms.md", text)
+    sha = repo.commit("bad revision", "2024-01-01T09:00:00+00:00")
+    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, fragment, field)
+
+
+def test_a_commit_dated_past_the_calendar_is_named(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], mkdocs_errors
+) -> None:
+    """git stores years past 9999; Python's calendar ends there (was a ValueError)."""
+    repo.write("policies/terms.md", TEXT)
+    sha = repo.commit("from the far future", "@253402300800 +0000")
+    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "the commit's date", None)
+
+
+def test_a_commit_whose_date_git_cannot_give_is_named(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], mkdocs_errors
+) -> None:
+    """A commit object written by hand, with a timestamp before 1970."""
+    repo.write("policies/terms.md", TEXT)
+    repo.git("add", "-A")
+    tree = repo.git("write-tree")
+    body = f"tree {tree}\nauthor E <e@x> -100 +0000\ncommitter E <e@x> -100 +0000\n\nold\n"
+    (repo.path / "commit.txt").write_text(body)
+    sha = repo.git("hash-object", "-t", "commit", "-w", "--literally", "commit.txt")
+    (repo.path / "commit.txt").unlink()
+    repo.git("update-ref", "refs/heads/main", sha)
+    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "cannot be read", None)
+
+
+def test_the_deepest_nesting_allowed_renders_on_pages_and_in_feeds(repo: GitRepo) -> None:
+    from policydocs.publishable import MAX_NESTING
+
+    repo.write("policies/terms.md", _nested_list(MAX_NESTING))
+    repo.commit("deep but allowed", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/terms.md", _nested_list(MAX_NESTING).replace("item 49", "item 49 b"))
+    repo.commit("deeper change", "2024-02-01T09:00:00+00:00")
+    site = build_site(repo)
+    deepest = f"item {MAX_NESTING - 1}"
+    assert deepest in (site / "terms/index.html").read_text(encoding="utf-8")
+    assert "item 49 b" in (site / "terms/atom.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["export", "{repo}/afile"], "afile: not a folder"),
+        (["export", "{repo}/policies"], "not empty, and not an earlier export"),
+        (["export", "{repo}/out", "--site-url", "not a url"], "not an absolute http(s) address"),
+        (["diff", "terms", "--to", "deadbeef"], "'deadbeef' is neither a git revision nor"),
+    ],
+)
+def test_command_line_mistakes_are_one_line(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    repo.write("policies/terms.md", TEXT)
+    repo.write("afile", "not a folder\n")
+    repo.commit("add")
+    before = snapshot(repo.path.parent)
+    argv = [arg.format(repo=repo.path) for arg in args] + [
+        "--policies",
+        str(repo.path / "policies"),
+    ]
+    code, output = run_cli(capsys, *argv)
+    assert code == 1 and fragment in output and len(output.splitlines()) == 1, output
+    assert written(repo.path.parent, before) == []

@@ -157,6 +157,7 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    engine.check_export_folder(args.out, UrlScheme(normalize_prefix(args.url_prefix)))
     feeds = FeedSettings(args.site_url, urlsplit(args.site_url).netloc) if args.site_url else None
     written = engine.export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")

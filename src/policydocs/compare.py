@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter
-from .errors import PolicyError
+from .errors import PolicyError, shown
 from .history import GitHistory
 from .model import Version
 from .redline import Redline, redline
@@ -137,14 +137,11 @@ def _side(
         data = history.file_at(sha, path)
         if data is None:
             raise PolicyError(f"{path}: does not exist at revision {revision} ({sha[:12]})")
-        shown = name or revision
-        return Side(shown, _parse(data, settings, path, shown))
+        called = name or revision
+        return Side(called, _parse(data, settings, path, called))
     data = versions.raw(revision)
     if data is None:
-        raise PolicyError(
-            f"{versions.policy_id}: '{revision}' is neither a git revision nor a version label of "
-            "this policy (see 'policydocs versions')"
-        )
+        raise _unknown(versions, revision)
     return Side(f"version {revision}", _parse(data, settings, path, f"version {revision}"))
 
 
@@ -155,10 +152,19 @@ def _before(history: GitHistory, versions: _Versions, new: str | None) -> str:
     if history.resolve(new) is not None:
         return f"{new}^"  # the first parent: for a merge, the main line before it
     labels = versions.labels()
-    if new in labels and labels.index(new) > 0:
-        return labels[labels.index(new) - 1]
-    raise PolicyError(
-        f"{versions.policy_id}: version '{new}' has no earlier version to compare with"
+    if new not in labels:
+        raise _unknown(versions, new)
+    if labels.index(new) == 0:
+        raise PolicyError(
+            f"{versions.policy_id}: version '{new}' has no earlier version to compare with"
+        )
+    return labels[labels.index(new) - 1]
+
+
+def _unknown(versions: _Versions, revision: str) -> PolicyError:
+    return PolicyError(
+        f"{versions.policy_id}: {shown(revision)} is neither a git revision nor a version "
+        "label of this policy (see 'policydocs versions')"
     )
 
 

@@ -323,7 +323,7 @@ def file_days(settings: Settings, files: list[Path]) -> dict[Path, date]:
     the day of HEAD's commit. Pages are dated from the history, never from the clock
     (see `Policy.last_changed`)."""
     with GitHistory(settings.policies_dir) as history:
-        head = history.repo.head.commit.committed_datetime
+        head = history.head_date()
         relative = {file: _inside(file, history.root) for file in files}
         dates = history.last_commits([path for path in relative.values() if path])
     return {
@@ -341,16 +341,37 @@ def _inside(file: Path, root: Path) -> str | None:
 
 
 def export(site: Site, out_dir: Path) -> list[Path]:
-    """Write the generated Markdown pages and published-as-is files below `out_dir`."""
-    written = []
-    for page in site.pages:
-        written.append(_write(out_dir / page.src, page.markdown.encode()))
-    for asset in site.assets:
-        written.append(_write(out_dir / asset.dest, asset.content))
-    return written
+    """Write the generated Markdown pages and published-as-is files below `out_dir`: a new
+    or empty folder, or one an earlier export wrote (it holds their versions.json), so
+    that nothing else is ever overwritten."""
+    check_export_folder(out_dir, site.urls)
+    root = out_dir.resolve()
+    files = [(page.src, page.markdown.encode()) for page in site.pages]
+    files += [(asset.dest, asset.content) for asset in site.assets]
+    return [_write(root, dest, content) for dest, content in files]
 
 
-def _write(path: Path, content: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def check_export_folder(out_dir: Path, urls: UrlScheme) -> None:
+    """Stop before anything is made if `export` could not write into `out_dir`."""
+    index = urls.index_dest()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PolicyError(f"{out_dir}: not a folder; export writes a folder of files")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / index).is_file():
+        raise PolicyError(
+            f"{out_dir}: not empty, and not an earlier export (it has no {index}); export "
+            "into a new or empty folder"
+        )
+
+
+def _write(root: Path, dest: str, content: bytes) -> Path:
+    """Write `dest` below `root`, and nowhere else (every path was checked before, see
+    `outputs`; this is the last guard)."""
+    path = (root / dest).resolve()
+    if not path.is_relative_to(root):
+        raise PolicyError(f"{dest}: would be written outside {root}; nothing more is written")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
     return path

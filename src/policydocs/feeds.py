@@ -29,6 +29,7 @@ from lxml import etree
 from markdown import __version__ as markdown_version
 
 from .cache import RedlineCache
+from .errors import PolicyError, shown
 from .model import Catalog, Policy, Version, Withdrawal, long_date
 from .pages import StoredFile, links_identity, rebase_policy_links
 from .parallel import Result
@@ -76,6 +77,16 @@ class FeedSettings:
     site_name: str
     #: At most this many entries per feed, newest first (None: all).
     limit: int | None = None
+
+    def __post_init__(self) -> None:
+        """Feeds carry absolute links and ids made from the site's address: it must be
+        one a reader can follow."""
+        parts = urlsplit(self.site_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in self.site_url:
+            raise PolicyError(
+                f"the site's URL {shown(self.site_url)} is not an absolute http(s) address "
+                "such as https://legal.example.com/"
+            )
 
 
 @dataclass(frozen=True)

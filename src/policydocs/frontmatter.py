@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from .errors import PolicyError, Problems, shown
+from .history import YEARS, in_range
+from .publishable import check_text
 from .urls import is_segment
 
 KNOWN_KEYS = ("title", "effective", "summary", "version")
@@ -23,14 +25,56 @@ KNOWN_KEYS = ("title", "effective", "summary", "version")
 LABEL_LENGTH = 64
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
-    """Safe YAML, except that timestamps stay text: PyYAML raises a bare ValueError on an
-    impossible date such as 2024-02-30, and we want to name the field instead."""
+class _Bounded:
+    """Safe YAML, bounded, and read as a person reads it: timestamps stay text (PyYAML
+    raises a bare ValueError on an impossible date such as 2024-02-30, and we want to name
+    the field instead), and a key given twice is an error (YAML keeps the last silently;
+    two titles are an editor's mistake, not a choice)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in seen:
+                    raise _TwiceGiven(key)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
 
 
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+class _TwiceGiven(yaml.constructor.ConstructorError):
+    def __init__(self, key: yaml.ScalarNode):
+        self.field = str(key.value)
+        problem = f"'{shown(key.value)[1:-1]}' is given twice: give each key once"
+        super().__init__(None, None, problem, key.start_mark)
+
+
+class _Loader(_Bounded, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml where available: a history holds thousands of revisions (libyaml also
+    bounds nesting itself)."""
+
+
+class _NoAliases(_Bounded, yaml.SafeLoader):  # type: ignore[misc]
+    """For front matter that may hold an alias (`*name`): an alias repeats a value, and a
+    few hundred bytes of aliases to aliases stand for billions of values (a build stalled
+    161 s, then ran out of memory). Front matter has no use for them: they are refused.
+    (libyaml composes in C, where this check cannot be made; the pure-Python loader is
+    used only when the text has a `*`.)"""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "an alias (*name) is not allowed in front matter; write the value out",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+for _loader in (_Loader, _NoAliases):
+    _loader.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+    )
 
 _FENCE = re.compile(r"---[ \t]*")
 #: Searched for in the text after the opening line, not line by line: a history holds
@@ -99,7 +143,7 @@ def parse(
 ) -> PolicyText | None:
     """Parse one revision; on any error, record it in `problems` and return None."""
     text = decode(data, problems, path=path, commit=commit)
-    if text is None:
+    if text is None or not check_text(text, problems, path=path, commit=commit):
         return None
     where = {"path": path, "commit": commit}
     parts = split(text)
@@ -112,15 +156,23 @@ def parse(
         return None
     raw_yaml, body = parts
     try:
-        meta = yaml.load(raw_yaml, Loader=_Loader) if raw_yaml.strip() else {}
+        loader = _NoAliases if "*" in raw_yaml else _Loader
+        meta = yaml.load(raw_yaml, Loader=loader) if raw_yaml.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 2, mark.column + 1) if mark else (None, None)
         at = f" at line {line}, column {column}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.error(
-            f"front matter is not valid YAML{at}: {problem}", line=line, column=column, **where
+            f"front matter is not valid YAML{at}: {problem}",
+            line=line,
+            column=column,
+            field=getattr(exc, "field", None),
+            **where,
         )
+        return None
+    except RecursionError:
+        problems.error("front matter is nested too deeply to read", **where)
         return None
     if not isinstance(meta, dict):
         problems.error("front matter must be a set of 'key: value' lines", **where)
@@ -175,10 +227,17 @@ def _effective(
         return None
     if isinstance(value, str):
         value = _parse_iso(value.strip())
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone)
     if isinstance(value, date):
-        return value
+        moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone)
+        if in_range(moment):
+            return moment if isinstance(value, datetime) else value
+        problems.error(
+            f"'effective' {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}",
+            field="effective",
+            **where,
+        )
+        return None
     problems.error(
         f"'effective' must be a date written as YYYY-MM-DD (or an ISO 8601 date and time), "
         f"not {shown(value)}",

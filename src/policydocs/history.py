@@ -14,11 +14,11 @@ import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from .errors import PolicyError
+from .errors import Level, PolicyError, Problem, Problems, shown
 
 if TYPE_CHECKING:
     import git
@@ -28,6 +28,39 @@ _FIELD = "\x1f"
 #: sha, parents, author (mailmap applied), committer date (strict ISO 8601).
 _FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%aN{_FIELD}%cI{_FIELD}"
 _NULL_SHA = "0" * 40
+
+#: The years a date on the site may fall in (effective dates, commit dates): further out,
+#: moving a moment to another time zone leaves the calendar Python can hold.
+YEARS = (1900, 9998)
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether a moment (with its offset) falls within `YEARS`, in any time zone."""
+    first, last = YEARS
+    try:
+        return first <= moment.astimezone(UTC).year <= last
+    except (OverflowError, ValueError):
+        return False
+
+
+def commit_date(text: str, sha: str) -> datetime:
+    """A committer date as git gives it (strict ISO 8601); a date it cannot give or that
+    the site cannot publish (a commit object made by hand, a year past 9999) is an error
+    naming the commit."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or not in_range(moment):
+        raise PolicyError(
+            Problem(
+                Level.ERROR,
+                f"the commit's date ({shown(text)}) cannot be read or is outside the years "
+                f"{YEARS[0]} to {YEARS[1]}, so what it changed cannot be dated",
+                commit=sha,
+            )
+        )
+    return moment
 
 
 @dataclass(frozen=True)
@@ -158,6 +191,11 @@ class GitHistory:
             writer.join()
             proc.wait()
 
+    def head_date(self) -> datetime:
+        """HEAD's committer date (checked as every commit date is: `commit_date`)."""
+        sha, _, when = self.repo.git.log("-1", f"--format=%H{_FIELD}%cI", "HEAD").partition(_FIELD)
+        return commit_date(when, sha)
+
     def resolve(self, revision: str) -> str | None:
         """The commit a revision names (a sha, branch, tag, `HEAD~2`…), or None."""
         git = _import_git()
@@ -219,17 +257,18 @@ class GitHistory:
             "--name-only",
             "-z",
             "--no-color",
-            f"--format={_RECORD}%cI",
+            f"--format={_RECORD}%H{_FIELD}%cI",
             "HEAD",
             "--",
             *(f":(literal){path}" for path in paths),  # file names, not patterns to widen the walk
         )
         dates: dict[str, datetime] = {}
         for record in output.split(_RECORD)[1:]:
-            when, _, names = record.partition("\0")
+            header, _, names = record.partition("\0")
+            sha, _, when = header.partition(_FIELD)
             for name in names.lstrip("\n").split("\0"):
                 if name:
-                    dates.setdefault(name, datetime.fromisoformat(when))
+                    dates.setdefault(name, commit_date(when, sha))
         return dates
 
     def uncommitted(self, folder: Path) -> list[str]:
@@ -258,40 +297,52 @@ def _send(stdin: IO[bytes], shas: Sequence[str]) -> None:
 
 
 def parse_log(output: bytes) -> list[Change]:
-    """Parse `git log --raw -z` output written with `_FORMAT`."""
+    """Parse `git log --raw -z` output written with `_FORMAT`; a commit whose date cannot
+    be published is an error naming each policy file it changed."""
     changes: list[Change] = []
+    problems = Problems()
     text = output.decode("utf-8", errors="surrogateescape")
     for record in text.split(_RECORD)[1:]:
         header, _, raw = record.partition("\0")
-        sha, parents, author, date = header.split(_FIELD)[:4]
-        commit = Commit(
-            sha=sha,
-            author=author,
-            date=datetime.fromisoformat(date),
-            is_merge=len(parents.split()) > 1,
-        )
-        tokens = raw.lstrip("\n").split("\0")
-        index = 0
-        while index < len(tokens) and tokens[index].startswith(":"):
-            _, mode, old_blob, new_blob, status = tokens[index][1:].split(" ")
-            letter = status[0]
-            if letter in "RC":
-                old_path, path = tokens[index + 1], tokens[index + 2]
-                index += 3
-            else:
-                old_path, path = None, tokens[index + 1]
-                index += 2
-            changes.append(
-                Change(
-                    commit=commit,
-                    status=letter,
-                    path=path,
-                    old_path=old_path,
-                    old_blob=None if old_blob == _NULL_SHA else old_blob,
-                    blob=None if new_blob == _NULL_SHA else new_blob,
-                    mode=mode,
-                )
+        sha, parents, author, when = header.split(_FIELD)[:4]
+        try:
+            date, bad = commit_date(when, sha), None
+        except PolicyError as exc:
+            date, bad = datetime.fromtimestamp(0, UTC), exc.problems[0].message
+        commit = Commit(sha=sha, author=author, date=date, is_merge=len(parents.split()) > 1)
+        found = _changes(commit, raw.lstrip("\n").split("\0"))
+        for change in found if bad else ():
+            problems.error(bad, path=change.path, commit=sha)
+        if not bad:
+            changes += found
+    problems.raise_errors()
+    return changes
+
+
+def _changes(commit: Commit, tokens: list[str]) -> list[Change]:
+    """The files one commit changed, from its `--raw -z` lines."""
+    changes = []
+    index = 0
+    while index < len(tokens) and tokens[index].startswith(":"):
+        _, mode, old_blob, new_blob, status = tokens[index][1:].split(" ")
+        letter = status[0]
+        if letter in "RC":
+            old_path, path = tokens[index + 1], tokens[index + 2]
+            index += 3
+        else:
+            old_path, path = None, tokens[index + 1]
+            index += 2
+        changes.append(
+            Change(
+                commit=commit,
+                status=letter,
+                path=path,
+                old_path=old_path,
+                old_blob=None if old_blob == _NULL_SHA else old_blob,
+                blob=None if new_blob == _NULL_SHA else new_blob,
+                mode=mode,
             )
+        )
     return changes
 
 

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import PolicyError
+from .errors import PolicyError, shown
+from .history import YEARS, in_range
 
 #: A folder of 'url_prefix': safe in a URL as it is, and not hidden ('.', '..', '.x').
 _PREFIX_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -52,19 +53,33 @@ def resolve_as_of(
     timezone: tzinfo,
     environ: Mapping[str, str] = os.environ,
 ) -> datetime:
-    """The configured moment, else SOURCE_DATE_EPOCH, else now.
+    """The configured moment, else SOURCE_DATE_EPOCH, else now; within the years the site
+    can date (`history.YEARS`).
 
     A date means the start of that day in the site's time zone, so a version effective on that
     day is already in force.
     """
+    moment = _as_of(value, timezone, environ)
+    if not in_range(moment):
+        raise PolicyError(
+            f"'as_of' {shown(value or environ.get('SOURCE_DATE_EPOCH'))} is outside the "
+            f"years {YEARS[0]} to {YEARS[1]}"
+        )
+    return moment
+
+
+def _as_of(
+    value: str | date | datetime | None, timezone: tzinfo, environ: Mapping[str, str]
+) -> datetime:
     if value is None or value == "":
         epoch = environ.get("SOURCE_DATE_EPOCH")
         if epoch:
             try:
                 return datetime.fromtimestamp(int(epoch), UTC)
-            except ValueError as exc:
+            except (ValueError, OverflowError, OSError) as exc:
                 raise PolicyError(
-                    f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+                    f"SOURCE_DATE_EPOCH={shown(epoch)} is not a whole number of seconds "
+                    f"within the years {YEARS[0]} to {YEARS[1]}"
                 ) from exc
         return datetime.now(UTC)
     if isinstance(value, str):

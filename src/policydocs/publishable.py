@@ -1,0 +1,77 @@
+"""What the text of a revision must be to be published at all, beyond valid front matter:
+characters every output can carry, and nesting a Markdown renderer can follow.
+
+A NUL or another control character reaches pages as it is (browsers show it, or drop the
+text after it) and cannot be written in a feed at all (XML 1.0 forbids it). A list or quote
+nested hundreds of levels deep makes Python-Markdown recurse until Python stops it (a
+traceback, not a page; 300 levels of indented list items did it). Both are errors naming
+the line and column, found for the build, `policydocs check` and drafts alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problems
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return;
+#: U+FFFE, U+FFFF): nothing that can be published may contain them.
+_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+#: Deeper nesting than this is refused. Real policies nest a few levels; at 300 levels
+#: Python-Markdown fails, and a site generator renders with more of the stack in use.
+MAX_NESTING = 50
+
+#: A line that may be nested too deeply: each level takes at least one character of
+#: indentation, quote or list markers, so it opens with more than MAX_NESTING of them.
+_DEEP_CANDIDATE = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}", re.MULTILINE)
+_LEVEL = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))")
+
+
+def check_text(text: str, problems: Problems, **where: str | None) -> bool:
+    """Whether `text` (a whole revision, decoded) can be published; each reason not is
+    recorded in `problems` with its line and column."""
+    before = len(problems.errors)
+    for match in _UNPUBLISHABLE.finditer(text):
+        line, column = _position(text, match.start())
+        problems.error(
+            f"the character U+{ord(match.group()):04X} (a control character) at line {line}, "
+            f"column {column} cannot be published: pages would show it and feeds cannot "
+            "hold it; delete it",
+            line=line,
+            column=column,
+            **where,  # type: ignore[arg-type]
+        )
+        break  # one is enough to name; the editor's search finds the rest
+    for match in _DEEP_CANDIDATE.finditer(text):
+        end = text.find("\n", match.start())
+        depth = nesting(text[match.start() : end if end >= 0 else len(text)])
+        if depth > MAX_NESTING:
+            line, _ = _position(text, match.start())
+            problems.error(
+                f"a list or quote nested more than {MAX_NESTING} levels deep at line {line}: "
+                f"at most {MAX_NESTING} can be rendered; flatten it",
+                line=line,
+                column=1,
+                **where,  # type: ignore[arg-type]
+            )
+            break
+    return len(problems.errors) == before
+
+
+def nesting(line: str) -> int:
+    """How many levels of quotes, list items and indentation open `line` (an upper
+    bound: indentation counts a level per four columns)."""
+    line = line.expandtabs(4)
+    levels = 0
+    position = 0
+    while (marker := _LEVEL.match(line, position)) is not None and marker.end() > position:
+        levels += 1
+        position = marker.end()
+    indent = len(line) - len(line.lstrip(" "))
+    return levels + indent // 4
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
