@@ -122,3 +122,43 @@ def test_finished_workers_exit_once_done_and_results_still_arrive() -> None:
         assert [r.get()[0] for r in results] == [n * n for n in range(40)]
         later = pool.submit(worker_pid, list(range(40)))  # after finish: computed here
         assert {r.get()[1] for r in later} == {os.getpid()}
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is there and not a zombie (one that exited, waiting to be
+    reaped: this machine's init may not reap)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_workers_exit_when_their_build_is_killed(tmp_path: Path) -> None:
+    """A build killed with SIGKILL runs no clean-up: its workers, blocked on their task
+    pipe, stayed alive for ever (parent 1), each holding its memory."""
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import time\n"
+        "from policydocs import parallel\n"
+        "pool = parallel.Background(2)\n"
+        "results = pool.submit(time.sleep, [60] * parallel.MIN_ITEMS)\n"
+        "time.sleep(1)\n"
+        "print(*(p.pid for p in pool._pool._processes.values()), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    build = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    workers = [int(pid) for pid in build.stdout.readline().split()]
+    assert len(workers) == 2 and all(map(_running, workers))
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_running, workers))

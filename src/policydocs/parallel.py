@@ -29,6 +29,8 @@ MIN_ITEMS = 16
 #: Items per task sent to a worker: enough to make a task's overhead small, few enough that
 #: the first results arrive early and the work spreads evenly.
 BATCH = 8
+#: How often a worker looks whether the process that started it is still there.
+PARENT_CHECK_SECONDS = 0.2
 
 
 def cores() -> int:
@@ -126,7 +128,10 @@ class Background:
             can_fork = "fork" in multiprocessing.get_all_start_methods()
             method = "fork" if can_fork and not threaded else "spawn"
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(method)
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_watch_parent,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -157,6 +162,22 @@ class _Batch:
                 self._results = [self._function(item) for item in self._items]
             self._items = ()
         return self._results
+
+
+def _watch_parent(parent: int) -> None:
+    """Runs first in every worker: the worker exits once the process that started it is
+    gone. A build killed outright (SIGKILL, the OOM killer, a cancelled CI job) runs no
+    clean-up, and its workers would wait on their task pipe forever, each holding its
+    memory. Looked at from a thread of the worker's own, so it works on every platform,
+    whatever the worker is doing (the parent's death makes the worker a child of another
+    process: `getppid` changes)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="policydocs-parent-watch", daemon=True).start()
 
 
 def _run_batch(function: Callable[[T], R], items: Sequence[T]) -> tuple[list[R], float]:
