@@ -1,5 +1,11 @@
 """Benchmarks for policydocs, reported as ratios against baselines measured in the same run.
 
+worst redlines: pairs up to 1 MB made to be as costly as possible (a 50,000-character
+paragraph with every other word changed, every paragraph rewritten, every other word of
+every paragraph, one 1 MB paragraph), each checked exact (accepting every change gives the
+new text, rejecting every change the old) and timed against the floor any redline pays in
+the same run: splitting both texts into blocks and word tokens. Target: each <= 2 s.
+
 redline: one ~100 KB policy pair, with scattered edits and with every paragraph edited,
 against character-level diff-match-patch with semantic cleanup (default 1 s timeout, as it
 is usually run), difflib on words, and the `redlines` package, each on the same pair; with
@@ -39,7 +45,7 @@ import build_bench
 from diff_match_patch import diff_match_patch
 from synthetic_repo import WORDS, Shape, _document, _edit, generate
 
-from policydocs import blocks
+from policydocs import blocks, markup, tokens
 from policydocs.catalog import load_catalog
 from policydocs.history import GitHistory
 from policydocs.redline import redline
@@ -47,6 +53,8 @@ from policydocs.settings import Settings
 
 #: The issue's targets on a 2-core machine, in milliseconds.
 TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}
+#: Any redline of a pair up to 1 MB, in seconds (the integrity issue's target).
+WORST_TARGET_S = 2.0
 #: Full-build targets: (figure, limit, what it is).
 BUILD_TARGETS = [
     ("full_over_floor", 1.25, "full build / plain MkDocs floor"),
@@ -204,6 +212,64 @@ def bench_redline(repeat: int) -> dict[str, object]:
     return figures
 
 
+def worst_pairs(kilobytes: int = 1024, seed: int = 7) -> dict[str, tuple[str, str]]:
+    """Pairs of `kilobytes` KB (one of 50,000 characters) that cost a redline most."""
+    rng = random.Random(seed)
+
+    def paragraph(words: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(words))
+
+    def every_other(text: str) -> str:
+        return " ".join(w if n % 2 else w + "x" for n, w in enumerate(text.split(" ")))
+
+    paragraphs = [paragraph(60) for _ in range(kilobytes * 1024 // 420)]
+    long = paragraph(8000)[:50_000]
+    one = paragraph(kilobytes * 1024 // 6)
+
+    def text(parts: list[str]) -> str:
+        return "\n\n".join(parts) + "\n"
+
+    return {
+        "a 50,000-character paragraph, every other word": (long + "\n", every_other(long) + "\n"),
+        "every paragraph rewritten": (text(paragraphs), text([paragraph(60) for _ in paragraphs])),
+        "every other word of every paragraph": (
+            text(paragraphs),
+            text([every_other(p) for p in paragraphs]),
+        ),
+        "one paragraph, every other word": (one + "\n", every_other(one) + "\n"),
+    }
+
+
+def _floor(old: str, new: str) -> None:
+    """What any redline of the pair does: split both texts into blocks and word tokens."""
+    blocks.split.cache_clear()
+    blocks._leaves.cache_clear()
+    for text in (old, new):
+        for block in blocks.split(text)[0]:
+            tokens.tokenize(block.content)
+
+
+def bench_worst(kilobytes: int) -> dict[str, object]:
+    figures: dict[str, object] = {}
+    for case, (old, new) in worst_pairs(kilobytes).items():
+        floor, _ = _best_of(lambda a=old, b=new: _floor(a, b), 1)
+        blocks.split.cache_clear()
+        blocks._leaves.cache_clear()
+        start = time.perf_counter()
+        change = redline(old, new)
+        seconds = time.perf_counter() - start
+        exact = markup.accept(change.markdown) == new and markup.reject(change.markdown) == old
+        if not exact:
+            raise SystemExit(f"worst redlines: {case}: not exact; not reporting")
+        figures[case] = {
+            "bytes": len(new.encode()),
+            "seconds": round(seconds, 3),
+            "floor_seconds": round(floor, 3),
+            "over_floor": round(seconds / floor, 1),
+        }
+    return figures
+
+
 def bench_build(repo: Path, work: Path, builds: int) -> dict[str, object]:
     """Floor, cold full build, rebuild after one revision; each in its own process, each
     `builds` times (floor and cold taking turns, so that a slow spell of the machine falls
@@ -282,6 +348,9 @@ def main() -> None:
     parser.add_argument("--revisions", type=int, help="overrides the preset")
     parser.add_argument("--kilobytes", type=int, help="overrides the preset")
     parser.add_argument("--repeat", type=int, default=5, help="best of N for redline timings")
+    parser.add_argument(
+        "--worst-kilobytes", type=int, default=1024, help="size of the worst redline pairs"
+    )
     parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
     parser.add_argument("--builds", type=int, help="runs of each build (default 3; large: 1)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -290,7 +359,10 @@ def main() -> None:
     args.policies = args.policies or defaults[0]
     args.revisions = args.revisions or defaults[1]
     args.kilobytes = args.kilobytes or defaults[2]
-    figures: dict[str, object] = {"redline": bench_redline(args.repeat)}
+    figures: dict[str, object] = {
+        "worst redlines": bench_worst(args.worst_kilobytes),
+        "redline": bench_redline(args.repeat),
+    }
     with tempfile.TemporaryDirectory(prefix="policydocs-bench-") as tmp:
         repo = generate(Path(tmp) / "repo", Shape(args.policies, args.revisions, args.kilobytes))
         figures["history"] = bench_history(repo, Path(tmp) / "trace.log")
@@ -300,6 +372,13 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures, indent=2))
         return
+    print(f"worst redlines (exact; target <= {WORST_TARGET_S:.0f} s each):")
+    for case, row in figures["worst redlines"].items():
+        verdict = "met" if row["seconds"] <= WORST_TARGET_S else "MISSED"
+        print(
+            f"  {case:<48} {row['bytes'] // 1024:5} KB {row['seconds']:7.2f} s"
+            f"  x{row['over_floor']:<6} the floor ({row['floor_seconds']:.2f} s)  {verdict}"
+        )
     for case, data in figures["redline"].items():
         print(f"redline, {case} ({data['bytes'] // 1024} KB):")
         for name, row in data["methods"].items():

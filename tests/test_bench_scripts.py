@@ -34,3 +34,9 @@ def test_the_benchmarks_run_on_a_tiny_history(bench, tmp_path: Path) -> None:
     assert build["floor"]["pages"] == build["cold"]["pages"]
     assert build["rebuild"]["pages"] > build["cold"]["pages"]  # one more version
     assert {"history", "redlines", "pages", "feeds", "background"} <= build["cold"]["engine"].keys()
+
+
+def test_the_worst_redlines_benchmark_runs_small(bench) -> None:
+    bench_module, _ = bench
+    worst = bench_module.bench_worst(kilobytes=8)
+    assert len(worst) == 4 and all(row["seconds"] >= 0 for row in worst.values())

@@ -151,3 +151,57 @@ def test_prose_tokenizer_agrees_with_the_full_one(text: str) -> None:
     from policydocs.tokens import TOKEN, tokenize
 
     assert tokenize(text) == [m.group(0) for m in TOKEN.finditer(text)]
+
+
+def _paragraphs(rng: random.Random, count: int, words: int = 60) -> list[str]:
+    vocabulary = [f"w{n}" for n in range(3000)] + ["the", "shall", "Customer"]
+    return [" ".join(rng.choice(vocabulary) for _ in range(words)) for _ in range(count)]
+
+
+def _half_rewritten(paragraph: str) -> str:
+    return " ".join(w if n % 2 else w + "x" for n, w in enumerate(paragraph.split(" ")))
+
+
+def test_past_its_work_bound_a_redline_is_coarser_still_exact_and_the_same_every_time() -> None:
+    """Every other word of 500 paragraphs changed: more search than a redline may do (a
+    large pair took 38 s). The last paragraphs are shown whole, deleted and inserted."""
+    from policydocs import redline as engine
+
+    paragraphs = _paragraphs(random.Random(5), 500)
+    old = "\n\n".join(paragraphs) + "\n"
+    new = "\n\n".join(_half_rewritten(p) for p in paragraphs) + "\n"
+    engine._WORD_OPS.clear()
+    first = redline(old, new)
+    assert accept(first.markdown) == new and reject(first.markdown) == old
+    whole = first.markdown.count('<del class="pd-del pd-block"')
+    assert 0 < whole < len(paragraphs)  # coarser past the bound, word by word before it
+    assert first.markdown.split("\n\n")[0].count('<ins class="pd-ins"') > 20
+    # the word diffs remembered from it (or from another redline) change nothing
+    assert redline(old, new) == first
+    redline(
+        "\n\n".join(paragraphs[250:]) + "\n", "\n\n".join(map(_half_rewritten, paragraphs[250:]))
+    )
+    assert redline(old, new) == first
+    engine._WORD_OPS.clear()
+    assert redline(old, new) == first
+
+
+def test_below_its_work_bound_a_redline_is_what_an_unbounded_one_is(monkeypatch) -> None:
+    """A 60 KB policy with a few words changed in every paragraph, and some paragraphs
+    rewritten: a real revision, far below the bound."""
+    from policydocs import redline as engine
+
+    rng = random.Random(9)
+    paragraphs = _paragraphs(rng, 150)
+    edited = []
+    for n, paragraph in enumerate(paragraphs):
+        words = paragraph.split(" ")
+        for _ in range(5):
+            words[rng.randrange(len(words))] = "changed"
+        edited.append(" ".join(words) if n % 7 else _paragraphs(rng, 1)[0])
+    old, new = "\n\n".join(paragraphs) + "\n", "\n\n".join(edited) + "\n"
+    engine._WORD_OPS.clear()
+    bounded = redline(old, new)
+    monkeypatch.setattr(engine, "REDLINE_WORK", 10**15)
+    engine._WORD_OPS.clear()
+    assert redline(old, new) == bounded

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,7 +31,17 @@ from . import tokens as tk
 from .blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
+
+#: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
+#: about half a second of this machine's time, so that with the rest of its work (linear
+#: in the texts' size) a redline of two 1 MB texts takes under 2 s (`nox -s bench`). Real
+#: revisions need a small part of it; past it, a redline is coarser (what is left is
+#: shown deleted and inserted whole), never wrong, and the same on any machine.
+REDLINE_WORK = 1_000_000
+#: Aligning blocks may spend at most this share of it, so that word diffs keep theirs:
+#: past it, pairing by word overlap still finds blocks edited in place.
+ALIGNMENT_SHARE = 0.5
 
 #: Blocks pair up for a word diff when this share of their words is common (Dice).
 PAIRING_THRESHOLD = 0.5
@@ -105,7 +116,7 @@ def redline(old_text: str, new_text: str) -> Redline:
     """Compare two versions of a policy's Markdown (front matter removed)."""
     old_blocks, old_tail = split(_with_final_newline(old_text))
     new_blocks, new_tail = split(_with_final_newline(new_text))
-    steps = list(_align(old_blocks, new_blocks))
+    steps = list(_align(old_blocks, new_blocks, tk.Budget(REDLINE_WORK)))
     _mark_moves(steps)
     result = _emit(steps)
     # What follows the last block (blank lines, a missing final newline) cannot carry
@@ -129,19 +140,20 @@ Unit = tuple[Block, ...]
 
 
 def _align(
-    old: tuple[Block, ...], new: tuple[Block, ...], *, tables: bool = True
+    old: tuple[Block, ...], new: tuple[Block, ...], budget: tk.Budget, *, tables: bool = True
 ) -> Iterator[_Step]:
     """Align blocks; a table is aligned as one unit first, and its rows only against the rows
     of the table it pairs with, so that no row is shown inside another table."""
     old_units, new_units = _units(old, tables), _units(new, tables)
-    ops = tk.diff([_source(u) for u in old_units], [_source(u) for u in new_units])
+    search = budget.part(int(REDLINE_WORK * ALIGNMENT_SHARE)) if tables else budget
+    ops = tk.diff([_source(u) for u in old_units], [_source(u) for u in new_units], search)
     i = j = 0
     pending_old: list[Unit] = []
     pending_new: list[Unit] = []
     for op in ops:
         count = len(op.tokens)
         if op.kind is tk.Kind.EQUAL:
-            yield from _pair(pending_old, pending_new)
+            yield from _pair(pending_old, pending_new, budget)
             pending_old, pending_new = [], []
             for offset in range(count):
                 for a, b in zip(old_units[i + offset], new_units[j + offset], strict=True):
@@ -154,7 +166,7 @@ def _align(
         else:
             pending_new.extend(new_units[j : j + count])
             j += count
-    yield from _pair(pending_old, pending_new)
+    yield from _pair(pending_old, pending_new, budget)
 
 
 def _units(blocks: tuple[Block, ...], tables: bool) -> list[Unit]:
@@ -179,7 +191,7 @@ def _source(unit: Unit) -> str:
     return "".join(block.source for block in unit)
 
 
-def _pair(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
+def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step]:
     """Pair changed units in order: each old unit takes the most similar new unit of the
     same shape within a short window ahead, if similar enough. Between pairs, each unit that
     stands alone is shown deleted, followed by the inserted unit taking its place, so that
@@ -196,7 +208,7 @@ def _pair(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
             score = _dice(old_words[i], new_words[k])
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
-        steps = _compare(unit, new[best]) if best is not None else None
+        steps = _compare(unit, new[best], budget) if best is not None else None
         if steps is not None and best is not None:
             pairs.append((i, best, steps))
             j = best + 1
@@ -212,16 +224,20 @@ def _pair(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
         i, j = pair_i + 1, pair_k + 1
 
 
-def _compare(old: Unit, new: Unit) -> list[_Step] | None:
+def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
     """Steps for two paired units: rows of two tables, or the word diff of two blocks."""
     if len(old) > 1 or len(new) > 1:
-        return list(_align(old, new, tables=False))
-    step = _word_diff(old[0], new[0])
+        return list(_align(old, new, budget, tables=False))
+    step = _word_diff(old[0], new[0], budget)
     return [step] if step is not None else None
 
 
-def _word_diff(old: Block, new: Block) -> _Step | None:
-    ops = _word_ops(old.content, new.content)
+def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
+    """The word diff of two paired blocks; None (shown whole, deleted and inserted) once
+    the redline's work is spent."""
+    if budget.spent:
+        return None
+    ops = _word_ops(old.content, new.content, budget)
     if new.kind == "tr":
         for op in ops:
             if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
@@ -229,16 +245,36 @@ def _word_diff(old: Block, new: Block) -> _Step | None:
     return _Step("changed", old, new, ops)
 
 
-@lru_cache(maxsize=256)
-def _word_ops(old: str, new: str) -> tuple[tk.Op, ...]:
+#: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
+_WORD_OPS: OrderedDict[tuple[str, str], tuple[tuple[tk.Op, ...], int]] = OrderedDict()
+_WORD_OPS_KEPT = 256
+
+
+def _word_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...]:
     """The word diff of two blocks' contents, remembered: comparing every version with the
     current one meets the same pair of paragraphs again and again (a paragraph unchanged
     from one version to the next pairs with the same current paragraph), so on 20 policies
     x 50 revisions 34,419 word diffs are 3,785 distinct ones (redlines 13.7 -> 5.5 s). The
     pairs recur within one policy's comparisons, made one after another: 256 of them hit
     as often as all (a process computing all 1,940 redlines held 5 MB more; with 1,024
-    here and 4,096 word sets, 19 MB more, enough to take a build past its memory target)."""
-    return tuple(tk.diff(tk.tokenize(old), tk.tokenize(new)))
+    here and 4,096 word sets, 19 MB more, enough to take a build past its memory target).
+
+    Only diffs that finished are kept, with the work they took, and one is used only if
+    the budget left would have let it finish again (its work is spent as if it had run):
+    so a redline is the same whether its diffs were remembered or not."""
+    key = (old, new)
+    found = _WORD_OPS.get(key)
+    if found is not None and found[1] <= budget.left:
+        _WORD_OPS.move_to_end(key)
+        budget.left -= found[1]
+        return found[0]
+    before = budget.left
+    ops = tuple(tk.diff(tk.tokenize(old), tk.tokenize(new), budget))
+    if not budget.spent:
+        _WORD_OPS[key] = (ops, before - budget.left)
+        if len(_WORD_OPS) > _WORD_OPS_KEPT:
+            _WORD_OPS.popitem(last=False)
+    return ops
 
 
 def _same_shape(old: Block, new: Block) -> bool:
