@@ -1,7 +1,14 @@
 """The version switcher's list, as HTML made in Python rather than by a template loop.
 
-Every page of a policy lists all of its versions; rendered by a template loop on each page,
-the list made a policy's pages cost O(versions²) together (12% of a 3,000-page build).
+Every page of a policy has the switcher. Listing every version there made the site grow
+with the square of the history (at 2,000 revisions of one policy, each page was 355 KB
+with 2,011 list items: 2.2 GB for a 200 KB policy, over GitHub Pages' 1 GB limit). A
+policy with at most `LISTED` versions lists them all; a longer history lists the newest
+version, the one in force and the neighbours of the page's own, and each gap links to the
+history page, which lists every version: each page's switcher has a bounded size.
+
+Rendered by a template loop on each page, the list made a policy's pages cost
+O(versions²) together (12% of a 3,000-page build).
 What an entry says (date, status) is made once per version; only its link, relative to the
 page, is made per page. (Links are not kept per folder: nearly every page has a folder of
 its own, and keeping them held O(versions²) strings per policy for the whole build.)
@@ -18,6 +25,11 @@ from markupsafe import Markup
 from .model import Policy, Version, long_date
 from .urls import UrlScheme
 
+#: Up to this many versions, the switcher lists them all.
+LISTED = 10
+#: Else: versions listed on either side of the page's own (and the newest, and the current).
+NEIGHBOURS = 2
+
 
 class VersionLists:
     def __init__(self, urls: UrlScheme):
@@ -33,7 +45,16 @@ class VersionLists:
         current = "page" if kind == "version" else "true"
         items = []
         relative = _Relative(folder)
+        listed = self._listed(policy, shown)
+        history = html.escape(relative(self._urls.history(policy)))
+        skipped = 0
         for version, target, rest in self._entries[policy.id]:
+            if version.index not in listed:
+                skipped += 1
+                continue
+            if skipped:
+                items.append(_more(skipped, history))
+                skipped = 0
             href = html.escape(relative(target))
             if version is shown:
                 link = f'<a href="{href}" aria-current="{current}">'
@@ -41,7 +62,21 @@ class VersionLists:
             else:
                 link = f'<a href="{href}">'
             items.append(f"<li>{link}Version {html.escape(version.label)}</a>{rest}</li>")
+        if skipped:
+            items.append(_more(skipped, history))
         return Markup("\n".join(items))
+
+    @staticmethod
+    def _listed(policy: Policy, shown: Version | None) -> range | set[int]:
+        """The indexes of the versions the switcher lists (see the module's docstring)."""
+        if len(policy.versions) <= LISTED:
+            return range(len(policy.versions))
+        anchor = shown or policy.current or policy.latest
+        near = range(anchor.index - NEIGHBOURS, anchor.index + NEIGHBOURS + 1)
+        listed = {policy.latest.index, *near}
+        if policy.current is not None:
+            listed.add(policy.current.index)
+        return listed
 
     def _entry(self, version: Version) -> tuple[Version, str, str]:
         status = version.status
@@ -50,6 +85,14 @@ class VersionLists:
             f'<span class="pd-status pd-status--{status.value}">{status.display}</span>'
         )
         return version, self._urls.version(version), rest
+
+
+def _more(count: int, history: str) -> str:
+    versions = "version" if count == 1 else "versions"
+    return (
+        f'<li class="pd-switcher__more"><a href="{history}">{count} more {versions} '
+        "(all versions)</a></li>"
+    )
 
 
 def _relative(target: str, folder: str) -> str:
