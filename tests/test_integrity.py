@@ -318,3 +318,46 @@ def test_command_line_mistakes_are_one_line(
     code, output = run_cli(capsys, *argv)
     assert code == 1 and fragment in output and len(output.splitlines()) == 1, output
     assert written(repo.path.parent, before) == []
+
+
+@pytest.mark.parametrize("name", ["Cookies.MD", "cookies.markdown", "archive/cookies.md"])
+def test_a_markdown_file_that_is_not_read_is_said_so(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], mkdocs_errors, name: str
+) -> None:
+    repo.write("policies/terms.md", TEXT)
+    repo.write(f"policies/{name}", TEXT)
+    sha = repo.commit("add")
+    with pytest.raises(Abort):  # a warning: a strict build stops
+        build_site(repo)
+    assert any(f"policies/{name} (commit {sha[:12]}): not published" in m for m in mkdocs_errors())
+    code, output = run_cli(capsys, "check", "--strict", "--policies", str(repo.path / "policies"))
+    assert code == 1 and f"policies/{name}: warning: not published" in output
+
+
+def test_commit_dates_that_go_back_are_warned_of(repo: GitRepo, mkdocs_errors) -> None:
+    """A rebase or a wrong clock: the later revision is dated first, so the earlier one
+    never took effect, which the site said without saying why."""
+    repo.revise("terms", "One.\n", "2024-05-01T09:00:00+00:00")
+    sha = repo.revise("terms", "Two.\n", "2024-03-01T09:00:00+00:00")
+    site = build_site(repo, strict=False)
+    [warning] = [m for m in mkdocs_errors() if "dated" in m]
+    assert f"policies/terms.md (commit {sha[:12]})" in warning
+    assert "before the revision before it (2024-05-01T09:00:00+00:00" in warning
+    assert "Never took effect" in (site / "terms/2024-05-01/index.html").read_text(encoding="utf-8")
+
+
+def test_an_effective_time_with_an_offset_keeps_the_files_date_in_the_label(repo: GitRepo) -> None:
+    """The README: a label and versions.json's `effective` keep the file's date; +14:00
+    moved both to the day before in London."""
+    import json
+
+    repo.revise(
+        "terms", "One.\n", "2024-06-01T09:00:00+00:00", effective="2025-01-01T00:00:00+14:00"
+    )
+    site = build_site(repo, {"timezone": "Europe/London"})
+    [version] = json.loads((site / "versions.json").read_text())["policies"][0]["versions"]
+    assert version["label"] == version["effective"] == "2025-01-01"
+    assert version["in_force_from"] == "2025-01-01T00:00:00+14:00"
+    page = (site / "terms/2025-01-01/index.html").read_text(encoding="utf-8")
+    assert "31 December 2024</time> (the file gives" in page
+    assert "1 January 2025</time>, 00:00+14:00)" in page

@@ -17,7 +17,7 @@ import hashlib
 import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from . import frontmatter
 from .errors import PolicyError, Problems
@@ -55,6 +55,8 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         problems = Problems()
         changes = history.changes(folder)
         lineages = _follow(changes, history, settings, problems)
+        for path in history.unread(folder):
+            problems.warning(UNREAD, path=path, commit=history.head)
         uncommitted = history.uncommitted(folder)
         folder_rel = history.relative(folder)
         head = history.head
@@ -71,6 +73,13 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
     problems.raise_errors()
     policies.sort(key=lambda p: p.id)
     return Catalog(policies, head, settings.as_of, folder_rel, uncommitted), problems
+
+
+#: Why a Markdown file in the policies folder is not published (see `history.unread_markdown`).
+UNREAD = (
+    "not published: only files named *.md directly in the policies folder are policies "
+    "(rename it, or move it out of the folder)"
+)
 
 
 def _follow(
@@ -172,6 +181,16 @@ def _add_version(
     declared = parsed.front_matter
     previous = lineage.declared[-1] if lineage.declared else None
     published = change.commit.date
+    before = lineage.versions[-1] if lineage.versions else None
+    if before is not None and published < before.published:
+        problems.warning(
+            f"this revision's commit is dated {published.isoformat()}, before the revision "
+            f"before it ({before.published.isoformat()}, commit {before.commit.sha[:12]}): "
+            "versions come in the history's order but take effect by date, so the earlier "
+            "one may never take effect (a rebase or a wrong clock?)",
+            path=change.path,
+            commit=change.commit.sha,
+        )
     effective_at, source = _effective(declared, previous, published, settings)
     in_force_from = max(effective_at, published)
     carried_over = previous is not None and declared.summary == previous.summary
@@ -189,8 +208,9 @@ def _add_version(
             path=change.path,
             blob=change.blob or "",
             commit=change.commit,
-            effective=effective_at.astimezone(settings.timezone).date(),
+            effective=_written_day(declared, source, effective_at, settings),
             effective_source=source,
+            effective_at=effective_at,
             in_force_from=in_force_from,
             in_force_on=in_force_from.astimezone(settings.timezone).date(),
             published_on=published.astimezone(settings.timezone).date(),
@@ -215,6 +235,21 @@ def _effective(
     if carried_over and moment < published:
         return published, EffectiveSource.COMMIT
     return moment, EffectiveSource.FRONT_MATTER
+
+
+def _written_day(
+    declared: frontmatter.FrontMatter,
+    source: EffectiveSource,
+    moment: datetime,
+    settings: Settings,
+) -> date:
+    """The effective day a version is named by: the calendar date its file writes (in the
+    offset written with a time; `+14:00` must not move the label to the day before), or
+    its publication's day in the site's time zone."""
+    if source is EffectiveSource.FRONT_MATTER and declared.effective is not None:
+        written = declared.effective
+        return written.date() if isinstance(written, datetime) else written
+    return moment.astimezone(settings.timezone).date()
 
 
 def _policy(lineage: _Lineage, as_of: datetime) -> Policy:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from . import frontmatter
-from .catalog import load_catalog
+from .catalog import UNREAD, load_catalog
 from .errors import PolicyError, Problem, Problems
 from .history import GitHistory
 from .outputs import Label, check_catalog, check_files
@@ -70,6 +70,8 @@ def check(
             published.append((Path(file.path).stem, file.path, labels))
         problems.items += check_files(urls, published).items
         if paths is None:
+            for path in repo.unread(folder, working_tree=True):
+                problems.warning(UNREAD, path=path)
             _check_removals(repo, folder, problems)
     if history:
         _check_history(settings, urls, problems)

@@ -271,6 +271,19 @@ class GitHistory:
                     dates.setdefault(name, commit_date(when, sha))
         return dates
 
+    def unread(self, folder: Path, *, working_tree: bool = False) -> list[str]:
+        """Files in the folder that look like Markdown but are not policies (see
+        `unread_markdown`), at HEAD or, with `working_tree`, as they are now (ignored
+        files left out): said, rather than left out silently."""
+        rel = self.relative(folder)
+        if working_tree:
+            output = self.repo.git.ls_files(
+                "-z", "--cached", "--others", "--exclude-standard", "--", rel
+            )
+        else:
+            output = self.repo.git.ls_tree("-r", "-z", "--name-only", "HEAD", "--", rel)
+        return unread_markdown([path for path in output.split("\0") if path], rel)
+
     def uncommitted(self, folder: Path) -> list[str]:
         """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
         output = self.repo.git.status(
@@ -344,6 +357,23 @@ def _changes(commit: Commit, tokens: list[str]) -> list[Change]:
             )
         )
     return changes
+
+
+#: Suffixes of Markdown files (compared without case).
+_MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtext", ".mdtxt")
+
+
+def unread_markdown(paths: Sequence[str], folder: str) -> list[str]:
+    """Of `paths` (repository paths below `folder`), the Markdown files that are not read
+    as policies: only files named `*.md` directly in the folder are (`Terms.MD`,
+    `terms.markdown` and `legal/terms.md` are not)."""
+    prefix = "" if folder == "." else folder + "/"
+    unread = []
+    for path in paths:
+        name = path.removeprefix(prefix)
+        if name.lower().endswith(_MARKDOWN) and ("/" in name or not name.endswith(".md")):
+            unread.append(path)
+    return unread
 
 
 #: Entries git lists among the policy files that hold no text: what each is, for errors.

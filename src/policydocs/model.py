@@ -68,11 +68,15 @@ class Version:
     path: str
     blob: str
     commit: Commit
-    #: The effective day, in the site's time zone: the file's date (or the publication's,
-    #: see `EffectiveSource`). It names the version (its label), but a date that passed
+    #: The effective day: the calendar date the file writes (for a date and time, in the
+    #: offset written with it), or the publication's day in the site's time zone (see
+    #: `EffectiveSource`). It names the version (its label), but a date that passed
     #: before the revision was published is not when it took effect: see `in_force_on`.
     effective: date
     effective_source: EffectiveSource
+    #: The moment the file gives (its date's midnight in the site's time zone), or the
+    #: publication's (see `EffectiveSource`).
+    effective_at: datetime
     #: The moment it is in force from: the effective moment, never before publication.
     in_force_from: datetime
     #: The day it is in force from (of `in_force_from`, in the site's time zone): what
@@ -101,12 +105,15 @@ class Version:
 
     def in_force_text(self, day: Callable[[date], str]) -> str:
         """The day it came into force, written by `day`, with the file's own date beside it
-        when that had passed before the revision was merged (the feeds and the CLI say it
-        alike; the pages' macro `effective` too)."""
+        when that is another day: it had passed when the revision was merged, or the file
+        gives a time in another time zone (pages, feeds and the CLI all say it so)."""
         text = day(self.in_force_on)
-        if self.in_force_on != self.effective:
-            text += f" (on publication; the file gives {day(self.effective)})"
-        return text
+        if self.in_force_on == self.effective:
+            return text
+        if self.in_force_from > self.effective_at:
+            return f"{text} (on publication; the file gives {day(self.effective)})"
+        written = self.effective_at.timetz().isoformat("minutes")
+        return f"{text} (the file gives {day(self.effective)}, {written})"
 
 
 @dataclass
