@@ -361,3 +361,62 @@ def test_an_effective_time_with_an_offset_keeps_the_files_date_in_the_label(repo
     page = (site / "terms/2025-01-01/index.html").read_text(encoding="utf-8")
     assert "31 December 2024</time> (the file gives" in page
     assert "1 January 2025</time>, 00:00+14:00)" in page
+
+
+HOSTILE = (
+    "## Terms\n\nYou pay 5 pounds.<script>alert('page')</script>\n\n"
+    '<img src="x.png" onerror="alert(1)"> <a href="javascript:alert(2)">Pay here</a>\n\n'
+    '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>\n\n'
+    '<div onclick="alert(3)" class="note">A note.</div>\n\n'
+    "| Plan | Price |\n|:-----|------:|\n| Basic | 5 |\n"
+)
+PAYLOADS = ("alert(", "onerror", "javascript:", "<iframe", "display:none", "onclick")
+
+
+def test_a_policys_raw_html_is_sanitised_on_every_page(repo: GitRepo) -> None:
+    repo.revise("terms", HOSTILE, "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.revise(
+        "terms", HOSTILE.replace("5 pounds", "6 pounds"), "2024-02-01T09:00:00+00:00", title="Terms"
+    )
+    site = build_site(repo, markdown_extensions=["tables", {"toc": {"permalink": True}}])
+    for path in ["terms", "terms/2024-01-01", "terms/2024-02-01", "terms/2024-02-01/changes"]:
+        page = (site / path / "index.html").read_text(encoding="utf-8")
+        assert [p for p in PAYLOADS if p in page] == [], path
+        assert "Pay here</a>" in page and "A note." in page, path  # the text stays
+        assert 'class="note"' in page and '<td style="text-align:right">5' in page, path
+    changes = (site / "terms/2024-02-01/changes/index.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<del class="pd-del" id="pd-change-1">5</del><ins class="pd-ins">6</ins>', changes
+    )
+    assert 'class="headerlink" href="#terms"' in changes
+
+
+def test_a_site_that_trusts_its_editors_keeps_their_html(repo: GitRepo) -> None:
+    repo.revise("terms", HOSTILE, "2024-01-01T09:00:00+00:00", title="Terms")
+    site = build_site(repo, {"raw_html": "trust"})
+    assert "<script>alert('page')</script>" in (site / "terms/index.html").read_text(
+        encoding="utf-8"
+    )
+    feed = (site / "terms/atom.xml").read_text(encoding="utf-8")
+    assert "alert(" not in feed and "javascript:" not in feed  # feeds: always sanitised
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("We <b>must pay all the fees</b> now.\n", "We <i>must pay all the fees</i> now.\n"),
+        ("A <span>long\nline</span> here.\n", "A <em>long\nline</em> here.\n"),
+        ("A <span>long\nline</span> here.\n", "A <span>long\nline</span> there.\n"),
+        ("<u>Note</u>: pay <b>now</b>.\n", "<u>Notice</u>: pay <b>today</b>.\n"),
+    ],
+)
+def test_a_redline_mark_never_splits_an_html_element(old: str, new: str) -> None:
+    from policydocs.blocks import _unbalanced
+    from policydocs.markup import accept, reject
+    from policydocs.redline import redline
+
+    marked = redline(old, new).markdown
+    assert accept(marked) == new and reject(marked) == old
+    spans = re.findall(r"<(ins|del) class=\"pd-[^>]*>(.*?)</\1>", marked, re.DOTALL)
+    assert spans or '<pre class="pd-del pd-block"' in marked  # (or shown whole, as source)
+    assert all(not _unbalanced(content) for _, content in spans), marked

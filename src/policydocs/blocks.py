@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from markdown_it import MarkdownIt
 
@@ -47,6 +47,13 @@ class Block:
     def atomic(self) -> bool:
         return self.kind in ATOMIC
 
+    @cached_property
+    def open_tags(self) -> bool:
+        """Whether an inline HTML element here opens on one line and closes on another: a
+        mark around either tag (made line by line, word by word) would split the element,
+        so such a block is shown as its source when a change touches a tag."""
+        return "<" in self.content and any(map(_unbalanced, self.content.split("\n")))
+
 
 @cache
 def _parser() -> MarkdownIt:
@@ -77,6 +84,41 @@ def split(text: str) -> tuple[tuple[Block, ...], str]:
         cursor = end
     tail = "\n".join(lines[cursor:]) if cursor < len(lines) else ""
     return tuple(blocks), tail
+
+
+#: An HTML tag in inline text (comments, declarations and processing instructions aside).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>")
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+
+def _unbalanced(text: str) -> bool:
+    """Whether an element opens in `text` and does not close there, or the other way."""
+    open_tags: list[str] = []
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return True
+    return bool(open_tags)
 
 
 def join(blocks: tuple[Block, ...] | list[Block], tail: str) -> str:

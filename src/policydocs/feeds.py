@@ -22,7 +22,6 @@ from functools import cache as cache_once
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
-import nh3
 from feedgen.feed import FeedGenerator
 from feedgen.version import version_str as feedgen_version
 from lxml import etree
@@ -35,17 +34,9 @@ from .pages import StoredFile, links_identity, rebase_policy_links
 from .parallel import Result
 from .redline import ENGINE_VERSION, Redline
 from .render import to_html
+from .sanitize import feed_html
 from .urls import UrlScheme
 
-#: What a feed entry may contain: text structure, links, images and the redline's marks.
-#: Everything else (scripts, styles, iframes, event handlers, javascript: URLs) is removed.
-_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
-    "pre", "code", "em", "strong", "b", "i", "a", "ins", "del", "table", "thead", "tbody",
-    "tr", "th", "td", "img", "sup", "sub",
-}  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
-_SCHEMES = {"http", "https", "mailto"}
 #: A raw HTML block inserted or deleted: its source is shown on the changes page, not here.
 _HTML_BLOCK = re.compile(
     r'<pre class="pd-(ins|del) pd-block[^"]*"[^>]*data-pd-kind="html_block"[^>]*>.*?</pre>'
@@ -353,7 +344,7 @@ def render_content(source: str) -> bytes:
     rather than for each of the four feeds an entry is in)."""
     _, head, markdown, base = json.loads(source)
     holder = etree.Element("x")
-    holder.text = _clean(head + to_html(markdown), base)
+    holder.text = feed_html(head + to_html(markdown), base)
     return etree.tostring(holder, encoding="utf-8")[len(b"<x>") : -len(b"</x>")]
 
 
@@ -407,21 +398,3 @@ def _tag_uri(base: str, path: str, day: date, name: str) -> str:
     host = urlsplit(base).hostname or "localhost"
     original_id = path.rsplit("/", 1)[-1].removesuffix(".md")
     return f"tag:{host},{day.isoformat()}:policydocs/{original_id}/{name}"
-
-
-def _clean(fragment: str, base: str) -> str:
-    """Sanitise for feed readers and make every link absolute (relative to `base`)."""
-
-    def absolute(element: str, attribute: str, value: str) -> str | None:
-        if attribute in ("href", "src"):
-            return urljoin(base, value)
-        return value
-
-    return nh3.clean(
-        fragment,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        attribute_filter=absolute,
-        link_rel=None,
-    )

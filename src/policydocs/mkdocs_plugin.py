@@ -47,6 +47,7 @@ from .pages import (
     StoredPage,
 )
 from .parallel import workers
+from .sanitize import page_html
 from .settings import (
     Settings,
     load_timezone,
@@ -69,6 +70,8 @@ NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(
     'role="dialog"', 'role="dialog" aria-label="Search"'
 )
 FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
+#: The kinds of generated page whose content is a policy's text (see `on_page_content`).
+POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
 
 
 class _Count(c.Type):
@@ -102,6 +105,8 @@ class PolicyDocsConfig(Config):
     feed_limit = c.Optional(_Count())
     #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
     drafts = c.Choice(("serve", "always", "never"), default="serve")
+    #: A policy's raw HTML on pages: cut to an allowlist (see `sanitize`), or as written.
+    raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
@@ -267,6 +272,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         if view is not None or POLICY_LIST_MARKER in markdown:
             days.append(self._site.catalog.last_changed)
         return max(days, default=None)
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A policy's text, rendered, cut to the allowlist (`sanitize.page_html`) unless
+        the site trusts its editors (`raw_html: trust`): no policy can run a script on the
+        site or load anything from elsewhere."""
+        view = self._view(page.file.src_uri)
+        if view is None or view.kind not in POLICY_TEXT or self.config.raw_html == "trust":
+            return html
+        return page_html(html)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is read, so every redline made: the feeds are made now, before MkDocs

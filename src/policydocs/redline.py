@@ -238,6 +238,10 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     if budget.spent:
         return None
     ops = _word_ops(old.content, new.content, budget)
+    if (old.open_tags or new.open_tags) and any(
+        op.kind is not tk.Kind.EQUAL and tk.has_tag(op.tokens) for op in ops
+    ):
+        return None  # a mark would split an element open across lines: shown whole
     if new.kind == "tr":
         for op in ops:
             if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
@@ -434,7 +438,7 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     if separate:
         ident += ' data-pd-lead=""'
         block = replace(block, lead="\n")
-    if block.atomic:
+    if block.atomic or block.open_tags:
         escaped = html.escape(block.prefix + block.content, quote=False).replace("\n", "&#10;")
         kind_attribute = f' data-pd-kind="{block.kind}"'
         return (

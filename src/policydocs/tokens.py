@@ -1,8 +1,10 @@
 """Word-level tokens of a block's Markdown, and diffs over them with diff-match-patch.
 
 A change never splits a token: words (with inner hyphens and apostrophes), numbers, URLs,
-links, emphasised spans and inline code are whole tokens, so "Licens[-ee-][+or+]" cannot
-happen and a link or `**emphasis**` is never cut by a tag. Line breaks with their
+links, emphasised spans, inline code and inline HTML elements on one line (`<b>…</b>`) are
+whole tokens, so "Licens[-ee-][+or+]" cannot happen and a link, `**emphasis**` or `<b>` is
+never cut by a mark: a change to the tag is the element deleted and inserted. (A tag left
+open across lines makes its block compared whole: see `blocks.Block.atomic`.) Line breaks with their
 continuation prefix (indentation, `>`) and table pipes are tokens of their own.
 
 diff-match-patch compares strings of characters, so each distinct token is mapped to one
@@ -34,6 +36,8 @@ TOKEN = re.compile(
   | (?P<strong>\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*|__[^_\s](?:[^_\n]*[^_\s])?__)
   | (?P<emphasis>(?<![\w*])\*[^*\s](?:[^*\n]*[^*\s])?\*(?![\w*])
                 |(?<![\w_])_[^_\s](?:[^_\n]*[^_\s])?_(?![\w_]))
+  | (?P<element><(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?:[ \t][^<>\n]*)?>
+               (?:(?!</?(?P=tag)[\s>/])[^\n])*</(?P=tag)[ \t]*>)
   | (?P<html></?[A-Za-z][^<>\n]*>|<!--.*?-->)
   | (?P<escape>\\.)
   | (?P<number>\d+(?:[.,:/]\d+)*)
@@ -77,6 +81,14 @@ def tokenize(text: str) -> list[str]:
     if _SPECIAL.search(text) is None:
         return _PROSE_TOKEN.findall(text)
     return [match.group(0) for match in TOKEN.finditer(text)]
+
+
+_TAG_TOKEN = re.compile(r"</?[A-Za-z]")
+
+
+def has_tag(tokens: Sequence[str]) -> bool:
+    """Whether any of the tokens is or holds an HTML tag."""
+    return any(map(_TAG_TOKEN.match, tokens))
 
 
 def words(tokens: Sequence[str]) -> int:
