@@ -114,3 +114,33 @@ def test_damaged_cache_entries_are_made_again_never_published(tmp_path: Path, da
         path.write_bytes(DAMAGE[damage](path.read_bytes()))
     again, _ = both_builds(repo, {})
     assert again == cached == uncached
+
+
+def test_the_cli_build_never_uses_a_damaged_entry(tmp_path: Path) -> None:
+    """`policydocs export` reads what the cache holds through the same checks."""
+    from datetime import UTC
+
+    from policydocs import engine
+    from policydocs.feeds import FeedSettings
+    from policydocs.settings import Settings, resolve_as_of
+
+    repo = GitRepo(tmp_path / "repo")
+    for n in range(3):
+        repo.revise("terms", TERMS.format(fee=n), f"2024-0{n + 1}-01T09:00:00+00:00")
+    cache = tmp_path / "cache"
+    feeds = FeedSettings("https://policies.example.com/", "Example")
+
+    def files(cache_dir: Path | None) -> dict[str, bytes]:
+        options = Settings(
+            repo.path / "policies", resolve_as_of("2030-01-01", UTC), cache_dir=cache_dir
+        )
+        site = engine.build(options, feeds)
+        return {p.src: p.markdown.encode() for p in site.pages} | {
+            a.dest: a.content for a in site.assets
+        }
+
+    uncached = files(None)
+    assert files(cache) == uncached
+    for path in [*stored.objects(cache), *stored.entries(cache)]:
+        path.write_bytes(_flip_middle_byte(path.read_bytes()))
+    assert files(cache) == uncached
