@@ -21,6 +21,7 @@ from policydocs.settings import Settings, resolve_as_of
 
 from .conftest import build_site
 from .gitrepo import GitRepo
+from .written import snapshot, written
 
 #: Names that have broken builds, or would: the site's own files, parents, MkDocs' index
 #: rule, case twins, spaces, accents.
@@ -106,18 +107,6 @@ def _make(root: Path, history: list[tuple[str, dict[str, str | None], str]]) -> 
     return repo
 
 
-def _snapshot(root: Path) -> dict[Path, bytes]:
-    return {
-        p.relative_to(root): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
-
-
-def _written(root: Path, before: dict[Path, bytes]) -> list[Path]:
-    return [path for path, data in _snapshot(root).items() if before.get(path) != data]
-
-
 def _errors_name_a_file(exc: PolicyError) -> None:
     for problem in exc.problems:
         assert problem.path or "policies" in problem.message, str(problem)
@@ -135,7 +124,7 @@ def test_any_history_exports_inside_its_folder_or_stops_naming_a_file(history) -
         policies = repo.path / "policies"
         policies.mkdir(exist_ok=True)
         options = Settings(policies_dir=policies, as_of=resolve_as_of("2030-01-01", UTC))
-        before = _snapshot(root)
+        before = snapshot(root)
         try:
             site = engine.build(options, FeedSettings("https://legal.example.com/", "Legal"))
             engine.export(site, repo.path / "out")
@@ -143,8 +132,7 @@ def test_any_history_exports_inside_its_folder_or_stops_naming_a_file(history) -
         except PolicyError as exc:
             failed = exc
             _errors_name_a_file(exc)
-        written = _written(root, before)
-        assert [p for p in written if p.parts[:2] != ("repo", "out")] == []
+        assert [p for p in written(root, before) if p.parts[:2] != ("repo", "out")] == []
         found = checks.check(options, history=True)
         if failed is not None:
             reported = {(p.path, p.commit, p.message) for p in found if p.level is Level.ERROR}
@@ -161,11 +149,11 @@ def test_any_history_builds_with_mkdocs_inside_site_or_stops(history) -> None:
         repo = _make(root, history)
         (repo.path / "policies").mkdir(exist_ok=True)
         repo.mkdocs_yml({"as_of": "2030-01-01"})
-        before = _snapshot(root)
+        before = snapshot(root)
         with contextlib.suppress(Abort):  # (its message is in MkDocs' log)
             build_site(repo, strict=False)
         allowed = {"site", ".cache", "mkdocs.yml", "docs"}
-        assert [p for p in _written(root, before) if p.parts[1] not in allowed] == []
+        assert [p for p in written(root, before) if p.parts[1] not in allowed] == []
 
 
 def test_the_fuzzed_histories_reach_what_they_are_for() -> None:

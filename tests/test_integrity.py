@@ -16,21 +16,9 @@ from policydocs import cli
 
 from .conftest import build_site
 from .gitrepo import GitRepo
+from .written import snapshot, written
 
 TEXT = "---\ntitle: Terms\n---\n\nYou pay 5 pounds.\n"
-
-
-def snapshot(root: Path) -> dict[Path, bytes]:
-    return {
-        p.relative_to(root): p.read_bytes()
-        for p in root.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
-
-
-def written(root: Path, before: dict[Path, bytes]) -> list[Path]:
-    """Files made or changed under `root` since `before`."""
-    return sorted(path for path, data in snapshot(root).items() if before.get(path) != data)
 
 
 def outside(paths: list[Path], *allowed: str) -> list[Path]:
