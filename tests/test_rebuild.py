@@ -144,3 +144,14 @@ def test_the_cli_build_never_uses_a_damaged_entry(tmp_path: Path) -> None:
     for path in [*stored.objects(cache), *stored.entries(cache)]:
         path.write_bytes(_flip_middle_byte(path.read_bytes()))
     assert files(cache) == uncached
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_speed(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", TERMS.format(fee=1), "2024-01-01T09:00:00+00:00")
+    repo.revise("terms", TERMS.format(fee=2), "2024-02-01T09:00:00+00:00")
+    repo.write("not-a-folder", "a file\n")
+    uncached = snapshot(build_site(repo, {"cache_dir": ""}, strict=False))
+    blocked = snapshot(build_site(repo, {"cache_dir": "not-a-folder/cache"}, strict=False))
+    assert blocked == uncached
+    assert (repo.path / "not-a-folder").read_text() == "a file\n"

@@ -196,9 +196,12 @@ class Run:
                 raise PolicyError(f"{self._store.folder}: cannot read back {dest.name}")
 
     def content(self, file: StoredFile) -> bytes:
-        """A stored file's bytes, checked as `publish` does."""
+        """A stored file's bytes, checked as `publish` does (and made again likewise)."""
         data = self._store.read(file.digest)
-        return data if data is not None else b"".join(file.remake())
+        if data is None:
+            data = b"".join(file.remake())
+            self._store.put(data)
+        return data
 
     def redlines(self, kind: str) -> Redlines:
         """Every redline of the `kind` of page, once its pages are made."""
@@ -275,7 +278,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
     for each uncommitted policy edit (a preview for editors, never published)."""
     busy = workers(caller_busy=False)
     with store_in(settings.cache_dir) as store:
-        hold = CacheHold(store.folder if settings.cache_dir else None)
+        hold = CacheHold(None if store.temporary else store.folder)
         try:
             with Run(settings, feeds, drafts, busy, store) as run:
                 placed, assets = run.ready()

@@ -150,16 +150,16 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 "policydocs: feeds need absolute URLs: set site_url in mkdocs.yml "
                 "(for example 'site_url: https://legal.example.com/')"
             )
-        feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
         self._end_build()  # (a build that stopped without telling us)
         try:
+            feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
             drafts = self.config.drafts == "always" or (
                 self.config.drafts == "serve" and self._serving
             )
             # MkDocs renders on this core; the redlines are computed on the others.
             settings = self._settings(config)
             store = self._stores.enter_context(store_in(settings.cache_dir))
-            self._hold = CacheHold(store.folder if settings.cache_dir else None)
+            self._hold = CacheHold(None if store.temporary else store.folder)
             taken = _own_outputs(files, config)
             run = engine.Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
         except PolicyError as exc:

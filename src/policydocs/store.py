@@ -42,8 +42,10 @@ _CHUNK = 1 << 20
 
 
 class Store:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, temporary: bool = False):
         self.folder = folder
+        #: A folder of this build's alone, removed at its end (no cache to share or sweep).
+        self.temporary = temporary
 
     # Objects: named by their content.
     def put(self, data: bytes) -> str:
@@ -199,7 +201,7 @@ def store_in(folder: Path | None) -> Iterator[Store]:
         yield Store(folder)
         return
     with tempfile.TemporaryDirectory(prefix="policydocs-") as temporary:
-        yield Store(Path(temporary))
+        yield Store(Path(temporary), temporary=True)
 
 
 def _writable(folder: Path) -> bool:
