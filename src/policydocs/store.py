@@ -51,7 +51,9 @@ class Store:
     def put(self, data: bytes) -> str:
         """Keep `data`; its SHA-256, by which it is read. Written only if not there yet,
         so a rebuild writes only what changed (what is there is checked when read)."""
-        [digest] = self.put_together([(data,)], 1)
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.has(digest):  # (hashed first: a rebuild's thousands of pages are there)
+            self.put_together([(data,)], 1)
         return digest
 
     def put_together(self, items: Iterable[Sequence[bytes]], count: int) -> list[str]:
