@@ -108,7 +108,7 @@ class RedlineCache:
                 found[key] = Result(partial(_given, made))
         results = self._lookup(keys, job, _make_page, _load_page, _dump_page, found=found)
         return {
-            key: Result(partial(self._remembered, keys[key], result))
+            key: result if key in found else Result(partial(self._remembered, keys[key], result))
             for key, result in results.items()
         }
 
@@ -127,7 +127,8 @@ class RedlineCache:
         return {}
 
     def _record(self, record_key: str) -> MadePage | None:
-        """A stored page from its record, if the record is whole and its page is there."""
+        """A stored page from its record, if the record is whole and its page is there
+        (the record kept for the next build's `_load_known`)."""
         text = self._known.get(record_key)
         if text is None:
             data = self.store.load(record_key)
@@ -135,10 +136,13 @@ class RedlineCache:
                 return None
             text = data.decode()
         made = _page_from(text)
-        return made if made is not None and self.store.has(made.digest) else None
+        if made is None or not self.store.has(made.digest):
+            return None
+        self._read[record_key] = text
+        return made
 
     def _remembered(self, record_key: str, result: Result[MadePage]) -> MadePage:
-        """A page, its record kept for the next build's `_load_known`."""
+        """A page made in this build, its record kept for the next build's `_load_known`."""
         made = result.get()
         self._read[record_key] = _dump_page(made).decode()
         return made
