@@ -45,11 +45,11 @@ import build_bench
 from diff_match_patch import diff_match_patch
 from synthetic_repo import WORDS, Shape, _document, _edit, generate
 
-from policydocs import blocks, markup, tokens
-from policydocs.catalog import load_catalog
-from policydocs.history import GitHistory
-from policydocs.redline import redline
-from policydocs.settings import Settings
+from policydocs.core.settings import Settings
+from policydocs.history.catalog import load_catalog
+from policydocs.history.git import GitHistory
+from policydocs.redline import blocks, markup, tokens
+from policydocs.redline.engine import redline
 
 #: The issue's targets on a 2-core machine, in milliseconds.
 TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}

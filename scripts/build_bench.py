@@ -48,11 +48,11 @@ def write_site(repo: Path, cache_dir: str = ".cache/policydocs") -> Path:
 def write_floor(repo: Path, floor: Path) -> Path:
     """A plain MkDocs project whose docs/ holds the same pages with the same Markdown that
     policydocs generates for `repo` (without its templates), and the same navigation."""
-    from policydocs import engine
-    from policydocs.settings import Settings, resolve_as_of
+    from policydocs.build import run
+    from policydocs.core.settings import Settings, resolve_as_of
 
     settings = Settings(policies_dir=repo / "policies", as_of=resolve_as_of(AS_OF, UTC))
-    site = engine.build(settings)
+    site = run.build(settings)
     docs = floor / "docs"
     nav = ["index.md"]
     for page in site.pages:

@@ -9,8 +9,8 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from policydocs import engine
-from policydocs.settings import Settings, resolve_as_of
+from policydocs.build import run
+from policydocs.core.settings import Settings, resolve_as_of
 
 from .gitrepo import GitRepo
 
@@ -22,14 +22,14 @@ def repo(tmp_path: Path) -> GitRepo:
     return GitRepo(tmp_path / "repo")
 
 
-def load(repo: GitRepo, as_of: str = "2030-01-01", **options: object) -> engine.Site:
+def load(repo: GitRepo, as_of: str = "2030-01-01", **options: object) -> run.Site:
     """Run the engine on a repository, as the plugin would (no MkDocs involved)."""
     settings = Settings(
         policies_dir=repo.path / "policies",
         as_of=resolve_as_of(as_of, UTC),
         **options,  # type: ignore[arg-type]
     )
-    return engine.build(settings)
+    return run.build(settings)
 
 
 def build_site(

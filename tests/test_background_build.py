@@ -11,7 +11,7 @@ import feedparser
 import lxml.html
 import pytest
 
-from policydocs import parallel
+from policydocs.core import parallel
 
 from . import stored
 from .conftest import build_site

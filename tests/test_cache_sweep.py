@@ -8,10 +8,10 @@ from datetime import UTC
 
 import feedparser
 
-from policydocs import engine
-from policydocs.cache_sweep import CacheHold
-from policydocs.feeds import FeedSettings
-from policydocs.settings import Settings, resolve_as_of
+from policydocs.build import run
+from policydocs.build.sweep import CacheHold
+from policydocs.core.settings import Settings, resolve_as_of
+from policydocs.site.feeds import FeedSettings
 
 from . import stored
 from .conftest import build_site
@@ -109,7 +109,7 @@ def test_the_engine_and_the_plugin_keep_what_the_other_uses(repo: GitRepo) -> No
         cache_dir=cache,
     )
     feeds = FeedSettings("https://policies.example.com/", "Example Policies", None)
-    site = engine.build(settings, feeds)
+    site = run.build(settings, feeds)
     assert len(site.assets) > 6
     after = stored.named(stored.objects(cache))
     assert len(stored.feeds(cache)) == 3 * 2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort, MkDocsException
 
-from policydocs.errors import PolicyError
+from policydocs.core.errors import PolicyError
 
 from .conftest import build_site, load
 from .gitrepo import GitRepo

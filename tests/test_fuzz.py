@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
-from policydocs import checks, engine
-from policydocs.errors import Level, PolicyError
-from policydocs.feeds import FeedSettings
-from policydocs.settings import Settings, resolve_as_of
+from policydocs.build import run
+from policydocs.core.errors import Level, PolicyError
+from policydocs.core.settings import Settings, resolve_as_of
+from policydocs.editor.check import check
+from policydocs.site.feeds import FeedSettings
 
 from .conftest import build_site
 from .gitrepo import GitRepo
@@ -126,14 +127,14 @@ def test_any_history_exports_inside_its_folder_or_stops_naming_a_file(history) -
         options = Settings(policies_dir=policies, as_of=resolve_as_of("2030-01-01", UTC))
         before = snapshot(root)
         try:
-            site = engine.build(options, FeedSettings("https://legal.example.com/", "Legal"))
-            engine.export(site, repo.path / "out")
+            site = run.build(options, FeedSettings("https://legal.example.com/", "Legal"))
+            run.export(site, repo.path / "out")
             failed: PolicyError | None = None
         except PolicyError as exc:
             failed = exc
             _errors_name_a_file(exc)
         assert [p for p in written(root, before) if p.parts[:2] != ("repo", "out")] == []
-        found = checks.check(options, history=True)
+        found = check(options, history=True)
         if failed is not None:
             reported = {(p.path, p.commit, p.message) for p in found if p.level is Level.ERROR}
             for problem in failed.problems:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policydocs.model import EffectiveSource, PolicyStatus, Status
+from policydocs.history.model import EffectiveSource, PolicyStatus, Status
 
 from .conftest import load
 from .gitrepo import GitRepo
@@ -350,7 +350,7 @@ def test_git_processes_do_not_grow_with_revisions(tmp_path: Path) -> None:
 
 
 def test_shallow_clone_history_is_refused(repo: GitRepo, tmp_path: Path) -> None:
-    from policydocs.errors import PolicyError
+    from policydocs.core.errors import PolicyError
 
     for n in range(3):
         repo.revise("tos", f"Text {n}.\n", f"2024-01-0{n + 1}T09:00:00+00:00")

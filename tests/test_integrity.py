@@ -271,7 +271,7 @@ def test_a_commit_whose_date_git_cannot_give_is_named(
 
 
 def test_the_deepest_nesting_allowed_renders_on_pages_and_in_feeds(repo: GitRepo) -> None:
-    from policydocs.publishable import MAX_NESTING
+    from policydocs.history.publishable import MAX_NESTING
 
     repo.write("policies/terms.md", _nested_list(MAX_NESTING))
     repo.commit("deep but allowed", "2024-01-01T09:00:00+00:00")
@@ -399,9 +399,9 @@ def test_a_site_that_trusts_its_editors_keeps_their_html(repo: GitRepo) -> None:
     ],
 )
 def test_a_redline_mark_never_splits_an_html_element(old: str, new: str) -> None:
-    from policydocs.blocks import _unbalanced
-    from policydocs.markup import accept, reject
-    from policydocs.redline import redline
+    from policydocs.redline.blocks import _unbalanced
+    from policydocs.redline.engine import redline
+    from policydocs.redline.markup import accept, reject
 
     marked = redline(old, new).markdown
     assert accept(marked) == new and reject(marked) == old

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from policydocs import parallel
-from policydocs.cache import Pair, RedlineCache
-from policydocs.redline import redline
-from policydocs.store import Store
+from policydocs.core import parallel
+from policydocs.core.memo import Memo
+from policydocs.core.store import Store
+from policydocs.redline.engine import redline
+from policydocs.redline.stored import Pair, redlines
 
 from . import stored
 
@@ -90,13 +91,13 @@ def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(60)]
     pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(59)}
     with parallel.Background(2) as pool:
-        cache = RedlineCache(Store(tmp_path / "cache"), pool)
-        computed = {key: result.get() for key, result in cache.redlines(pairs).items()}
+        cache = Memo(Store(tmp_path / "cache"), pool)
+        computed = {key: result.get() for key, result in redlines(cache, pairs).items()}
     assert (cache.hits, cache.misses) == (0, 59)
     assert computed == {n: redline(p.old_text, p.new_text) for n, p in pairs.items()}
     assert len(stored.redlines(tmp_path / "cache")) == 59  # stored by the workers
-    again = RedlineCache(Store(tmp_path / "cache"))
-    assert {key: result.get() for key, result in again.redlines(pairs).items()} == computed
+    again = Memo(Store(tmp_path / "cache"))
+    assert {key: result.get() for key, result in redlines(again, pairs).items()} == computed
     assert (again.hits, again.misses) == (59, 0)
 
 
@@ -106,7 +107,7 @@ def test_stored_results_are_read_when_asked_for_never_held(tmp_path) -> None:
     texts = [f"Clause {n}.\n\nYou pay {n} pounds a month.\n" for n in range(20)]
     pairs = {n: Pair(f"a{n}", f"b{n}", texts[n], texts[n + 1]) for n in range(19)}
     with parallel.Background(1) as pool:
-        results = RedlineCache(Store(tmp_path / "cache"), pool).redlines(pairs)
+        results = redlines(Memo(Store(tmp_path / "cache"), pool), pairs)
         first, again = results[3].get(), results[3].get()
     assert first == again == redline(texts[3], texts[4])
     assert first is not again  # read from the cache each time
@@ -145,7 +146,7 @@ def test_workers_exit_when_their_build_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "build.py"
     script.write_text(
         "import time\n"
-        "from policydocs import parallel\n"
+        "from policydocs.core import parallel\n"
         "pool = parallel.Background(2)\n"
         "results = pool.submit(time.sleep, [60] * parallel.MIN_ITEMS)\n"
         "time.sleep(1)\n"

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from lxml import html
 
-from policydocs import markup
+from policydocs.redline import markup
 
 from .conftest import build_site, load
 from .gitrepo import GitRepo
@@ -224,7 +224,7 @@ def test_a_readme_home_page_is_the_home_page(tmp_path: Path) -> None:
 def test_switcher_links_equal_posixpath_relpath_from_any_folder() -> None:
     """The switcher works out the way to a policy's folder once per page: every link must
     be the one posixpath.relpath gives, wherever the page and the target are."""
-    from policydocs.switcher import _Relative, _relative
+    from policydocs.site.switcher import _Relative, _relative
 
     folders = ["", "a", "a/b", "a/b/c", "a/b/c/d", "x", "x/y", "a/x", "b", "a/v1", "a/v1/changes"]
     targets = [

@@ -120,9 +120,9 @@ def test_the_cli_build_never_uses_a_damaged_entry(tmp_path: Path) -> None:
     """`policydocs export` reads what the cache holds through the same checks."""
     from datetime import UTC
 
-    from policydocs import engine
-    from policydocs.feeds import FeedSettings
-    from policydocs.settings import Settings, resolve_as_of
+    from policydocs.build import run
+    from policydocs.core.settings import Settings, resolve_as_of
+    from policydocs.site.feeds import FeedSettings
 
     repo = GitRepo(tmp_path / "repo")
     for n in range(3):
@@ -134,7 +134,7 @@ def test_the_cli_build_never_uses_a_damaged_entry(tmp_path: Path) -> None:
         options = Settings(
             repo.path / "policies", resolve_as_of("2030-01-01", UTC), cache_dir=cache_dir
         )
-        site = engine.build(options, feeds)
+        site = run.build(options, feeds)
         return {p.src: p.markdown.encode() for p in site.pages} | {
             a.dest: a.content for a in site.assets
         }

@@ -8,9 +8,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policydocs.blocks import _parsed_leaves, _prose_leaves, join, split
-from policydocs.markup import accept, reject, terminal
-from policydocs.redline import Redline, redline
+from policydocs.redline.blocks import _parsed_leaves, _prose_leaves, join, split
+from policydocs.redline.engine import Redline, redline
+from policydocs.redline.markup import accept, reject, terminal
 
 
 def marks(markdown: str) -> list[str]:
@@ -148,7 +148,7 @@ def test_blocks_join_back_to_the_text(text: str) -> None:
 
 @given(st.text(alphabet="ab 12.,:/-'\u2019|>\n\t!?éß", max_size=80))
 def test_prose_tokenizer_agrees_with_the_full_one(text: str) -> None:
-    from policydocs.tokens import TOKEN, tokenize
+    from policydocs.redline.tokens import TOKEN, tokenize
 
     assert tokenize(text) == [m.group(0) for m in TOKEN.finditer(text)]
 
@@ -165,7 +165,7 @@ def _half_rewritten(paragraph: str) -> str:
 def test_past_its_work_bound_a_redline_is_coarser_still_exact_and_the_same_every_time() -> None:
     """Every other word of 500 paragraphs changed: more search than a redline may do (a
     large pair took 38 s). The last paragraphs are shown whole, deleted and inserted."""
-    from policydocs import redline as engine
+    from policydocs.redline import engine
 
     paragraphs = _paragraphs(random.Random(5), 500)
     old = "\n\n".join(paragraphs) + "\n"
@@ -189,7 +189,7 @@ def test_past_its_work_bound_a_redline_is_coarser_still_exact_and_the_same_every
 def test_below_its_work_bound_a_redline_is_what_an_unbounded_one_is(monkeypatch) -> None:
     """A 60 KB policy with a few words changed in every paragraph, and some paragraphs
     rewritten: a real revision, far below the bound."""
-    from policydocs import redline as engine
+    from policydocs.redline import engine
 
     rng = random.Random(9)
     paragraphs = _paragraphs(rng, 150)

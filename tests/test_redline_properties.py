@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from policydocs.markup import accept, reject
-from policydocs.redline import redline
+from policydocs.redline.engine import redline
+from policydocs.redline.markup import accept, reject
 
 WORDS = (
     "customer service network account charges payment notice contract terms data usage "

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from policydocs import engine
-from policydocs.pages import rebase_policy_links
+from policydocs.build import run
+from policydocs.site.pages import rebase_policy_links
 
 from . import stored
 from .conftest import build_site, load
@@ -198,7 +198,7 @@ def republished(repo: GitRepo) -> GitRepo:
     return repo
 
 
-def indexed(site: engine.Site, policy_id: str) -> dict:
+def indexed(site: run.Site, policy_id: str) -> dict:
     """A policy's record in the versions.json the engine made."""
     [index] = [asset.content for asset in site.assets if asset.dest == "versions.json"]
     return {p["id"]: p for p in json.loads(index)["policies"]}[policy_id]
@@ -410,7 +410,7 @@ def test_docs_page_at_a_policy_url_is_refused(tmp_path: Path, mkdocs_errors) -> 
     assert "or set the plugin's 'url_prefix'" in message
 
 
-def made(site: engine.Site) -> list[tuple[str, str, object]]:
+def made(site: run.Site) -> list[tuple[str, str, object]]:
     """What a site's pages are made of: path, Markdown and what templates show of a redline."""
     return [(page.src, page.markdown, page.view.redline) for page in site.pages]
 

@@ -14,13 +14,16 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import checks, engine, render, scaffold
-from .compare import compare, compare_base
-from .errors import Level, PolicyError
-from .feeds import FeedSettings
-from .index import build_index
-from .settings import Settings, load_timezone, normalize_prefix, resolve_as_of
-from .urls import UrlScheme
+from policydocs.build.run import Site, build, check_export_folder, export
+from policydocs.core.errors import Level, PolicyError
+from policydocs.core.settings import Settings, load_timezone, normalize_prefix, resolve_as_of
+from policydocs.editor.check import check
+from policydocs.editor.compare import compare, compare_base
+from policydocs.editor.new import new_policy
+from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
+from policydocs.site.feeds import FeedSettings
+from policydocs.site.index import build_index
+from policydocs.site.urls import UrlScheme
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,8 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _site(args: argparse.Namespace, feeds: FeedSettings | None = None) -> engine.Site:
-    site = engine.build(_settings(args), feeds)
+def _site(args: argparse.Namespace, feeds: FeedSettings | None = None) -> Site:
+    site = build(_settings(args), feeds)
     for warning in site.warnings:
         print(f"policydocs: warning: {warning}", file=sys.stderr)
     for note in site.notes:
@@ -67,63 +70,67 @@ def _parser() -> argparse.ArgumentParser:
         description="Publish legal policies kept as Markdown in git.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    versions = commands.add_parser(
+    versions_command = commands.add_parser(
         "versions", parents=[common], help="list every policy and version with its status"
     )
-    versions.add_argument("--json", action="store_true", help="print versions.json instead")
-    versions.set_defaults(run=_versions)
-    export = commands.add_parser(
+    versions_command.add_argument("--json", action="store_true", help="print versions.json instead")
+    versions_command.set_defaults(run=_versions)
+    export_command = commands.add_parser(
         "export",
         parents=[common],
         help="write the generated pages (Markdown), sources and versions.json to a folder",
     )
-    export.add_argument("out", type=Path, help="folder to write into")
-    export.add_argument(
+    export_command.add_argument("out", type=Path, help="folder to write into")
+    export_command.add_argument(
         "--site-url", help="the site's absolute URL; feeds are written only when it is given"
     )
-    export.set_defaults(run=_export)
-    diff = commands.add_parser(
+    export_command.set_defaults(run=_export)
+    diff_command = commands.add_parser(
         "diff",
         parents=[common],
         help="redline of one policy: by default, the working tree against the last commit",
     )
-    diff.add_argument(
+    diff_command.add_argument(
         "policy", nargs="?", help="policy id (acceptable-use) or file (policies/x.md)"
     )
-    diff.add_argument(
+    diff_command.add_argument(
         "--base",
         help="instead of one policy: every policy changed since REF (e.g. origin/main), as "
         "one Markdown document for a pull request",
     )
-    diff.add_argument(
+    diff_command.add_argument(
         "--from",
         dest="old",
         help="git revision or version label (default: HEAD, or the one before --to)",
     )
-    diff.add_argument(
+    diff_command.add_argument(
         "--to", dest="new", help="git revision or version label (default: the working tree)"
     )
-    diff.add_argument(
+    diff_command.add_argument(
         "--format",
         choices=("terminal", "markdown", "html"),
         default="terminal",
         help="terminal: coloured, or [-deleted-]{+inserted+} when piped; markdown: for a "
         "pull-request comment; html",
     )
-    diff.set_defaults(run=_diff)
-    check = commands.add_parser(
+    diff_command.set_defaults(run=_diff)
+    check_command = commands.add_parser(
         "check",
         parents=[common],
         help="check policy files before they are merged (file:line:col: level: message)",
     )
-    check.add_argument("paths", nargs="*", type=Path, help="files to check (default: all)")
-    check.add_argument("--history", action="store_true", help="check every committed revision too")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.set_defaults(run=_check)
-    new = commands.add_parser("new", parents=[common], help="start a new policy file")
-    new.add_argument("policy", help="the new policy's id, which becomes its URL (cookie-policy)")
-    new.add_argument("--title", help="its title (default: from the id)")
-    new.set_defaults(run=_new)
+    check_command.add_argument("paths", nargs="*", type=Path, help="files to check (default: all)")
+    check_command.add_argument(
+        "--history", action="store_true", help="check every committed revision too"
+    )
+    check_command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_command.set_defaults(run=_check)
+    new_command = commands.add_parser("new", parents=[common], help="start a new policy file")
+    new_command.add_argument(
+        "policy", help="the new policy's id, which becomes its URL (cookie-policy)"
+    )
+    new_command.add_argument("--title", help="its title (default: from the id)")
+    new_command.set_defaults(run=_new)
     return parser
 
 
@@ -157,9 +164,9 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    engine.check_export_folder(args.out, UrlScheme(normalize_prefix(args.url_prefix)))
+    check_export_folder(args.out, UrlScheme(normalize_prefix(args.url_prefix)))
     feeds = FeedSettings(args.site_url, urlsplit(args.site_url).netloc) if args.site_url else None
-    written = engine.export(_site(args, feeds), args.out)
+    written = export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
     if feeds is None:
         print("policydocs: no feeds written: they need absolute URLs (--site-url)")
@@ -169,23 +176,23 @@ def _export(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     if args.base:
         start, comparisons = compare_base(_settings(args), args.base)
-        sys.stdout.write(render.base_report(args.base, start, comparisons))
+        sys.stdout.write(base_report(args.base, start, comparisons))
         return 0
     if not args.policy:
         raise PolicyError("name a policy to compare, or give --base REF for every changed one")
     comparison = compare(_settings(args), args.policy, args.old, args.new)
     if args.format == "terminal":
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        sys.stdout.write(render.terminal_report(comparison, color=color))
+        sys.stdout.write(terminal_report(comparison, color=color))
     elif args.format == "markdown":
-        sys.stdout.write(render.markdown_report(comparison))
+        sys.stdout.write(markdown_report(comparison))
     else:
-        sys.stdout.write(render.html_report(comparison))
+        sys.stdout.write(html_report(comparison))
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    problems = checks.check(_settings(args), args.paths or None, history=args.history)
+    problems = check(_settings(args), args.paths or None, history=args.history)
     for problem in problems:
         print(problem.located())
     errors = sum(1 for p in problems if p.level is Level.ERROR)
@@ -196,7 +203,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     urls = UrlScheme(normalize_prefix(args.url_prefix))
-    path = scaffold.new_policy(args.policies, args.policy, args.title, urls)
+    path = new_policy(args.policies, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
 

@@ -1,6 +1,6 @@
 """The MkDocs plugin: a thin adapter that feeds the engine's generated files into a build.
 
-Generated pages are files in the build's store (see `store`), added with
+Generated pages are files in the build's store (see `core.store`), added with
 `File.generated(..., abs_src_path=...)`, because other plugins read `abs_src_path` and
 crash on content-only files; MkDocs gets their Markdown from `on_page_read_source`, read
 through the engine, which checks it against its hash. The store is the cache, where each
@@ -33,30 +33,30 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import engine
-from .cache_sweep import CacheHold
-from .errors import PolicyError
-from .feeds import FeedSettings
-from .model import Policy
-from .outputs import Output
-from .pages import (
-    POLICY_LIST_MARKER,
-    MarkedPage,
-    PageView,
-    SiteView,
-    StoredPage,
-)
-from .parallel import workers
-from .sanitize import page_html
-from .settings import (
+from policydocs.build.run import Run, file_days
+from policydocs.build.sweep import CacheHold
+from policydocs.core.errors import PolicyError
+from policydocs.core.parallel import workers
+from policydocs.core.settings import (
     Settings,
     load_timezone,
     normalize_commits,
     normalize_prefix,
     resolve_as_of,
 )
-from .store import store_in
-from .urls import UrlScheme
+from policydocs.core.store import store_in
+from policydocs.history.model import Policy
+from policydocs.site.feeds import FeedSettings
+from policydocs.site.outputs import Output
+from policydocs.site.pages import (
+    POLICY_LIST_MARKER,
+    MarkedPage,
+    PageView,
+    SiteView,
+    StoredPage,
+)
+from policydocs.site.sanitize import page_html
+from policydocs.site.urls import UrlScheme
 
 log = get_plugin_logger(__name__)
 
@@ -105,7 +105,7 @@ class PolicyDocsConfig(Config):
     feed_limit = c.Optional(_Count())
     #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
     drafts = c.Choice(("serve", "always", "never"), default="serve")
-    #: A policy's raw HTML on pages: cut to an allowlist (see `sanitize`), or as written.
+    #: A policy's raw HTML on pages: cut to an allowlist (see `site.sanitize`), or as written.
     raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
 
 
@@ -119,7 +119,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         #: The build in progress until every page is read, its pages by path (a changes or
         #: comparison page once it is made), the pages waiting for a redline, its feeds
         #: (published from its store: see `_Published`), and the objects it used.
-        self._run: engine.Run | None = None
+        self._run: Run | None = None
         self._pages: dict[str, StoredPage] = {}
         self._marked: dict[str, MarkedPage] = {}
         self._feeds: dict[str, _Published] = {}
@@ -128,7 +128,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._links: dict[str | None, str] = {}
         #: The build's store (a temporary one is removed at the build's end) and hold on
         #: the cache: at its end, it removes the objects the build did not use (see
-        #: `cache_sweep`).
+        #: `build.sweep`).
         self._stores = ExitStack()
         self._hold = CacheHold(None)
         #: The day each of the site's own pages last changed in git, by path.
@@ -161,7 +161,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             store = self._stores.enter_context(store_in(settings.cache_dir))
             self._hold = CacheHold(None if store.temporary else store.folder)
             taken = _own_outputs(files, config)
-            run = engine.Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
+            run = Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
         except PolicyError as exc:
             self._end_build()
             raise PluginError(f"policydocs: {exc}") from exc
@@ -208,7 +208,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
                 and file.src_uri not in self._pages
                 and file.src_uri not in self._marked
             }
-            days = engine.file_days(settings, list(own.values()))
+            days = file_days(settings, list(own.values()))
             self._days = {src: days[path] for src, path in own.items()}
             for asset in assets:
                 files.append(_published_as_is(config, asset.dest, asset.content))
@@ -274,7 +274,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         return max(days, default=None)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """A policy's text, rendered, cut to the allowlist (`sanitize.page_html`) unless
+        """A policy's text, rendered, cut to the allowlist (`site.sanitize.page_html`) unless
         the site trusts its editors (`raw_html: trust`): no policy can run a script on the
         site or load anything from elsewhere."""
         view = self._view(page.file.src_uri)
@@ -483,7 +483,7 @@ class _Published(File):
             self.publish(Path(self.abs_dest_path))
 
 
-def _log_timings(run: engine.Run) -> None:
+def _log_timings(run: Run) -> None:
     """The engine's stages at debug level (`mkdocs build -v`); benchmarks read `extra`."""
     hits, misses = run.cache_stats
     log.debug(

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Catalog, Policy, PolicyStatus, Version, Withdrawal
-from .urls import UrlScheme
+from policydocs.history.model import Catalog, Policy, PolicyStatus, Version, Withdrawal
+from policydocs.site.urls import UrlScheme
 
 SCHEMA_VERSION = 1
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problems
+from policydocs.core.errors import Problems
 
 #: Characters XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return;
 #: U+FFFE, U+FFFF): nothing that can be published may contain them. Looked for one by

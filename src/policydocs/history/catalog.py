@@ -19,10 +19,11 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import frontmatter
-from .errors import PolicyError, Problems
-from .history import NOT_FILES, Change, GitHistory, policy_id
-from .model import (
+from policydocs.core.errors import PolicyError, Problems
+from policydocs.core.settings import Settings
+from policydocs.history import frontmatter
+from policydocs.history.git import NOT_FILES, Change, GitHistory, policy_id
+from policydocs.history.model import (
     Catalog,
     EffectiveSource,
     Policy,
@@ -30,9 +31,8 @@ from .model import (
     Status,
     Version,
     Withdrawal,
+    is_segment,
 )
-from .settings import Settings
-from .urls import is_segment
 
 
 @dataclass
@@ -75,7 +75,7 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
     return Catalog(policies, head, settings.as_of, folder_rel, uncommitted), problems
 
 
-#: Why a Markdown file in the policies folder is not published (see `history.unread_markdown`).
+#: Why a Markdown file in the policies folder is not published (see `git.unread_markdown`).
 UNREAD = (
     "not published: only files named *.md directly in the policies folder are policies "
     "(rename it, or move it out of the folder)"

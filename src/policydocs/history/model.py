@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from .history import Commit
+from policydocs.history.git import Commit
+
+#: What an id or a label may be, as the one path segment of a URL and a file name it
+#: becomes: letters, digits, '.', '_', '-', not starting with '.' (so never '.', '..' or
+#: hidden) and short enough for any file system with a suffix added.
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+def is_segment(name: str) -> bool:
+    """Whether `name` can be an id or a label: see `_SEGMENT`. Every id and label of
+    the history passes through here before it becomes a path (see `site.outputs`)."""
+    return _SEGMENT.fullmatch(name) is not None
 
 
 def long_date(day: date) -> str:

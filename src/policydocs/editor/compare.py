@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter
-from .errors import PolicyError, shown
-from .history import GitHistory
-from .model import Version
-from .redline import Redline, redline
-from .settings import Settings
+from policydocs.core.errors import PolicyError, shown
+from policydocs.core.settings import Settings
+from policydocs.history import frontmatter
+from policydocs.history.git import GitHistory
+from policydocs.history.model import Version
+from policydocs.redline.engine import Redline, redline
 
 WORKING_TREE = None
 
@@ -179,7 +179,7 @@ class _Versions:
 
     def all(self) -> list[Version]:
         if self._loaded is None:
-            from .catalog import load_catalog
+            from policydocs.history.catalog import load_catalog
 
             catalog, _ = load_catalog(self.settings)
             self._loaded = next(

@@ -27,15 +27,15 @@ from feedgen.version import version_str as feedgen_version
 from lxml import etree
 from markdown import __version__ as markdown_version
 
-from .cache import RedlineCache
-from .errors import PolicyError, shown
-from .model import Catalog, Policy, Version, Withdrawal, long_date
-from .pages import StoredFile, links_identity, rebase_policy_links
-from .parallel import Result
-from .redline import ENGINE_VERSION, Redline
-from .render import to_html
-from .sanitize import feed_html
-from .urls import UrlScheme
+from policydocs.core.errors import PolicyError, shown
+from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_date
+from policydocs.site.pages import StoredFile, links_identity, rebase_policy_links
+from policydocs.core.memo import Memo
+from policydocs.core.parallel import Result
+from policydocs.redline.engine import ENGINE_VERSION, Redline
+from policydocs.site.html import to_html
+from policydocs.site.sanitize import feed_html
+from policydocs.site.urls import UrlScheme
 
 #: A raw HTML block inserted or deleted: its source is shown on the changes page, not here.
 _HTML_BLOCK = re.compile(
@@ -95,12 +95,12 @@ def start_feeds(
     redline_of: Callable[[Policy, Version], Redline | None],
     urls: UrlScheme,
     settings: FeedSettings,
-    cache: RedlineCache,
+    memo: Memo,
 ) -> Callable[[], Iterator[StoredFile]]:
     """Site-wide and per-policy RSS and Atom feeds. Entries' contents are rendered through
-    `cache` (in its workers, and once only across builds: one not rendered before is made
+    `memo` (in its workers, and once only across builds: one not rendered before is made
     from `redline_of(policy, version)`, the version's changes, None for a first
-    publication); the function returned waits for them and makes the feeds in the cache's
+    publication); the function returned waits for them and makes the feeds in the memo's
     store, the RSS and Atom files of a feed together, each written one entry at a time:
     the site-wide feed holds every version's redline."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
@@ -130,7 +130,8 @@ def start_feeds(
         key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
     }
     identities |= {key: source(key) for key in withdrawals}  # (made at once: no redline)
-    contents = cache.rendered(identities, source, render_content)
+    keys = {key: f"rendered:{ENGINE_VERSION}:{identity}" for key, identity in identities.items()}
+    contents = memo.results(keys, source, render_content, _as_is, _as_is)
 
     def finish() -> Iterator[StoredFile]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
@@ -151,7 +152,7 @@ def start_feeds(
             listed_contents = [contents[key] for key in chosen]
             dests = [urls.feed_dest(policy.id if policy else None, kind) for kind in _KINDS]
             make = partial(_feed_files, feed, _KINDS, listed_contents)
-            stored = cache.stored_files([f"{kind}:{identity}" for kind in _KINDS], make)
+            stored = memo.files(f"feeds:{identity}", len(_KINDS), make)
             for dest, kind, digest in zip(dests, _KINDS, stored, strict=True):
                 yield StoredFile(dest, digest, partial(_one_feed, feed, kind, listed_contents))
 
@@ -190,6 +191,10 @@ def _feed_files(
             start + data + end + parts[n]
             for (start, end), parts in zip(slots, skeletons, strict=True)
         )
+
+
+def _as_is(data: bytes) -> bytes:
+    return data
 
 
 def _one_feed(

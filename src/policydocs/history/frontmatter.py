@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from .errors import PolicyError, Problems, shown
-from .history import YEARS, in_range
-from .publishable import check_text
-from .urls import is_segment
+from policydocs.core.dates import YEARS, in_range
+from policydocs.core.errors import PolicyError, Problems, shown
+from policydocs.history.model import is_segment
+from policydocs.history.publishable import check_text
 
 KNOWN_KEYS = ("title", "effective", "summary", "version")
 
@@ -290,4 +290,4 @@ def _version(value: Any, problems: Problems, where: dict) -> str | None:
             **where,
         )
         return None
-    return value  # (whether its pages clash with others: see `outputs`)
+    return value  # (whether its pages clash with others: see `site.outputs`)

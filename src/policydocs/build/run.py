@@ -16,17 +16,16 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from .cache import Pair, RedlineCache
-from .cache_sweep import CacheHold
-from .catalog import load_catalog
-from .drafts import find_drafts
-from .errors import PolicyError, Problem
-from .feeds import FeedSettings, feed_dests, start_feeds
-from .history import GitHistory
-from .index import build_index
-from .model import Catalog, Policy, Version
-from .outputs import Output, check_catalog
-from .pages import (
+from policydocs.build.sweep import CacheHold
+from policydocs.history.catalog import load_catalog
+from policydocs.site.drafts import find_drafts
+from policydocs.core.errors import PolicyError, Problem
+from policydocs.site.feeds import FeedSettings, feed_dests, start_feeds
+from policydocs.history.git import GitHistory
+from policydocs.site.index import build_index
+from policydocs.history.model import Catalog, Policy, Version
+from policydocs.site.outputs import Output, check_catalog
+from policydocs.site.pages import (
     Generated,
     GeneratedAsset,
     GeneratedPage,
@@ -36,11 +35,14 @@ from .pages import (
     StoredPage,
     generate,
 )
-from .parallel import Background, workers
-from .redline import Redline
-from .settings import Settings
-from .store import Store, store_in
-from .urls import UrlScheme
+from policydocs.core.parallel import Background, workers
+from policydocs.redline.engine import Redline
+from policydocs.core.settings import Settings
+from policydocs.core.memo import Memo
+from policydocs.core.store import Store, store_in
+from policydocs.redline.stored import Pair, stored_redline
+from policydocs.site.marked import MarkedPages
+from policydocs.site.urls import UrlScheme
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Run:
         taken: Iterable[Output] = (),
     ) -> None:
         """`taken`: the site generator's own files, which no generated file may clash
-        with (see `outputs`)."""
+        with (see `site.outputs`)."""
         self.timings: dict[str, float] = {}
         self._store = store
         self._feeds = feeds
@@ -101,7 +103,8 @@ class Run:
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
-        self._cache = RedlineCache(self._store, self._pool)
+        self._memo = Memo(self._store, self._pool)
+        self._marked = MarkedPages(self._memo)
         with self._stage("redlines"):
             self._drafts = find_drafts(self.catalog, settings) if drafts else []
         self._regenerated: dict[str, str] | None = None
@@ -123,7 +126,7 @@ class Run:
             )
         self.marked = generated.marked
         with self._stage("redlines"):
-            self._made = self._cache.pages(
+            self._made = self._marked.made(
                 {(page.kind, page.key): (_pair(*page.texts), page.text) for page in self.marked}
             )
         self._changes_left = sum(1 for page in self.marked if page.kind == "changes")
@@ -146,8 +149,8 @@ class Run:
 
     @property
     def objects_used(self) -> list[str]:
-        """The store's objects this build placed or used: see `cache_sweep`."""
-        return self._cache.objects_used
+        """The store's objects this build placed or used: see `build.sweep`."""
+        return self._memo.objects_used
 
     def ready(self) -> tuple[list[StoredPage], list[GeneratedAsset]]:
         """The pages and files that show no redline. Handed over once and not kept: a site
@@ -170,7 +173,7 @@ class Run:
         return StoredPage(page.src, made.digest, False, page.view(made.redline), remake)
 
     def _remade_marked(self, page: MarkedPage) -> str:
-        return page.text.markdown(self._cache.redline(_pair(*page.texts)))
+        return page.text.markdown(self._redline(_pair(*page.texts)))
 
     def path(self, stored: StoredPage | StoredFile) -> Path:
         """Where a stored page or file is, for a site generator to hand to others (read
@@ -206,7 +209,7 @@ class Run:
     def redlines(self, kind: str) -> Redlines:
         """Every redline of the `kind` of page, once its pages are made."""
         return {
-            page.key: self._cache.redline(_pair(*page.texts))
+            page.key: self._redline(_pair(*page.texts))
             for page in self.marked
             if page.kind == kind
         }
@@ -216,7 +219,11 @@ class Run:
         by the worker that made its page."""
         if version.index == 0:
             return None
-        return self._cache.redline(_pair(policy.versions[version.index - 1], version))
+        return self._redline(_pair(policy.versions[version.index - 1], version))
+
+    def _redline(self, pair: Pair) -> Redline:
+        """A redline whose page is made (stored by the worker that made it)."""
+        return stored_redline(self._store, pair)
 
     @property
     def feed_dests(self) -> list[str]:
@@ -229,7 +236,7 @@ class Run:
         if self._feeds is not None and self._finish_feeds is None:
             with self._stage("feeds"):
                 self._finish_feeds = start_feeds(
-                    self.catalog, self._changes, self.urls, self._feeds, self._cache
+                    self.catalog, self._changes, self.urls, self._feeds, self._memo
                 )
         self._pool.finish()
 
@@ -251,14 +258,14 @@ class Run:
     @property
     def cache_stats(self) -> tuple[int, int]:
         """(hits, misses) of the cache in this build: changes and comparison pages, feed entries."""
-        return (self._cache.hits, self._cache.misses)
+        return (self._memo.hits, self._memo.misses)
 
     def close(self) -> None:
         """Stop the workers (the stored pages and files can still be read and published)."""
         self._pool.close()
         self.timings["background"] = self._pool.cpu_seconds
         with self._stage("redlines"):
-            self._cache.save()
+            self._marked.save()
 
     def __enter__(self) -> Run:
         return self

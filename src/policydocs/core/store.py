@@ -18,7 +18,7 @@ which costs no read of their own. Writes go to a file of their own, renamed into
 so two builds sharing the folder never see each other's half-written files.
 
 Layout: `objects/ab/<sha256>`, `entries/ab/<sha256 of the key>`, partial files `*.tmp`
-(see `cache_sweep`, which removes the objects a build did not use).
+(see `build.sweep`, which removes the objects a build did not use).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .errors import PolicyError
+from policydocs.core.errors import PolicyError
 
 OBJECTS = "objects"
 ENTRIES = "entries"

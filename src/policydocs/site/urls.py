@@ -7,22 +7,9 @@ URLs are relative to the site root, without a leading slash, and follow MkDocs' 
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 
-from .model import Policy, Version
-
-#: What an id or a label may be, as the one path segment of a URL and a file name it
-#: becomes: letters, digits, '.', '_', '-', not starting with '.' (so never '.', '..' or
-#: hidden) and short enough for any file system with a suffix added.
-_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
-
-
-def is_segment(name: str) -> bool:
-    """Whether `name` can be an id or a label: see `_SEGMENT`. Every id and label of
-    the history passes through here before it becomes a path (see `outputs`)."""
-    return _SEGMENT.fullmatch(name) is not None
-
+from policydocs.history.model import Policy, Version
 
 @dataclass(frozen=True)
 class UrlScheme:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-import markdown
-
-from .compare import Comparison
-from .markup import terminal
+from policydocs.editor.compare import Comparison
+from policydocs.redline.markup import terminal
+from policydocs.site.html import to_html
 
 _STYLE = (
     "ins{text-decoration:underline;background:#2ea04330}"
@@ -107,11 +106,6 @@ def terminal_report(comparison: Comparison, *, color: bool) -> str:
     lines += [_counts(comparison), ""]
     text = terminal(comparison.redline.markdown, color=color) if comparison.redline.changed else ""
     return "\n".join(lines) + "\n" + text
-
-
-def to_html(redline_markdown: str) -> str:
-    """A redline rendered as HTML (tables included), as MkDocs would render its page."""
-    return markdown.markdown(redline_markdown, extensions=["tables"])
 
 
 def _cell(value: str) -> str:

@@ -27,8 +27,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from . import tokens as tk
-from .blocks import Block, split
+from policydocs.redline import tokens as tk
+from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
 ENGINE_VERSION = "3"

@@ -18,11 +18,11 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from .drafts import Draft
-from .model import Catalog, Policy, Version
-from .redline import Redline
-from .switcher import VersionLists
-from .urls import UrlScheme
+from policydocs.site.drafts import Draft
+from policydocs.history.model import Catalog, Policy, Version
+from policydocs.redline.engine import Redline
+from policydocs.site.switcher import VersionLists
+from policydocs.site.urls import UrlScheme
 
 #: Redlines by (policy id, version label), for every version after a policy's first.
 Redlines = dict[tuple[str, str], Redline]
@@ -104,7 +104,7 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class StoredPage:
     """A generated page whose Markdown is an object in the build's store (see
-    `engine.Run.read`); `remake` makes the Markdown again should it be found damaged."""
+    `build.run.Run.read`); `remake` makes the Markdown again should it be found damaged."""
 
     src: str
     digest: str
@@ -123,7 +123,7 @@ class GeneratedAsset:
 @dataclass(frozen=True)
 class StoredFile:
     """A generated file published as it is, an object in the build's store (see
-    `engine.Run.publish`); `remake` makes its bytes again should it be found damaged."""
+    `build.run.Run.publish`); `remake` makes its bytes again should it be found damaged."""
 
     dest: str
     digest: str
@@ -231,7 +231,7 @@ def generate(
     drafts: Sequence[Draft] = (),
 ) -> Generated:
     """All pages and assets of the policy site; `index` is the versions.json to publish;
-    `redirected`, each policy's former ids that get pages (see `outputs`). Pages that
+    `redirected`, each policy's former ids that get pages (see `site.outputs`). Pages that
     show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]

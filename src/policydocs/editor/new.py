@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import PolicyError, shown
-from .outputs import check_files
-from .urls import UrlScheme, is_segment
+from policydocs.core.errors import PolicyError, shown
+from policydocs.history.model import is_segment
+from policydocs.site.outputs import check_files
+from policydocs.site.urls import UrlScheme
 
 TEMPLATE = """\
 ---

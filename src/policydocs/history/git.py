@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from .errors import Level, PolicyError, Problem, Problems, shown
+from policydocs.core.dates import YEARS, in_range
+from policydocs.core.errors import Level, PolicyError, Problem, Problems, shown
 
 if TYPE_CHECKING:
     import git
@@ -28,19 +29,6 @@ _FIELD = "\x1f"
 #: sha, parents, author (mailmap applied), committer date (strict ISO 8601).
 _FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%aN{_FIELD}%cI{_FIELD}"
 _NULL_SHA = "0" * 40
-
-#: The years a date on the site may fall in (effective dates, commit dates): further out,
-#: moving a moment to another time zone leaves the calendar Python can hold.
-YEARS = (1900, 9998)
-
-
-def in_range(moment: datetime) -> bool:
-    """Whether a moment (with its offset) falls within `YEARS`, in any time zone."""
-    first, last = YEARS
-    try:
-        return first <= moment.astimezone(UTC).year <= last
-    except (OverflowError, ValueError):
-        return False
 
 
 def commit_date(text: str, sha: str) -> datetime:

@@ -1,7 +1,7 @@
 """A build's hold on the cache folder, and the sweep that keeps the folder from growing
 with every merge.
 
-The store's objects (see `store`) are whole outputs, named by what they hold: pages'
+The store's objects (see `core.store`) are whole outputs, named by what they hold: pages'
 Markdown and feed files. A merge makes new ones, and the old ones are not read again. Left
 alone, each merge would leave its site-wide feed pair behind (68 MB at 1,000 versions of
 12 KB; ten times that at 10,000). So at its end a build removes every object it did not use
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .store import ENTRIES, OBJECTS, PARTIAL_SUFFIX
+from policydocs.core.store import ENTRIES, OBJECTS, PARTIAL_SUFFIX
 
 try:
     import fcntl

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .errors import Problems
-from .history import policy_id
-from .model import Catalog, Policy, Version
-from .urls import UrlScheme, is_segment
+from policydocs.core.errors import Problems
+from policydocs.history.git import policy_id
+from policydocs.history.model import Catalog, Policy, Version
+from policydocs.history.model import is_segment
+from policydocs.site.urls import UrlScheme
 
 _FEEDS = ("rss", "atom")
 _SKIP_HINT = "or, once it is merged, list the commit in 'skip_commits'"

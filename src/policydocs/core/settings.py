@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import PolicyError, shown
-from .history import YEARS, in_range
+from policydocs.core.dates import YEARS, in_range
+from policydocs.core.errors import PolicyError, shown
 
 #: A folder of 'url_prefix': safe in a URL as it is, and not hidden ('.', '..', '.x').
 _PREFIX_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -54,7 +54,7 @@ def resolve_as_of(
     environ: Mapping[str, str] = os.environ,
 ) -> datetime:
     """The configured moment, else SOURCE_DATE_EPOCH, else now; within the years the site
-    can date (`history.YEARS`).
+    can date (`core.dates.YEARS`).
 
     A date means the start of that day in the site's time zone, so a version effective on that
     day is already in force.

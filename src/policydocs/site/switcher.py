@@ -22,8 +22,8 @@ from datetime import date
 
 from markupsafe import Markup
 
-from .model import Policy, Version, long_date
-from .urls import UrlScheme
+from policydocs.history.model import Policy, Version, long_date
+from policydocs.site.urls import UrlScheme
 
 #: Up to this many versions, the switcher lists them all.
 LISTED = 10

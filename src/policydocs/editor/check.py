@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from . import frontmatter
-from .catalog import UNREAD, load_catalog
-from .errors import PolicyError, Problem, Problems
-from .history import GitHistory
-from .outputs import Label, check_catalog, check_files
-from .settings import Settings
-from .urls import UrlScheme
+from policydocs.core.errors import PolicyError, Problem, Problems
+from policydocs.core.settings import Settings
+from policydocs.history import frontmatter
+from policydocs.history.catalog import UNREAD, load_catalog
+from policydocs.history.git import GitHistory
+from policydocs.site.outputs import Label, check_catalog, check_files
+from policydocs.site.urls import UrlScheme
 
 #: Characters that PDF and Word exports leave behind, and what to write instead.
 _LEFTOVERS = {
