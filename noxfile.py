@@ -10,6 +10,9 @@ import nox
 nox.options.sessions = ["lint", "tests", "browser"]
 nox.options.reuse_existing_virtualenvs = True
 
+#: Types of the libraries that ship none (for mypy in the lint session).
+TYPE_STUBS = ("types-PyYAML", "types-Markdown", "lxml-stubs")
+
 #: Material 9.7+ prints a MkDocs 2.0 notice on every run; it is not about this project.
 QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -36,9 +39,13 @@ def browser(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    """Style (ruff), types (mypy --strict on src/) and the layers (import-linter contracts
+    in pyproject.toml; ARCHITECTURE.md says why each layer imports only those below)."""
+    session.install("-e", ".", "ruff", "mypy", "import-linter", *TYPE_STUBS)
     session.run("ruff", "check", "src", "tests", "scripts", "noxfile.py")
     session.run("ruff", "format", "--check", "src", "tests", "scripts", "noxfile.py")
+    session.run("mypy")
+    session.run("lint-imports")
 
 
 @nox.session

@@ -30,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except PolicyError as exc:
         for problem in exc.problems:
             print(f"policydocs: error: {problem}", file=sys.stderr)

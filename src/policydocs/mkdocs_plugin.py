@@ -22,16 +22,18 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from policydocs.build.run import Run, file_days
 from policydocs.build.sweep import CacheHold
@@ -74,7 +76,7 @@ FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "applicati
 POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
 
 
-class _Count(c.Type):
+class _Count(c.Type[int]):
     """A whole number, 1 or more (YAML's `true` is not one, though Python counts it as 1)."""
 
     def __init__(self) -> None:
@@ -82,13 +84,13 @@ class _Count(c.Type):
 
     def run_validation(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise c.ValidationError(
+            raise ValidationError(
                 f"expected a whole number, 1 or more (leave it out for all), not {value!r}"
             )
         return value
 
 
-class PolicyDocsConfig(Config):
+class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own)
     #: The folder of policy files, relative to mkdocs.yml.
     policies_dir = c.Type(str, default="policies")
     #: URL path the policies live under; "" puts them at the site root.
@@ -109,7 +111,7 @@ class PolicyDocsConfig(Config):
     raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
 
 
-class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
+class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         #: The catalog and URLs, for pages that list policies; the rest of the engine's
         #: output is in the build's store once on_files has run, and is not kept (memory).
@@ -312,13 +314,14 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         self._end_build()
 
     def on_page_context(
-        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        ours = cast("dict[str, Any]", context)  # (MkDocs types only the keys it sets)
         view = self._view(page.file.src_uri)
         if view is not None:
-            context["policydocs"] = view
+            ours["policydocs"] = view
         if self._site is not None:
-            context["policydocs_site"] = self._site
+            ours["policydocs_site"] = self._site
             if page.content and POLICY_LIST_MARKER in page.content:
                 template = self._env.get_template("policydocs/partials/policy_list.html")
                 page.content = page.content.replace(POLICY_LIST_MARKER, template.render(context))
@@ -401,7 +404,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
         timezone = load_timezone(self.config.timezone)
         return Settings(
             policies_dir=self._policies_dir(config),
-            as_of=resolve_as_of(self.config.as_of, timezone),
+            as_of=resolve_as_of(cast("str | dt.date | None", self.config.as_of), timezone),
             timezone=timezone,
             url_prefix=normalize_prefix(self.config.url_prefix),
             use_directory_urls=config.use_directory_urls,

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -140,20 +140,26 @@ class _Batch:
     """A worker's task: its results, and its processor time counted once. If the worker
     died (killed for memory, say), the batch is computed here instead: slower, not lost."""
 
-    def __init__(self, future: Future, pool: Background, function: Callable, items: Sequence):
+    def __init__(
+        self,
+        future: Future[tuple[list[Any], float]],
+        pool: Background,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+    ):
         self._future = future
         self._pool = pool
         self._function = function
         self._items = items
-        self._results: list | None = None
+        self._results: list[Any] | None = None
         future.add_done_callback(self._let_go)
 
-    def _let_go(self, future: Future) -> None:
+    def _let_go(self, future: Future[tuple[list[Any], float]]) -> None:
         """The items are kept only to compute them here if the worker dies."""
         if not future.cancelled() and future.exception() is None:
             self._items = ()
 
-    def results(self) -> list:
+    def results(self) -> list[Any]:
         if self._results is None:
             try:
                 self._results, seconds = self._future.result()
@@ -190,5 +196,5 @@ def _call(function: Callable[[T], R], item: T) -> Callable[[], R]:
     return lambda: function(item)
 
 
-def _pick(batch: _Batch, n: int) -> Callable[[], R]:
+def _pick(batch: _Batch, n: int) -> Callable[[], Any]:
     return lambda: batch.results()[n]

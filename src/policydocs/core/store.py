@@ -156,7 +156,9 @@ class Store:
             raise _cannot_write(self.folder, exc) from exc
 
 
-def _hashed(items: Iterable[Sequence[bytes]], hashes: list) -> Iterator[Sequence[bytes]]:
+def _hashed(
+    items: Iterable[Sequence[bytes]], hashes: list[hashlib._Hash]
+) -> Iterator[Sequence[bytes]]:
     for item in items:
         for digest, piece in zip(hashes, item, strict=True):
             digest.update(piece)

@@ -126,13 +126,13 @@ def _check_characters(path: str, text: str, problems: Problems) -> None:
     for name, (straight, curly, style) in _QUOTES.items():
         plain, fancy = _positions(straight, text), _positions(curly, text)
         if plain and fancy:
-            line, column = min(plain, fancy, key=len)[0]
+            at_line, at_column = min(plain, fancy, key=len)[0]
             problems.warning(
                 f"mixed {name} quote styles ({len(plain)} straight, {len(fancy)} curly): "
                 f"use one style throughout, for example {style}",
                 path=path,
-                line=line,
-                column=column,
+                line=at_line,
+                column=at_column,
             )
 
 

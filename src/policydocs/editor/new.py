@@ -6,7 +6,7 @@ from pathlib import Path
 
 from policydocs.core.errors import PolicyError, shown
 from policydocs.history.model import is_segment
-from policydocs.site.outputs import check_files
+from policydocs.site.outputs import Label, check_files
 from policydocs.site.urls import UrlScheme
 
 TEMPLATE = """\
@@ -34,7 +34,9 @@ def new_policy(
     path = folder / f"{policy_id}.md"
     if path.exists():
         raise PolicyError(f"{path}: already exists; edit it instead")
-    others = [(other.stem, str(other), []) for other in sorted(folder.glob("*.md"))]
+    others: list[tuple[str, str, list[Label]]] = [
+        (other.stem, str(other), []) for other in sorted(folder.glob("*.md"))
+    ]
     found = check_files(urls or UrlScheme(), [*others, (policy_id, str(path), [])])
     clashes = [problem for problem in found.errors if problem.path == str(path)]
     if clashes:

@@ -107,10 +107,11 @@ def _follow(
                     )
                 continue
             else:  # added (possibly re-added after a deletion), modified or type changed
-                lineage = by_path.get(change.path)
-                if lineage is None:
-                    lineage = by_path[change.path] = _Lineage(change.path)
-                    lineages.append(lineage)
+                found = by_path.get(change.path)
+                if found is None:
+                    found = by_path[change.path] = _Lineage(change.path)
+                    lineages.append(found)
+                lineage = found
             if change.blob == change.old_blob:
                 continue  # a pure rename or a mode change: same text, no new revision
             if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
@@ -128,6 +129,7 @@ def _follow(
                     commit=change.commit.sha,
                 )
                 continue
+            assert change.blob is not None  # (only a deletion has none)
             raw = blobs.read(change.blob)
             if raw is None:
                 raise PolicyError(

@@ -31,14 +31,15 @@ class _Bounded:
     the field instead), and a key given twice is an error (YAML keeps the last silently;
     two titles are an editor's mistake, not a choice)."""
 
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
         for key, _ in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
                 if key.value in seen:
                     raise _TwiceGiven(key)
                 seen.add(key.value)
-        return super().construct_mapping(node, deep)  # type: ignore[misc]
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)  # type: ignore[misc]
+        return mapping
 
 
 class _TwiceGiven(yaml.constructor.ConstructorError):
@@ -53,28 +54,32 @@ class _Loader(_Bounded, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
     bounds nesting itself)."""
 
 
-class _NoAliases(_Bounded, yaml.SafeLoader):  # type: ignore[misc]
+class _NoAliases(_Bounded, yaml.SafeLoader):
     """For front matter that may hold an alias (`*name`): an alias repeats a value, and a
     few hundred bytes of aliases to aliases stand for billions of values (a build stalled
     161 s, then ran out of memory). Front matter has no use for them: they are refused.
     (libyaml composes in C, where this check cannot be made; the pure-Python loader is
     used only when the text has a `*`.)"""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
+            alias = self.peek_event()  # type: ignore[no-untyped-call]  # (untyped in the stubs)
             raise yaml.composer.ComposerError(
                 None,
                 None,
                 "an alias (*name) is not allowed in front matter; write the value out",
-                self.peek_event().start_mark,
+                alias.start_mark,
             )
         return super().compose_node(parent, index)
 
 
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)  # (a timestamp is a scalar)
+    return str(loader.construct_scalar(node))
+
+
 for _loader in (_Loader, _NoAliases):
-    _loader.add_constructor(
-        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-    )
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 _FENCE = re.compile(r"---[ \t]*")
 #: Searched for in the text after the opening line, not line by line: a history holds
@@ -208,7 +213,7 @@ def parse_or_raise(
     return parsed
 
 
-def _title(value: Any, problems: Problems, where: dict) -> str | None:
+def _title(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:
     if value is None:
         problems.error("'title' is required", field="title", **where)
         return None
@@ -221,7 +226,7 @@ def _title(value: Any, problems: Problems, where: dict) -> str | None:
 
 
 def _effective(
-    value: Any, problems: Problems, where: dict, timezone: tzinfo
+    value: Any, problems: Problems, where: dict[str, str | None], timezone: tzinfo
 ) -> date | datetime | None:
     if value is None:
         return None
@@ -257,7 +262,7 @@ def _parse_iso(text: str) -> date | datetime | str:
     return text
 
 
-def _summary(value: Any, problems: Problems, where: dict) -> str | None:
+def _summary(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -266,7 +271,7 @@ def _summary(value: Any, problems: Problems, where: dict) -> str | None:
     return value.strip() or None
 
 
-def _version(value: Any, problems: Problems, where: dict) -> str | None:
+def _version(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool | float):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from policydocs.core.dates import YEARS, in_range
 from policydocs.core.errors import Level, PolicyError, Problem, Problems, shown
@@ -76,7 +76,8 @@ class Change:
     mode: str
 
 
-def _import_git():
+def _import_git() -> Any:
+    """GitPython, imported when first needed (it refuses to import without git)."""
     try:
         import git
     except ImportError as exc:  # GitPython refuses to import when no git executable is found
@@ -88,10 +89,10 @@ class GitHistory:
     """A git repository opened for reading policy history; use as a context manager."""
 
     def __init__(self, start: Path):
-        git = _import_git()
+        gitpython = _import_git()
         try:
-            self.repo: git.Repo = git.Repo(start, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            self.repo: git.Repo = gitpython.Repo(start, search_parent_directories=True)
+        except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as exc:
             raise PolicyError(
                 f"{start}: not inside a git repository. policydocs publishes the history of "
                 "your policies from git: run 'git init' and commit them, or build from a clone."
@@ -154,7 +155,7 @@ class GitHistory:
         )
         return parse_log(output)
 
-    def blobs(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+    def blobs(self, shas: Sequence[str]) -> Generator[tuple[str, bytes | None], None, None]:
         """Each blob's bytes (None if git has no such blob), in the order given, through
         one `git cat-file --batch` run sent every id at once: git works ahead instead of
         answering one request at a time (1,000 blobs: 0.14 s against 0.21 s)."""
@@ -186,10 +187,10 @@ class GitHistory:
 
     def resolve(self, revision: str) -> str | None:
         """The commit a revision names (a sha, branch, tag, `HEAD~2`…), or None."""
-        git = _import_git()
+        gitpython = _import_git()
         try:
-            return self.repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}")
-        except git.GitCommandError:
+            return str(self.repo.git.rev_parse("--verify", "--quiet", f"{revision}^{{commit}}"))
+        except gitpython.GitCommandError:
             return None
 
     def file_at(self, commit: str, path: str) -> bytes | None:
@@ -198,16 +199,17 @@ class GitHistory:
             blob = self.repo.commit(commit).tree / path
         except KeyError:
             return None
-        return blob.data_stream.read()
+        data: bytes = blob.data_stream.read()
+        return data
 
     def merge_base(self, ref: str) -> str | None:
         """Where HEAD's branch left `ref`: what a pull request from HEAD into `ref` changes."""
-        git = _import_git()
+        gitpython = _import_git()
         if self.resolve(ref) is None:
             return None
         try:
-            return self.repo.git.merge_base(ref, "HEAD").strip() or None
-        except git.GitCommandError:
+            return str(self.repo.git.merge_base(ref, "HEAD")).strip() or None
+        except gitpython.GitCommandError:
             return None
 
     def changed_since(self, commit: str, folder: Path) -> list[tuple[str, str | None, str]]:
@@ -312,10 +314,11 @@ def parse_log(output: bytes) -> list[Change]:
             date, bad = datetime.fromtimestamp(0, UTC), exc.problems[0].message
         commit = Commit(sha=sha, author=author, date=date, is_merge=len(parents.split()) > 1)
         found = _changes(commit, raw.lstrip("\n").split("\0"))
-        for change in found if bad else ():
-            problems.error(bad, path=change.path, commit=sha)
-        if not bad:
+        if bad is None:
             changes += found
+        else:
+            for change in found:
+                problems.error(bad, path=change.path, commit=sha)
     problems.raise_errors()
     return changes
 

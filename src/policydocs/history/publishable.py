@@ -45,7 +45,7 @@ def check_text(text: str, problems: Problems, **where: str | None) -> bool:
             "hold it; delete it",
             line=line,
             column=column,
-            **where,  # type: ignore[arg-type]
+            **where,
         )
         break  # one is enough to name; the editor's search finds the rest
     for match in _DEEP_CANDIDATE.finditer("\n" + text):
@@ -59,7 +59,7 @@ def check_text(text: str, problems: Problems, **where: str | None) -> bool:
                 f"at most {MAX_NESTING} can be rendered; flatten it",
                 line=line,
                 column=1,
-                **where,  # type: ignore[arg-type]
+                **where,
             )
             break
     return len(problems.errors) == before

@@ -68,10 +68,11 @@ def split(text: str) -> tuple[tuple[Block, ...], str]:
     Cached: in a site build each version is the new side of one redline and the old side of
     the next."""
     lines = text.split("\n")
-    leaves = []
+    leaves: list[Leaf] = []
     for start, end in _chunks(lines):
         chunk = "\n".join(lines[start:end])
-        leaves.extend((s + start, e + start, *rest) for s, e, *rest in _leaves(chunk))
+        for top, bottom, kind, shape, markers in _leaves(chunk):
+            leaves.append((top + start, bottom + start, kind, shape, markers))
     blocks: list[Block] = []
     cursor = 0
     for start, end, kind, shape, markers in leaves:

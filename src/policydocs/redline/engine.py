@@ -23,7 +23,7 @@ import html
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -121,7 +121,7 @@ def redline(old_text: str, new_text: str) -> Redline:
     result = _emit(steps)
     # What follows the last block (blank lines, a missing final newline) cannot carry
     # tags; when it differs, a comment at the end records both sides.
-    document = {}
+    document: dict[str, list[object]] = {}
     if old_tail != new_tail:
         document["tail"] = [new_tail, old_tail]
     if not (old_text.endswith("\n") and new_text.endswith("\n")):
@@ -470,7 +470,7 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     return block.lead + block.prefix + "".join(body) + block.end
 
 
-def _comment(name: str, data: dict) -> str:
+def _comment(name: str, data: Mapping[str, object]) -> str:
     """An HTML comment carrying JSON; `--` cannot occur inside a comment, so it is escaped."""
     payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d")
     return f"<!--{name} {payload}-->"

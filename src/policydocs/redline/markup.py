@@ -21,6 +21,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import partial
+from typing import Any
 
 _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
@@ -49,7 +51,7 @@ def reject(markdown: str) -> str:
 
 
 def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
-    document: dict = {}
+    document: dict[str, list[Any]] = {}
     found = _DOC.search(markdown)
     if found:
         document = json.loads(found.group(1))
@@ -148,8 +150,11 @@ def terminal(markdown: str, *, color: bool) -> str:
             opening, closing = _ANSI[side], _ANSI["reset"]
         else:
             opening, closing = _WDIFF[side]
-        markdown = _pre(side).sub(
-            lambda m, o=opening, c=closing: o + html.unescape(m.group(1)) + c, markdown
-        )
-        markdown = _span(side).sub(lambda m, o=opening, c=closing: o + m.group(1) + c, markdown)
+        markdown = _pre(side).sub(partial(_marked, opening, closing, unescape=True), markdown)
+        markdown = _span(side).sub(partial(_marked, opening, closing, unescape=False), markdown)
     return markdown
+
+
+def _marked(opening: str, closing: str, match: re.Match[str], *, unescape: bool) -> str:
+    text = html.unescape(match.group(1)) if unescape else match.group(1)
+    return opening + text + closing

@@ -144,10 +144,11 @@ class Budget:
             budget = budget._parent
 
 
-class _Bounded(diff_match_patch):
-    def diff_bisect(self, text1: str, text2: str, deadline: Budget) -> list:  # type: ignore[override]
+class _Bounded(diff_match_patch):  # type: ignore[misc]  # (the library ships no types)
+    def diff_bisect(self, text1: str, text2: str, deadline: Budget) -> list[tuple[int, str]]:
         deadline.restart()  # (recursive searches start after the one that split them ended)
-        return super().diff_bisect(text1, text2, deadline)
+        diffs: list[tuple[int, str]] = super().diff_bisect(text1, text2, deadline)
+        return diffs
 
 
 def diff(old: Sequence[str], new: Sequence[str], budget: Budget | None = None) -> list[Op]:

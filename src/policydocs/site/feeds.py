@@ -139,18 +139,18 @@ def start_feeds(
             keys = [(policy.id, v.label) for v in policy.versions]
             keys += [_withdrawal_key(policy, w) for w in policy.withdrawals]
             feeds.append((policy, keys))
-        for policy, keys in feeds:
+        for owner, keys in feeds:
             newest_first = sorted(
                 keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
             )
             chosen = newest_first[: settings.limit] if settings.limit else newest_first
             listed = [entries[key] for key in chosen]
             # made only for files not stored before
-            feed = cache_once(partial(_feed, policy, listed, base, urls, settings))
+            feed = cache_once(partial(_feed, owner, listed, base, urls, settings))
             about = [shared, settings.site_name]
-            identity = _feed_identity(policy, listed, [identities[k] for k in chosen], about)
+            identity = _feed_identity(owner, listed, [identities[k] for k in chosen], about)
             listed_contents = [contents[key] for key in chosen]
-            dests = [urls.feed_dest(policy.id if policy else None, kind) for kind in _KINDS]
+            dests = [urls.feed_dest(owner.id if owner else None, kind) for kind in _KINDS]
             make = partial(_feed_files, feed, _KINDS, listed_contents)
             stored = memo.files(f"feeds:{identity}", len(_KINDS), make)
             for dest, kind, digest in zip(dests, _KINDS, stored, strict=True):
@@ -207,7 +207,8 @@ def _one_feed(
 def _skeleton(feed: FeedGenerator, kind: str) -> list[bytes]:
     """The file feedgen writes, split where the entries' contents go."""
     text = feed.rss_str if kind == "rss" else feed.atom_str
-    return text(pretty=True).split(_SLOTS[kind])
+    parts: list[bytes] = text(pretty=True).split(_SLOTS[kind])
+    return parts
 
 
 def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:

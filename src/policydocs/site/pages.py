@@ -372,8 +372,9 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
         targets.append((urls.version_src(former, version.label), urls.version(version)))
         if _has_marked_page("changes", policy, version):
             targets.append((urls.changes_src(former, version.label), urls.changes(version)))
-        if _has_marked_page("compare", policy, version):
-            targets.append((urls.compare_src(former, version.label), urls.compare(policy, version)))
+        compared = urls.compare(policy, version)  # (a page of its own, or a changes page)
+        if _has_marked_page("compare", policy, version) and compared is not None:
+            targets.append((urls.compare_src(former, version.label), compared))
     return [
         GeneratedPage(
             src,
@@ -437,7 +438,7 @@ def _page_markdown(
     return _markdown(meta, searchable=searchable) + body
 
 
-def _markdown(meta: dict, *, searchable: bool) -> str:
+def _markdown(meta: Mapping[str, object], *, searchable: bool) -> str:
     """Front matter for a generated page; only texts in force are offered to site search.
     Written as JSON, which YAML reads as a flow mapping: a tenth of what yaml.safe_dump
     costs, and a site has thousands of these pages."""

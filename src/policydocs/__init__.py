@@ -1,0 +1,3 @@
+"""policydocs: publish legal policies kept as Markdown in git, every revision a citable,
+dated version with a redline, and feeds of every change. See ARCHITECTURE.md for the map
+of this package."""
