@@ -52,10 +52,8 @@ from policydocs.site.feeds import FeedSettings
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
     POLICY_LIST_MARKER,
-    MarkedPage,
     PageView,
     SiteView,
-    StoredPage,
 )
 from policydocs.site.sanitize import page_html
 from policydocs.site.urls import UrlScheme
@@ -118,12 +116,12 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._site: SiteView | None = None
         self._serving = False
         self._env: Any = None
-        #: The build in progress until every page is read, its pages by path (a changes or
-        #: comparison page once it is made), the pages waiting for a redline, its feeds
-        #: (published from its store: see `_Published`), and the objects it used.
+        #: The build in progress until every page is read (see `Run`), the pages it
+        #: generated, what their templates show (once read), its feeds (published from its
+        #: store: see `_Published`) and the objects it used.
         self._run: Run | None = None
-        self._pages: dict[str, StoredPage] = {}
-        self._marked: dict[str, MarkedPage] = {}
+        self._generated: set[str] = set()
+        self._views: dict[str, PageView] = {}
         self._feeds: dict[str, _Published] = {}
         self._used: list[str] = []
         #: Feed autodiscovery lines, by policy id (None: the site's), made once per build.
@@ -182,37 +180,26 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             # the built page, before the page is made) builds them again.
             pending = store.folder / "pending.md"  # (not an object: never swept)
             pending.write_bytes(b"")
-            self._pages = {}
-            self._marked = {}
-            pages, assets = run.ready()
-            for page in pages:
-                inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-                path = str(run.path(page))
-                file = File.generated(config, page.src, abs_src_path=path, inclusion=inclusion)
-                if page.view.kind == "home" and _has_page_at(files, file.dest_uri):
+            self._generated = set()
+            self._views = {}
+            # In the run's order: MkDocs reads pages in the order they are added, so the
+            # pages being made come last, when the workers have made them.
+            for listed in run.pages():
+                inclusion = InclusionLevel.INCLUDED if listed.in_nav else InclusionLevel.NOT_IN_NAV
+                path = str(listed.path or pending)  # (a page being made: made when read)
+                file = File.generated(config, listed.src, abs_src_path=path, inclusion=inclusion)
+                if listed.home and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
                 files.append(file)
-                self._pages[page.src] = page
-            # Last, so that MkDocs reads them after the rest, when their redlines are done.
-            for marked in run.marked:
-                file = File.generated(
-                    config,
-                    marked.src,
-                    abs_src_path=str(pending),  # made when read
-                    inclusion=InclusionLevel.NOT_IN_NAV,
-                )
-                files.append(file)
-                self._marked[marked.src] = marked
+                self._generated.add(listed.src)
             own = {
                 file.src_uri: Path(file.abs_src_path)
                 for file in files.documentation_pages()
-                if file.abs_src_path
-                and file.src_uri not in self._pages
-                and file.src_uri not in self._marked
+                if file.abs_src_path and file.src_uri not in self._generated
             }
             days = file_days(settings, list(own.values()))
             self._days = {src: days[path] for src, path in own.items()}
-            for asset in assets:
+            for asset in run.assets:
                 files.append(_published_as_is(config, asset.dest, asset.content))
             for name in PACKAGE_ASSETS:
                 path = str(PACKAGE_DIR / "assets" / name)
@@ -230,20 +217,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """A generated page's Markdown, checked against its hash (see `Run.read`); a
-        changes or comparison page is made first (or waited for)."""
-        if self._run is None:
-            return None
+        changes or comparison page being made is waited for."""
         src = page.file.src_uri
-        marked = self._marked.pop(src, None)
-        if marked is not None:
-            made = self._run.marked_page(marked)
-            self._pages[src] = made
-            page.file.abs_src_path = str(self._run.path(made))  # for other plugins
-        stored = self._pages.get(src)
-        if stored is None:
+        if self._run is None or src not in self._generated:
             return None  # one of the site's own pages
         with self._files_stage(), _writing_generated_files():
-            return self._run.read(stored)
+            read = self._run.read(src)
+        page.file.abs_src_path = str(read.path)  # (for other plugins: the page's own file)
+        self._views[src] = read.view
+        return read.markdown
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
@@ -253,7 +235,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         index): escaped here, so that 'Use of <Product> & Services' shows as written, and
         a title can never run a script."""
         title = page.meta.get("title")
-        if page.file.src_uri in self._pages and isinstance(title, str):
+        if page.file.src_uri in self._generated and isinstance(title, str):
             page.meta["title"] = html.escape(title)
         day = self._page_day(page.file.src_uri, markdown)
         if day is not None:
@@ -371,8 +353,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._end_build()
 
     def _view(self, src: str) -> PageView | None:
-        page = self._pages.get(src)
-        return page.view if page is not None else None
+        return self._views.get(src)
 
     def _close_run(self) -> None:
         """Stop the workers; log the stages' timings (at debug, and for benchmarks). The

@@ -30,6 +30,7 @@ from policydocs.site.pages import (
     GeneratedAsset,
     GeneratedPage,
     MarkedPage,
+    PageView,
     Redlines,
     StoredFile,
     StoredPage,
@@ -63,14 +64,48 @@ class Site:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A page of the site, as a site generator first learns of it."""
+
+    src: str
+    #: Only a current policy's main page belongs in the site navigation.
+    in_nav: bool
+    #: The generated home page (a site's own page at its place replaces it).
+    home: bool
+    #: Its Markdown's file now; None for a page still being made (see `Run.read`).
+    path: Path | None
+
+
+@dataclass(frozen=True)
+class Read:
+    """A page's Markdown, checked, with what its template shows and where its file is."""
+
+    markdown: str
+    view: PageView
+    path: Path
+
+
 class Run:
-    """A build in progress, its generated pages and feeds kept in `store` (see
-    `store.Store`: read back only through `read` and `publish`, which check them and make
-    again any found damaged). Pages that show no redline are ready at once; the pages that
-    show one are made in `workers` processes meanwhile (redline and Markdown), in the order
-    of `marked`, and handed over when asked for. A site generator that renders pages on one
-    core asks for those last, so they cost it little or no time; a rebuild reads only the
-    counts and sections of those it made before.
+    """A build, in the order a site generator calls it (the MkDocs plugin, in MkDocs' event
+    order; `build` below, for the CLI):
+
+    1. `Run(...)` (MkDocs' on_files) reads the history, checks every output's place
+       (`site.outputs`), stores the pages that show no redline and sends all other work to
+       the workers, in the order it will be asked for: changes pages, comparison pages,
+       then feed entries (each made from the redline its changes page stored). Nothing
+       more is sent, so the workers exit once done (the build holds most memory at its end).
+    2. `pages()`: every page, those that show a redline last, so that a site generator that
+       renders the others first (on this core) finds them made (on the other cores).
+    3. `read(src)` (on_page_read_source): a page's Markdown and what its template shows,
+       waiting for a page being made.
+    4. `feeds()` (on_env): the feed files, made in the store from the rendered entries.
+    5. `publish(file, dest)` (copying files): a stored file copied to the site.
+    6. `close()`: the workers stopped; `objects_used` tells the sweep what to keep.
+
+    Whatever 3-5 hand over is read from `store` checked against its hash (see
+    `core.store`), and made again if damaged. A rebuild finds in the store what earlier
+    builds made: of a changes page it reads only its record.
 
     `timings` has the seconds this process spent in each stage (history, pages, redlines,
     feeds), and after `close`, "background": the processor seconds the workers spent."""
@@ -88,31 +123,30 @@ class Run:
         with (see `site.outputs`)."""
         self.timings: dict[str, float] = {}
         self._store = store
-        self._feeds = feeds
-        self._finish_feeds: Callable[[], Iterator[StoredFile]] | None = None
         self._pool = Background(workers)
         self._pool.start()  # before the history is in memory (see Background.start)
         try:
-            self._prepare(settings, drafts, taken)
+            self._prepare(settings, feeds, drafts, taken)
         except BaseException:
             self._pool.close()
             raise
 
-    def _prepare(self, settings: Settings, drafts: bool, taken: Iterable[Output]) -> None:
+    def _prepare(
+        self, settings: Settings, feeds: FeedSettings | None, drafts: bool, taken: Iterable[Output]
+    ) -> None:
         with self._stage("history"):
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
         self._memo = Memo(self._store, self._pool)
-        self._marked = MarkedPages(self._memo)
+        self._marked_pages = MarkedPages(self._memo)
         with self._stage("redlines"):
             self._drafts = find_drafts(self.catalog, settings) if drafts else []
-        self._regenerated: dict[str, str] | None = None
         with self._stage("pages"):
             checked = check_catalog(
                 self.catalog,
                 self.urls,
-                feeds=self._feeds is not None,
+                feeds=feeds is not None,
                 drafts=[(draft.policy_id, draft.path) for draft in self._drafts],
                 taken=taken,
             )
@@ -120,75 +154,66 @@ class Run:
             self.notes = problems.infos + checked.problems.infos
             self._redirected = checked.redirected
             generated = self._generate()
-            self._ready = (
-                [self._placed(page) for page in generated.pages],
-                generated.assets,
-            )
-        self.marked = generated.marked
+            self._ready = {page.src: self._placed(page) for page in generated.pages}
+            self.assets = generated.assets
+        self._regenerated: dict[str, str] | None = None
+        self._marked = {page.src: page for page in generated.marked}
         with self._stage("redlines"):
-            self._made = self._marked.made(
-                {(page.kind, page.key): (_pair(*page.texts), page.text) for page in self.marked}
+            jobs = {page.src: (_pair(*page.texts), page.text) for page in generated.marked}
+            self._made = self._marked_pages.made(jobs)
+        self.feed_dests = feed_dests(self.catalog, self.urls) if feeds else []
+        with self._stage("feeds"):
+            self._finish_feeds = (
+                start_feeds(self.catalog, self.urls, feeds, self._memo) if feeds else None
             )
-        self._changes_left = sum(1 for page in self.marked if page.kind == "changes")
+        self._pool.finish()
 
-    def _generate(self) -> Generated:
-        index = build_index(self.catalog, self.urls)
-        return generate(self.catalog, self.urls, index, self._redirected, self._drafts)
+    def pages(self) -> list[Listed]:
+        """Every page, those that show a redline last (see the class's docstring)."""
+        listed = [
+            Listed(src, page.in_nav, page.view.kind == "home", self._store.path(page.digest))
+            for src, page in self._ready.items()
+        ]
+        return listed + [Listed(src, False, False, None) for src in self._marked]
 
-    def _placed(self, page: GeneratedPage) -> StoredPage:
-        digest = self._store.put(page.markdown.encode())
-        self.objects_used.append(digest)
-        return StoredPage(page.src, digest, page.in_nav, page.view, partial(self._remade, page.src))
-
-    def _remade(self, src: str) -> str:
-        """A page that shows no redline, made again (its stored Markdown was damaged): all
-        of them are, once, as they are a function of the catalog."""
-        if self._regenerated is None:
-            self._regenerated = {page.src: page.markdown for page in self._generate().pages}
-        return self._regenerated[src]
-
-    @property
-    def objects_used(self) -> list[str]:
-        """The store's objects this build placed or used: see `build.sweep`."""
-        return self._memo.objects_used
-
-    def ready(self) -> tuple[list[StoredPage], list[GeneratedAsset]]:
-        """The pages and files that show no redline. Handed over once and not kept: a site
-        generator holds thousands of pages already."""
-        ready, self._ready = self._ready, ([], [])
-        return ready
-
-    def marked_page(self, page: MarkedPage) -> StoredPage:
-        """A changes or comparison page, waiting for it if it is being made. Each is asked
-        for once; the feeds are started once the last changes page is made (their entries
-        are made from the same redlines)."""
-        with self._stage("redlines"):
-            made = self._made.pop((page.kind, page.key)).get()
-        self.objects_used.append(made.digest)
-        if page.kind == "changes":
-            self._changes_left -= 1
-            if self._changes_left == 0:
-                self.start_feeds()
-        remake = partial(self._remade_marked, page)
-        return StoredPage(page.src, made.digest, False, page.view(made.redline), remake)
-
-    def _remade_marked(self, page: MarkedPage) -> str:
-        return page.text.markdown(self._redline(_pair(*page.texts)))
-
-    def path(self, stored: StoredPage | StoredFile) -> Path:
-        """Where a stored page or file is, for a site generator to hand to others (read
-        it with `read`, publish it with `publish`: they check it)."""
-        return self._store.path(stored.digest)
-
-    def read(self, page: StoredPage) -> str:
+    def read(self, src: str) -> Read:
         """A page's Markdown, checked against its hash; made again (and stored again) if
-        it is missing or damaged, never used damaged."""
-        data = self._store.read(page.digest)
+        it is missing or damaged, never used damaged. A page being made is waited for."""
+        if src in self._marked:
+            marked = self._marked[src]
+            with self._stage("redlines"):
+                made = self._made[src].get()
+            digest, view = made.digest, marked.view(made.redline)
+            remake: Callable[[], str] = partial(self._remade_marked, marked)
+        else:
+            page = self._ready[src]
+            digest, view, remake = page.digest, page.view, page.remake
+        self._memo.objects_used.append(digest)
+        data = self._store.read(digest)
         if data is not None:
-            return data.decode()
-        markdown = page.remake()
-        self._store.put(markdown.encode())
-        return markdown
+            return Read(data.decode(), view, self._store.path(digest))
+        markdown = remake()
+        digest = self._store.put(markdown.encode())
+        return Read(markdown, view, self._store.path(digest))
+
+    def feeds(self) -> Iterator[StoredFile]:
+        """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
+        time, each found in the store or made there piece by piece (a site-wide feed of
+        every version's redline is large)."""
+        if self._finish_feeds is None:
+            return
+        finish = self._finish_feeds()
+        while True:
+            with self._stage("feeds"):
+                file = next(finish, None)
+            if file is None:
+                return
+            yield file
+
+    def path(self, file: StoredFile) -> Path:
+        """Where a stored file is, for a site generator to hand to others (publish it with
+        `publish`, which checks it)."""
+        return self._store.path(file.digest)
 
     def publish(self, file: StoredFile, dest: Path) -> None:
         """Copy a stored file to `dest`, checking it while it is copied; made again (and
@@ -207,57 +232,22 @@ class Run:
         return data
 
     def redlines(self, kind: str) -> Redlines:
-        """Every redline of the `kind` of page, once its pages are made."""
+        """Every redline of the `kind` of page ("changes" or "compare"), once its page is
+        made (stored by the worker that made it)."""
         return {
-            page.key: self._redline(_pair(*page.texts))
-            for page in self.marked
+            page.key: stored_redline(self._store, _pair(*page.texts))
+            for page in self._marked.values()
             if page.kind == kind
         }
 
-    def _changes(self, policy: Policy, version: Version) -> Redline | None:
-        """A version's changes for its feed entry (a first publication has none): stored
-        by the worker that made its page."""
-        if version.index == 0:
-            return None
-        return self._redline(_pair(policy.versions[version.index - 1], version))
-
-    def _redline(self, pair: Pair) -> Redline:
-        """A redline whose page is made (stored by the worker that made it)."""
-        return stored_redline(self._store, pair)
-
     @property
-    def feed_dests(self) -> list[str]:
-        return feed_dests(self.catalog, self.urls) if self._feeds else []
-
-    def start_feeds(self) -> None:
-        """Draft the feed entries (once every changes redline is there) and send those not
-        rendered before to the workers: the last work they get, so they may exit when done
-        (the build holds most memory at its end)."""
-        if self._feeds is not None and self._finish_feeds is None:
-            with self._stage("feeds"):
-                self._finish_feeds = start_feeds(
-                    self.catalog, self._changes, self.urls, self._feeds, self._memo
-                )
-        self._pool.finish()
-
-    def feeds(self) -> Iterator[StoredFile]:
-        """The RSS and Atom files at `feed_dests` (none without feed settings), one at a
-        time, each found in the store or made there piece by piece (a site-wide feed of
-        every version's redline is large)."""
-        self.start_feeds()
-        if self._finish_feeds is None:
-            return
-        finish = self._finish_feeds()
-        while True:
-            with self._stage("feeds"):
-                file = next(finish, None)
-            if file is None:
-                return
-            yield file
+    def objects_used(self) -> list[str]:
+        """The store's objects this build placed or used: see `build.sweep`."""
+        return self._memo.objects_used
 
     @property
     def cache_stats(self) -> tuple[int, int]:
-        """(hits, misses) of the cache in this build: changes and comparison pages, feed entries."""
+        """(hits, misses) in this build: changes and comparison pages, feed entries."""
         return (self._memo.hits, self._memo.misses)
 
     def close(self) -> None:
@@ -265,13 +255,32 @@ class Run:
         self._pool.close()
         self.timings["background"] = self._pool.cpu_seconds
         with self._stage("redlines"):
-            self._marked.save()
+            self._marked_pages.save()
 
     def __enter__(self) -> Run:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _generate(self) -> Generated:
+        index = build_index(self.catalog, self.urls)
+        return generate(self.catalog, self.urls, index, self._redirected, self._drafts)
+
+    def _placed(self, page: GeneratedPage) -> StoredPage:
+        digest = self._store.put(page.markdown.encode())
+        self._memo.objects_used.append(digest)
+        return StoredPage(page.src, digest, page.in_nav, page.view, partial(self._remade, page.src))
+
+    def _remade(self, src: str) -> str:
+        """A page that shows no redline, made again (its stored Markdown was damaged): all
+        of them are, once, as they are a function of the catalog."""
+        if self._regenerated is None:
+            self._regenerated = {page.src: page.markdown for page in self._generate().pages}
+        return self._regenerated[src]
+
+    def _remade_marked(self, page: MarkedPage) -> str:
+        return page.text.markdown(stored_redline(self._store, _pair(*page.texts)))
 
     def _stage(self, name: str) -> AbstractContextManager[None]:
         return _stage(self.timings, name)
@@ -288,13 +297,13 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
         hold = CacheHold(None if store.temporary else store.folder)
         try:
             with Run(settings, feeds, drafts, busy, store) as run:
-                placed, assets = run.ready()
-                placed += [run.marked_page(page) for page in run.marked]
-                pages = [
-                    GeneratedPage(page.src, run.read(page), page.in_nav, page.view)
-                    for page in placed
+                pages = []
+                for listed in run.pages():
+                    read = run.read(listed.src)
+                    pages.append(GeneratedPage(listed.src, read.markdown, listed.in_nav, read.view))
+                assets = run.assets + [
+                    GeneratedAsset(file.dest, run.content(file)) for file in run.feeds()
                 ]
-                assets += [GeneratedAsset(file.dest, run.content(file)) for file in run.feeds()]
                 redlines, comparisons = run.redlines("changes"), run.redlines("compare")
             with _stage(run.timings, "sweep"):
                 hold.sweep(run.objects_used)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache as cache_once
 from functools import partial
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -32,7 +33,9 @@ from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_
 from policydocs.site.pages import StoredFile, links_identity, rebase_policy_links
 from policydocs.core.memo import Memo
 from policydocs.core.parallel import Result
-from policydocs.redline.engine import ENGINE_VERSION, Redline
+from policydocs.core.store import Store
+from policydocs.redline.engine import ENGINE_VERSION
+from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.html import to_html
 from policydocs.site.sanitize import feed_html
 from policydocs.site.urls import UrlScheme
@@ -91,18 +94,14 @@ class _Entry:
 
 
 def start_feeds(
-    catalog: Catalog,
-    redline_of: Callable[[Policy, Version], Redline | None],
-    urls: UrlScheme,
-    settings: FeedSettings,
-    memo: Memo,
+    catalog: Catalog, urls: UrlScheme, settings: FeedSettings, memo: Memo
 ) -> Callable[[], Iterator[StoredFile]]:
-    """Site-wide and per-policy RSS and Atom feeds. Entries' contents are rendered through
-    `memo` (in its workers, and once only across builds: one not rendered before is made
-    from `redline_of(policy, version)`, the version's changes, None for a first
-    publication); the function returned waits for them and makes the feeds in the memo's
-    store, the RSS and Atom files of a feed together, each written one entry at a time:
-    the site-wide feed holds every version's redline."""
+    """Site-wide and per-policy RSS and Atom feeds. Entries' contents not rendered before
+    are sent to `memo`'s workers now, each made in its worker from the version's changes
+    (its redline, read from the store where the worker that made the changes page stored
+    it, or computed); the function returned waits for them and makes the feeds in the
+    memo's store, the RSS and Atom files of a feed together, each written one entry at a
+    time: the site-wide feed holds every version's redline."""
     base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     linkable = frozenset(catalog.linkable_ids)
     versions = {
@@ -117,21 +116,21 @@ def start_feeds(
     entries |= {
         key: _withdrawal_entry(policy, w, urls, base) for key, (policy, w) in withdrawals.items()
     }
+    folder = memo.store.folder
 
-    def source(key: tuple[str, str]) -> str:
+    def job(key: tuple[str, str]) -> _EntryJob | str:
         if key in withdrawals:
             return _withdrawal_source(*withdrawals[key], urls, base)
         policy, version = versions[key]
-        change = redline_of(policy, version)
-        return _content_source(version, change, urls, base, linkable)
+        return _entry_job(policy, version, urls, base, linkable, folder)
 
     shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links_identity(linkable, urls)])
     identities = {
         key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
     }
-    identities |= {key: source(key) for key in withdrawals}  # (made at once: no redline)
+    identities |= {key: _withdrawal_source(*withdrawals[key], urls, base) for key in withdrawals}
     keys = {key: f"rendered:{ENGINE_VERSION}:{identity}" for key, identity in identities.items()}
-    contents = memo.results(keys, source, render_content, _as_is, _as_is)
+    contents = memo.results(keys, job, _render_entry, _as_is, _as_is)
 
     def finish() -> Iterator[StoredFile]:
         feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
@@ -293,32 +292,75 @@ def _content_identity(policy: Policy, version: Version, shared: str) -> str:
     )
 
 
-def _content_source(
+@dataclass(frozen=True)
+class _EntryJob:
+    """A version's entry content, to be made in a worker: what needs no redline is made
+    already (`facts`); its changes are read from the store (see `_content_source`)."""
+
+    facts: list[str]
+    #: The version's page and label; its changes page (None for a first publication).
+    page: str
+    label: str
+    changes: str | None
+    #: Its redline's texts (None for a first publication, whose whole `body` is new).
+    pair: Pair | None
+    body: str
+    base: str
+    urls: UrlScheme
+    linkable: frozenset[str]
+    folder: Path
+
+
+def _entry_job(
+    policy: Policy,
     version: Version,
-    change: Redline | None,
     urls: UrlScheme,
     base: str,
     linkable: frozenset[str],
-) -> str:
-    """What `render_content` makes an entry's content from: every input to it is in
-    `_content_identity`."""
-    page = urljoin(base, urls.version(version))
+    folder: Path,
+) -> _EntryJob:
+    """Every input to it is in `_content_identity`."""
     when = _when(version)
     if version.in_force_on == version.effective:
         dates = f"{long_date(version.in_force_on)} (published {long_date(version.published_on)})"
     else:  # its date had passed when it was merged
         dates = version.in_force_text(long_date)
-    parts = [
+    facts = [
         f"<p><strong>{when.capitalize()}:</strong> {dates}. "
         f"Version {html.escape(version.label)}.</p>"
     ]
     if version.summary:
-        parts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
-    links = f'<a href="{page}">Read version {html.escape(version.label)}</a>'
-    if change is None:  # the first publication: all of its text is new
-        body, body_base = version.body, page
+        facts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
+    previous = policy.previous(version)
+    pair = None if previous is None else Pair(previous.blob, version.blob, previous.body, version.body)
+    return _EntryJob(
+        facts,
+        urljoin(base, urls.version(version)),
+        version.label,
+        urljoin(base, urls.changes(version)) if previous is not None else None,
+        pair,
+        version.body if previous is None else "",
+        base,
+        urls,
+        linkable,
+        folder,
+    )
+
+
+def _render_entry(job: _EntryJob | str) -> bytes:
+    """Runs in a worker: an entry's content, from its job or (a withdrawal) its source."""
+    return render_content(job if isinstance(job, str) else _content_source(job))
+
+
+def _content_source(job: _EntryJob) -> str:
+    """What `render_content` makes an entry's content from."""
+    parts = list(job.facts)
+    links = f'<a href="{job.page}">Read version {html.escape(job.label)}</a>'
+    if job.pair is None or job.changes is None:  # the first publication: all of it is new
+        body, body_base = job.body, job.page
     else:
-        link = urljoin(base, urls.changes(version))
+        change = stored_redline(Store(job.folder), job.pair)
+        link = job.changes
         sections = "".join(
             f'<li><a href="{link}#{s.anchor}">{html.escape(s.title)}</a></li>'
             for s in change.sections
@@ -335,11 +377,12 @@ def _content_source(
         )
         body_base = link
     parts.append(f"<p>{links}</p><hr>")
+    urls, base = job.urls, job.base
 
     def absolute(policy_id: str) -> str:
         return urljoin(base, urls.url(urls.current_src(policy_id)))
 
-    markdown = rebase_policy_links(body, linkable, absolute)
+    markdown = rebase_policy_links(body, job.linkable, absolute)
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 
