@@ -48,7 +48,7 @@ def write_site(repo: Path, cache_dir: str = ".cache/policydocs") -> Path:
 def write_floor(repo: Path, floor: Path) -> Path:
     """A plain MkDocs project whose docs/ holds the same pages with the same Markdown that
     policydocs generates for `repo` (without its templates), and the same navigation."""
-    from policydocs.build import run
+    from policydocs.builder import run
     from policydocs.core.settings import Settings, resolve_as_of
 
     settings = Settings(policies_dir=repo / "policies", as_of=resolve_as_of(AS_OF, UTC))

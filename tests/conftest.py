@@ -9,7 +9,7 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from policydocs.build import run
+from policydocs.builder import run
 from policydocs.core.settings import Settings, resolve_as_of
 
 from .gitrepo import GitRepo

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 
-from policydocs.build import run
+from policydocs.builder import run
 from policydocs.core.errors import Level, PolicyError
 from policydocs.core.settings import Settings, resolve_as_of
 from policydocs.editor.check import check

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from policydocs.build.run import Site, build, check_export_folder, export
+from policydocs.builder.run import Site, build, check_export_folder, export
 from policydocs.core.errors import Level, PolicyError
 from policydocs.core.settings import Settings, load_timezone, normalize_prefix, resolve_as_of
 from policydocs.editor.check import check

@@ -35,8 +35,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from policydocs.build.run import Run, file_days
-from policydocs.build.sweep import CacheHold
+from policydocs.builder.run import Run, file_days
+from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError
 from policydocs.core.parallel import workers
 from policydocs.core.settings import (
@@ -128,7 +128,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._links: dict[str | None, str] = {}
         #: The build's store (a temporary one is removed at the build's end) and hold on
         #: the cache: at its end, it removes the objects the build did not use (see
-        #: `build.sweep`).
+        #: `builder.sweep`).
         self._stores = ExitStack()
         self._hold = CacheHold(None)
         #: The day each of the site's own pages last changed in git, by path.

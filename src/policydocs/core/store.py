@@ -18,7 +18,7 @@ which costs no read of their own. Writes go to a file of their own, renamed into
 so two builds sharing the folder never see each other's half-written files.
 
 Layout: `objects/ab/<sha256>`, `entries/ab/<sha256 of the key>`, partial files `*.tmp`
-(see `build.sweep`, which removes the objects a build did not use).
+(see `builder.sweep`, which removes the objects a build did not use).
 """
 
 from __future__ import annotations

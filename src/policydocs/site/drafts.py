@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from policydocs.history import frontmatter
 from policydocs.core.errors import Problems
+from policydocs.core.settings import Settings
+from policydocs.history import frontmatter
 from policydocs.history.git import policy_id
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.engine import Redline, redline
-from policydocs.core.settings import Settings
 
 
 @dataclass(frozen=True)

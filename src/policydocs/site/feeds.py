@@ -29,14 +29,14 @@ from lxml import etree
 from markdown import __version__ as markdown_version
 
 from policydocs.core.errors import PolicyError, shown
-from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_date
-from policydocs.site.pages import StoredFile, links_identity, rebase_policy_links
 from policydocs.core.memo import Memo
 from policydocs.core.parallel import Result
 from policydocs.core.store import Store
+from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_date
 from policydocs.redline.engine import ENGINE_VERSION
 from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.html import to_html
+from policydocs.site.pages import StoredFile, links_identity, rebase_policy_links
 from policydocs.site.sanitize import feed_html
 from policydocs.site.urls import UrlScheme
 
@@ -332,7 +332,9 @@ def _entry_job(
     if version.summary:
         facts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
     previous = policy.previous(version)
-    pair = None if previous is None else Pair(previous.blob, version.blob, previous.body, version.body)
+    pair = (
+        None if previous is None else Pair(previous.blob, version.blob, previous.body, version.body)
+    )
     return _EntryJob(
         facts,
         urljoin(base, urls.version(version)),

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from policydocs.core.errors import Problems
 from policydocs.history.git import policy_id
-from policydocs.history.model import Catalog, Policy, Version
-from policydocs.history.model import is_segment
+from policydocs.history.model import Catalog, Policy, Version, is_segment
 from policydocs.site.urls import UrlScheme
 
 _FEEDS = ("rss", "atom")

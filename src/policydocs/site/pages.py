@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from policydocs.site.drafts import Draft
 from policydocs.history.model import Catalog, Policy, Version
 from policydocs.redline.engine import Redline
+from policydocs.site.drafts import Draft
 from policydocs.site.switcher import VersionLists
 from policydocs.site.urls import UrlScheme
 
@@ -104,7 +104,7 @@ class GeneratedPage:
 @dataclass(frozen=True)
 class StoredPage:
     """A generated page whose Markdown is an object in the build's store (see
-    `build.run.Run.read`); `remake` makes the Markdown again should it be found damaged."""
+    `builder.run.Run.read`); `remake` makes the Markdown again should it be found damaged."""
 
     src: str
     digest: str
@@ -123,7 +123,7 @@ class GeneratedAsset:
 @dataclass(frozen=True)
 class StoredFile:
     """A generated file published as it is, an object in the build's store (see
-    `build.run.Run.publish`); `remake` makes its bytes again should it be found damaged."""
+    `builder.run.Run.publish`); `remake` makes its bytes again should it be found damaged."""
 
     dest: str
     digest: str

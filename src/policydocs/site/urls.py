@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from policydocs.history.model import Policy, Version
 
+
 @dataclass(frozen=True)
 class UrlScheme:
     prefix: str = ""

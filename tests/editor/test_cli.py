@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import build_site
-from .gitrepo import GitRepo
-from .test_site import republished
+from ..conftest import build_site
+from ..gitrepo import GitRepo
+from ..histories import republished
 
 
 def run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from .gitrepo import GitRepo
+from ..gitrepo import GitRepo
 
 GOOD = "---\ntitle: Terms\neffective: 2024-03-01\nsummary: {summary}\n---\n\n{body}"
 

@@ -16,14 +16,20 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from policydocs.build.sweep import CacheHold
-from policydocs.history.catalog import load_catalog
-from policydocs.site.drafts import find_drafts
+from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError, Problem
-from policydocs.site.feeds import FeedSettings, feed_dests, start_feeds
+from policydocs.core.memo import Memo
+from policydocs.core.parallel import Background, workers
+from policydocs.core.settings import Settings
+from policydocs.core.store import Store, store_in
+from policydocs.history.catalog import load_catalog
 from policydocs.history.git import GitHistory
+from policydocs.history.model import Catalog, Version
+from policydocs.redline.stored import Pair, stored_redline
+from policydocs.site.drafts import find_drafts
+from policydocs.site.feeds import FeedSettings, feed_dests, start_feeds
 from policydocs.site.index import build_index
-from policydocs.history.model import Catalog, Policy, Version
+from policydocs.site.marked import MarkedPages
 from policydocs.site.outputs import Output, check_catalog
 from policydocs.site.pages import (
     Generated,
@@ -36,13 +42,6 @@ from policydocs.site.pages import (
     StoredPage,
     generate,
 )
-from policydocs.core.parallel import Background, workers
-from policydocs.redline.engine import Redline
-from policydocs.core.settings import Settings
-from policydocs.core.memo import Memo
-from policydocs.core.store import Store, store_in
-from policydocs.redline.stored import Pair, stored_redline
-from policydocs.site.marked import MarkedPages
 from policydocs.site.urls import UrlScheme
 
 
@@ -242,7 +241,7 @@ class Run:
 
     @property
     def objects_used(self) -> list[str]:
-        """The store's objects this build placed or used: see `build.sweep`."""
+        """The store's objects this build placed or used: see `builder.sweep`."""
         return self._memo.objects_used
 
     @property

@@ -15,8 +15,8 @@ from lxml import html
 
 from policydocs.redline import markup
 
-from .conftest import build_site, load
-from .gitrepo import GitRepo
+from ..conftest import build_site, load
+from ..gitrepo import GitRepo
 
 CLAUSES = ["Pay monthly.", "Keep your password safe.", "English law applies."]
 

@@ -11,8 +11,8 @@ from mkdocs.exceptions import Abort, MkDocsException
 
 from policydocs.core.errors import PolicyError
 
-from .conftest import build_site, load
-from .gitrepo import GitRepo
+from ..conftest import build_site, load
+from ..gitrepo import GitRepo
 
 
 def error_of(repo: GitRepo, **options: object) -> str:

@@ -10,9 +10,9 @@ import pytest
 
 from policydocs.history.model import EffectiveSource, PolicyStatus, Status
 
-from .conftest import load
-from .gitrepo import GitRepo
-from .test_site import republished
+from ..conftest import load
+from ..gitrepo import GitRepo
+from ..histories import republished
 
 
 def labels(site, policy_id: str) -> list[str]:

@@ -15,7 +15,7 @@ from policydocs.core.store import Store
 from policydocs.redline.engine import redline
 from policydocs.redline.stored import Pair, redlines
 
-from . import stored
+from .. import stored
 
 
 def worker_pid(item: int) -> tuple[int, int]:

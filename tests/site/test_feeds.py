@@ -12,8 +12,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from .conftest import build_site
-from .gitrepo import GitRepo
+from ..conftest import build_site
+from ..gitrepo import GitRepo
 from .test_site import history
 
 SITE = "https://policies.example.com/"

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from policydocs.build import run
+from policydocs.builder import run
 from policydocs.site.pages import rebase_policy_links
 
-from . import stored
-from .conftest import build_site, load
-from .gitrepo import GitRepo
+from .. import stored
+from ..conftest import build_site, load
+from ..gitrepo import GitRepo
+from ..histories import republished
 
 
 def history(repo: GitRepo) -> GitRepo:
@@ -185,17 +186,6 @@ def test_versions_json_describes_every_version(site: Path) -> None:
             changes = version["changes_url"]
             assert (changes is None) == (version is policy["versions"][0])
             assert changes is None or (site / changes / "index.html").is_file()
-
-
-def republished(repo: GitRepo) -> GitRepo:
-    """promo: published 1 January 2024, withdrawn 1 March, published again 1 June (tos keeps
-    the policies folder in between)."""
-    repo.revise("promo", "One.\n", "2024-01-01T09:00:00+00:00")
-    repo.revise("tos", "Terms.\n", "2024-01-01T09:00:00+00:00")  # keeps the folder
-    repo.git("rm", "-q", "policies/promo.md")
-    repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
-    repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
-    return repo
 
 
 def indexed(site: run.Site, policy_id: str) -> dict:
@@ -418,7 +408,7 @@ def made(site: run.Site) -> list[tuple[str, str, object]]:
 def test_pages_and_redlines_are_cached_and_damaged_entries_are_made_again(
     tmp_path: Path,
 ) -> None:
-    from .conftest import load
+    from ..conftest import load
 
     repo = history(GitRepo(tmp_path / "repo"))
     cache = tmp_path / "cache"

@@ -8,14 +8,14 @@ from datetime import UTC
 
 import feedparser
 
-from policydocs.build import run
-from policydocs.build.sweep import CacheHold
+from policydocs.builder import run
+from policydocs.builder.sweep import CacheHold
 from policydocs.core.settings import Settings, resolve_as_of
 from policydocs.site.feeds import FeedSettings
 
-from . import stored
-from .conftest import build_site
-from .gitrepo import GitRepo
+from .. import stored
+from ..conftest import build_site
+from ..gitrepo import GitRepo
 
 CACHE = ".cache/policydocs"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from . import stored
-from .conftest import build_site
-from .gitrepo import GitRepo
+from .. import stored
+from ..conftest import build_site
+from ..gitrepo import GitRepo
 
 TERMS = (
     "## Scope\n\nThese terms apply with the [Privacy Policy](privacy.md) and the "
@@ -120,7 +120,7 @@ def test_the_cli_build_never_uses_a_damaged_entry(tmp_path: Path) -> None:
     """`policydocs export` reads what the cache holds through the same checks."""
     from datetime import UTC
 
-    from policydocs.build import run
+    from policydocs.builder import run
     from policydocs.core.settings import Settings, resolve_as_of
     from policydocs.site.feeds import FeedSettings
 

@@ -13,9 +13,9 @@ import pytest
 
 from policydocs.core import parallel
 
-from . import stored
-from .conftest import build_site
-from .gitrepo import GitRepo
+from .. import stored
+from ..conftest import build_site
+from ..gitrepo import GitRepo
 
 REVISIONS = 24  # more than parallel.MIN_ITEMS redlines of each kind
 

@@ -1,0 +1,1 @@
+"""A build on every core with the store: workers, rebuilds, damage, the sweep."""

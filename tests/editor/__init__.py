@@ -1,0 +1,1 @@
+"""What editors use: policydocs check, and the command line."""

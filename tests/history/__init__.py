@@ -1,0 +1,1 @@
+"""The git walk, front matter and the catalog: versions, dates, statuses, errors."""

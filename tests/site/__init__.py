@@ -1,0 +1,1 @@
+"""What the site publishes: pages, the switcher, versions.json, feeds."""
