@@ -25,6 +25,12 @@ def outside(paths: list[Path], *allowed: str) -> list[Path]:
     return [path for path in paths if path.parts[0] not in allowed]
 
 
+@pytest.fixture(autouse=True)
+def _outside_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command reads ./mkdocs.yml: run it where there is none (not this project's)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = cli.main(list(args))
     captured = capsys.readouterr()
@@ -219,8 +225,15 @@ BAD_REVISIONS = {
 
 
 def _every_entry_point_refuses(
-    repo: GitRepo, capsys, mkdocs_errors, sha: str, fragment: str, field: str | None
+    repo: GitRepo,
+    capsys,
+    mkdocs_errors,
+    sha: str,
+    fragment: str,
+    field: str | None,
+    skippable: bool = True,
 ) -> None:
+    """`skippable`: 'skip_commits' can leave the revision out, and the message says how."""
     located = f"policies/terms.md (commit {sha[:12]})" + (f", field '{field}'" if field else "")
     with pytest.raises(Abort):
         build_site(repo)
@@ -229,7 +242,12 @@ def _every_entry_point_refuses(
     before = snapshot(repo.path.parent)
     code, output = run_cli(capsys, "export", str(repo.path / "out"), "--policies", policies)
     assert code == 1 and located in output and fragment in output, output
-    assert "Traceback" not in output and len(output.splitlines()) == 1
+    error, *hint = output.splitlines()  # one line, and how to leave a merged revision out
+    assert located in error and "Traceback" not in output
+    if skippable:
+        assert hint[0].startswith("policydocs: info: a merged revision cannot be changed")
+        assert hint[0].endswith(f"'skip_commits' (or --skip-commits): {sha[:12]}")
+    assert len(hint) == int(skippable)
     assert written(repo.path.parent, before) == []
     code, output = run_cli(capsys, "check", "--history", "--policies", policies)
     assert code == 1 and fragment in output, output
@@ -252,7 +270,7 @@ def test_a_commit_dated_past_the_calendar_is_named(
     """git stores years past 9999; Python's calendar ends there (was a ValueError)."""
     repo.write("policies/terms.md", TEXT)
     sha = repo.commit("from the far future", "@253402300800 +0000")
-    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "the commit's date", None)
+    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "the commit's date", None, False)
 
 
 def test_a_commit_whose_date_git_cannot_give_is_named(
@@ -267,7 +285,7 @@ def test_a_commit_whose_date_git_cannot_give_is_named(
     sha = repo.git("hash-object", "-t", "commit", "-w", "--literally", "commit.txt")
     (repo.path / "commit.txt").unlink()
     repo.git("update-ref", "refs/heads/main", sha)
-    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "cannot be read", None)
+    _every_entry_point_refuses(repo, capsys, mkdocs_errors, sha, "cannot be read", None, False)
 
 
 def test_the_deepest_nesting_allowed_renders_on_pages_and_in_feeds(repo: GitRepo) -> None:

@@ -1,7 +1,8 @@
 """The `policydocs` command: inspect what a repository publishes, without building a site.
 
-Errors are printed as one sentence per problem (file, commit, field) with exit status 1, never
-as a traceback.
+It reads the plugin's options from mkdocs.yml as a build does (see `mkdocs_config`), so that
+it answers as the site would; its flags override them. Errors are printed as one sentence per
+problem (file, commit, field) with exit status 1, never as a traceback.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from policydocs import __version__
 from policydocs.builder.run import Site, build, check_export_folder, export
 from policydocs.core.errors import Level, PolicyError
-from policydocs.core.settings import Settings, load_timezone, normalize_prefix, resolve_as_of
+from policydocs.core.settings import Settings
 from policydocs.editor.check import check
 from policydocs.editor.compare import compare, compare_base
 from policydocs.editor.new import new_policy
 from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
+from policydocs.mkdocs_config import SiteOptions, read_site_options
 from policydocs.site.feeds import FeedSettings
-from policydocs.site.index import build_index
 from policydocs.site.urls import UrlScheme
 
 
@@ -30,11 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        args.site = _read_site(args)
         code: int = args.run(args)
         return code
     except PolicyError as exc:
-        for problem in exc.problems:
-            print(f"policydocs: error: {problem}", file=sys.stderr)
+        for problem in exc.problems:  # errors, and a note after them on what to do
+            print(f"policydocs: {problem.level.value}: {problem}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -52,24 +55,47 @@ def _site(args: argparse.Namespace, feeds: FeedSettings | None = None) -> Site:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    site = common.add_argument_group(
+        "site options",
+        "read from the policydocs plugin in mkdocs.yml, as a build reads them; a flag "
+        "replaces the file's value",
+    )
+    site.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        help="the site's configuration (default: mkdocs.yml or mkdocs.yaml here, if any)",
+    )
+    site.add_argument(
         "--policies",
         type=Path,
-        default=Path("policies"),
-        help="folder of policy files (default: ./policies)",
+        help="folder of policy files ('policies_dir'; default: policies beside mkdocs.yml)",
     )
-    common.add_argument(
+    site.add_argument(
         "--as-of",
         help="date or ISO 8601 moment that decides which version is in force "
-        "(default: SOURCE_DATE_EPOCH, else now)",
+        "('as_of'; default: SOURCE_DATE_EPOCH, else now)",
     )
-    common.add_argument("--timezone", default="UTC", help="IANA time zone of effective dates")
-    common.add_argument("--url-prefix", default="", help="URL path the policies live under")
+    site.add_argument("--timezone", help="IANA time zone of effective dates ('timezone')")
+    site.add_argument("--url-prefix", help="URL path the policies live under ('url_prefix')")
+    site.add_argument(
+        "--extra-keys",
+        type=_names,
+        metavar="KEY,...",
+        help="front matter keys the site uses itself ('extra_keys')",
+    )
+    site.add_argument(
+        "--skip-commits",
+        type=_names,
+        metavar="SHA,...",
+        help="commits whose revisions are left out ('skip_commits')",
+    )
 
     parser = argparse.ArgumentParser(
         prog="policydocs",
         description="Publish legal policies kept as Markdown in git.",
     )
+    parser.add_argument("--version", action="version", version=f"policydocs {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     versions_command = commands.add_parser(
         "versions", parents=[common], help="list every policy and version with its status"
@@ -83,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     export_command.add_argument("out", type=Path, help="folder to write into")
     export_command.add_argument(
-        "--site-url", help="the site's absolute URL; feeds are written only when it is given"
+        "--site-url",
+        help="the site's absolute URL (default: mkdocs.yml's site_url); feeds need one",
     )
     export_command.set_defaults(run=_export)
     diff_command = commands.add_parser(
@@ -135,20 +162,46 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+#: Flags and the plugin options they replace.
+_OPTION_FLAGS = {
+    "policies": "policies_dir",
+    "as_of": "as_of",
+    "timezone": "timezone",
+    "url_prefix": "url_prefix",
+    "extra_keys": "extra_keys",
+    "skip_commits": "skip_commits",
+}
+
+
+def _read_site(args: argparse.Namespace) -> SiteOptions:
+    """The site's options (mkdocs.yml, then the flags); notes about them on stderr."""
+    overrides: dict[str, object] = {
+        option: getattr(args, flag)
+        for flag, option in _OPTION_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+    if args.policies is not None:  # (a flag's path starts here, not beside mkdocs.yml)
+        overrides["policies_dir"] = str(args.policies.resolve())
+    site, notes = read_site_options(args.config_file, overrides)
+    for note in notes:
+        print(f"policydocs: note: {note}", file=sys.stderr)
+    return site
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    timezone = load_timezone(args.timezone)
-    return Settings(
-        policies_dir=args.policies.resolve(),
-        as_of=resolve_as_of(args.as_of, timezone),
-        timezone=timezone,
-        url_prefix=normalize_prefix(args.url_prefix),
-    )
+    settings: Settings = args.site.settings()
+    return settings
 
 
 def _versions(args: argparse.Namespace) -> int:
     site = _site(args)
-    if args.json:
-        sys.stdout.write(build_index(site.catalog, site.urls).decode())
+    if args.json:  # the file the site publishes
+        index = site.urls.index_dest()
+        sys.stdout.write(next(a.content for a in site.assets if a.dest == index).decode())
         return 0
     for policy in site.catalog.policies:
         print(f"{policy.id}  {policy.title}  [{policy.status.value}]  {policy.path}")
@@ -165,12 +218,18 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    check_export_folder(args.out, UrlScheme(normalize_prefix(args.url_prefix)))
-    feeds = FeedSettings(args.site_url, urlsplit(args.site_url).netloc) if args.site_url else None
+    site: SiteOptions = args.site
+    settings = site.settings()
+    check_export_folder(args.out, UrlScheme(settings.url_prefix, settings.use_directory_urls))
+    site_url = args.site_url or site.site_url
+    feeds = None
+    if site_url:
+        name = site.site_name or urlsplit(site_url).netloc  # (no mkdocs.yml: no site_name)
+        feeds = FeedSettings(site_url, name, site.options.feed_limit)
     written = export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
     if feeds is None:
-        print("policydocs: no feeds written: they need absolute URLs (--site-url)")
+        print("policydocs: no feeds written: they need absolute URLs (site_url, or --site-url)")
     return 0
 
 
@@ -203,8 +262,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    urls = UrlScheme(normalize_prefix(args.url_prefix))
-    path = new_policy(args.policies, args.policy, args.title, urls)
+    settings = _settings(args)
+    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+    path = new_policy(settings.policies_dir, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
 

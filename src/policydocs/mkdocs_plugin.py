@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urljoin
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -39,15 +37,10 @@ from policydocs.builder.run import Run, file_days
 from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError
 from policydocs.core.parallel import workers
-from policydocs.core.settings import (
-    Settings,
-    load_timezone,
-    normalize_commits,
-    normalize_prefix,
-    resolve_as_of,
-)
+from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
 from policydocs.history.model import Policy
+from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings
 from policydocs.site.feeds import FeedSettings
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
@@ -72,41 +65,6 @@ NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(
 FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
 #: The kinds of generated page whose content is a policy's text (see `on_page_content`).
 POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
-
-
-class _Count(c.Type[int]):
-    """A whole number, 1 or more (YAML's `true` is not one, though Python counts it as 1)."""
-
-    def __init__(self) -> None:
-        super().__init__(int)
-
-    def run_validation(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValidationError(
-                f"expected a whole number, 1 or more (leave it out for all), not {value!r}"
-            )
-        return value
-
-
-class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own)
-    #: The folder of policy files, relative to mkdocs.yml.
-    policies_dir = c.Type(str, default="policies")
-    #: URL path the policies live under; "" puts them at the site root.
-    url_prefix = c.Type(str, default="")
-    #: The moment deciding which version is in force (default: SOURCE_DATE_EPOCH, else now).
-    as_of = c.Optional(c.Type((str, dt.date, dt.datetime)))
-    #: IANA time zone in which effective dates start (midnight) and labels are dated.
-    timezone = c.Type(str, default="UTC")
-    extra_keys = c.ListOfItems(c.Type(str), default=[])
-    skip_commits = c.ListOfItems(c.Type(str), default=[])
-    #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
-    cache_dir = c.Type(str, default=".cache/policydocs")
-    #: At most this many entries per feed, newest first (default: every version).
-    feed_limit = c.Optional(_Count())
-    #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
-    drafts = c.Choice(("serve", "always", "never"), default="serve")
-    #: A policy's raw HTML on pages: cut to an allowlist (see `site.sanitize`), or as written.
-    raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped-call]
@@ -138,6 +96,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Our templates and stylesheet, unless the plugin is off (`enabled: false`): then
+        every other hook finds no build of ours and leaves the site as it is."""
+        if not self.config.enabled:
+            return config
         config.theme.dirs.append(str(PACKAGE_DIR / "templates"))
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -145,6 +107,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
 
     @event_priority(50)  # before plugins that read every file (search, social cards…)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         if not config.site_url:
             raise PluginError(
                 "policydocs: feeds need absolute URLs: set site_url in mkdocs.yml "
@@ -166,7 +130,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             self._end_build()
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run
-        self._site = SiteView(run.catalog, run.urls)
+        self._site = SiteView(run.catalog, run.urls, settings.show_authors)
         self._links = {}
         for warning in run.warnings:
             log.warning(str(warning))
@@ -344,7 +308,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._end_build()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self._policies_dir(config)))
+        if self.config.enabled:
+            server.watch(str(Path(config.config_file_path).parent / self.config.policies_dir))
         return server
 
     def on_shutdown(self) -> None:
@@ -382,24 +347,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 timings["files"] = timings.get("files", 0.0) + time.perf_counter() - start
 
     def _settings(self, config: MkDocsConfig) -> Settings:
-        timezone = load_timezone(self.config.timezone)
-        return Settings(
-            policies_dir=self._policies_dir(config),
-            as_of=resolve_as_of(cast("str | dt.date | None", self.config.as_of), timezone),
-            timezone=timezone,
-            url_prefix=normalize_prefix(self.config.url_prefix),
-            use_directory_urls=config.use_directory_urls,
-            extra_keys=frozenset(self.config.extra_keys),
-            skip_commits=normalize_commits(self.config.skip_commits),
-            cache_dir=self._relative(config, self.config.cache_dir),
-        )
-
-    def _policies_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).parent / self.config.policies_dir
-
-    @staticmethod
-    def _relative(config: MkDocsConfig, path: str) -> Path | None:
-        return Path(config.config_file_path).parent / path if path else None
+        folder = Path(config.config_file_path).parent
+        return engine_settings(self.config, folder, config.use_directory_urls)
 
 
 @contextmanager

@@ -188,6 +188,20 @@ def test_versions_json_describes_every_version(site: Path) -> None:
             assert changes is None or (site / changes / "index.html").is_file()
 
 
+@pytest.mark.parametrize("shown", [False, True], ids=["default", "show_authors"])
+def test_authors_are_published_only_when_the_site_opts_in(repo: GitRepo, shown: bool) -> None:
+    """A company publishes its policies as itself: the committer's name is not on its
+    pages or in versions.json unless `show_authors: true`."""
+    repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
+    site = build_site(repo, {"show_authors": True} if shown else None)
+    [version] = json.loads(text(site / "versions.json"))["policies"][0]["versions"]
+    page = text(site / "tos/2024-01-01/index.html")
+    assert ("author" in version) is shown
+    assert ("Test Editor" in page) is shown
+    assert '<time datetime="2024-01-01">1 January 2024</time> in commit' in page
+    assert ("Test Editor" in json.dumps(version)) is shown
+
+
 def indexed(site: run.Site, policy_id: str) -> dict:
     """A policy's record in the versions.json the engine made."""
     [index] = [asset.content for asset in site.assets if asset.dest == "versions.json"]

@@ -137,6 +137,7 @@ class Run:
             self.catalog, problems = load_catalog(settings)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+        self._authors = settings.show_authors
         self._memo = Memo(self._store, self._pool)
         self._marked_pages = MarkedPages(self._memo)
         with self._stage("redlines"):
@@ -263,7 +264,7 @@ class Run:
         self.close()
 
     def _generate(self) -> Generated:
-        index = build_index(self.catalog, self.urls)
+        index = build_index(self.catalog, self.urls, authors=self._authors)
         return generate(self.catalog, self.urls, index, self._redirected, self._drafts)
 
     def _placed(self, page: GeneratedPage) -> StoredPage:

@@ -35,6 +35,8 @@ class Settings:
     skip_commits: frozenset[str] = field(default_factory=frozenset)
     #: Where computed redlines are kept between builds (None: no cache).
     cache_dir: Path | None = None
+    #: Commit authors' names in what is published (versions.json, version pages).
+    show_authors: bool = False
 
 
 def load_timezone(name: str) -> tzinfo:

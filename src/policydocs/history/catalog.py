@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from policydocs.core.errors import PolicyError, Problems
+from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
 from policydocs.history.git import NOT_FILES, Change, GitHistory, policy_id
@@ -60,7 +60,8 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         uncommitted = history.uncommitted(folder)
         folder_rel = history.relative(folder)
         head = history.head
-    problems.raise_errors()
+    if problems.errors:
+        raise PolicyError(problems.errors + _how_to_skip(problems.errors))
     if not any(lineage.versions for lineage in lineages):
         hint = (
             f" ({len(uncommitted)} not yet committed: {', '.join(uncommitted)})"
@@ -73,6 +74,22 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
     problems.raise_errors()
     policies.sort(key=lambda p: p.id)
     return Catalog(policies, head, settings.as_of, folder_rel, uncommitted), problems
+
+
+def _how_to_skip(errors: list[Problem]) -> list[Problem]:
+    """A merged revision cannot be changed, only left out: how, naming its commits (a note
+    after the errors, which name the files)."""
+    commits = sorted({p.commit[:12] for p in errors if p.commit})
+    if not commits:
+        return []
+    return [
+        Problem(
+            Level.INFO,
+            "a merged revision cannot be changed: fix the file in a new commit, then leave "
+            "the broken revisions out by listing their commits in the plugin's "
+            f"'skip_commits' (or --skip-commits): {', '.join(commits)}",
+        )
+    ]
 
 
 #: Why a Markdown file in the policies folder is not published (see `git.unread_markdown`).
@@ -115,7 +132,7 @@ def _follow(
             if change.blob == change.old_blob:
                 continue  # a pure rename or a mode change: same text, no new revision
             if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
-                problems.warning(
+                problems.info(  # (configured: nothing to fix, so not a warning)
                     "revision left out as configured in 'skip_commits'",
                     path=change.path,
                     commit=change.commit.sha,

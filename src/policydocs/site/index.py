@@ -15,16 +15,17 @@ from policydocs.site.urls import UrlScheme
 SCHEMA_VERSION = 1
 
 
-def build_index(catalog: Catalog, urls: UrlScheme) -> bytes:
+def build_index(catalog: Catalog, urls: UrlScheme, *, authors: bool = False) -> bytes:
+    """`authors`: each version names its commit's author (`Settings.show_authors`)."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "commit": catalog.head,
-        "policies": [_policy(policy, urls) for policy in catalog.policies],
+        "policies": [_policy(policy, urls, authors) for policy in catalog.policies],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _policy(policy: Policy, urls: UrlScheme) -> dict[str, Any]:
+def _policy(policy: Policy, urls: UrlScheme, authors: bool) -> dict[str, Any]:
     withdrawal = policy.withdrawal
     return {
         "id": policy.id,
@@ -43,7 +44,7 @@ def _policy(policy: Policy, urls: UrlScheme) -> dict[str, Any]:
         # Every deletion of its file, the ones a re-added file came back from too: what the
         # policy said was not in force in between, and a reader of this file must see that.
         "withdrawals": [_withdrawal(each, policy) for each in policy.withdrawals],
-        "versions": [_version(version, urls) for version in policy.versions],
+        "versions": [_version(version, urls, authors) for version in policy.versions],
     }
 
 
@@ -55,8 +56,8 @@ def _withdrawal(withdrawal: Withdrawal, policy: Policy) -> dict[str, Any]:
     }
 
 
-def _version(version: Version, urls: UrlScheme) -> dict[str, Any]:
-    return {
+def _version(version: Version, urls: UrlScheme, authors: bool) -> dict[str, Any]:
+    fields = {
         "label": version.label,
         "title": version.title,
         "status": version.status.value,
@@ -67,10 +68,12 @@ def _version(version: Version, urls: UrlScheme) -> dict[str, Any]:
         "published": version.published.isoformat(),
         "summary": version.summary,
         "commit": version.commit.sha,
-        "author": version.commit.author,
         "path": version.path,
         "sha256": version.sha256,
         "url": urls.version(version),
         "changes_url": urls.changes(version) if version.index > 0 else None,
         "raw_url": urls.raw(version),
     }
+    if authors:  # left out, not null: null would say the author is unknown
+        fields["author"] = version.commit.author
+    return fields

@@ -90,6 +90,8 @@ class SiteView:
 
     catalog: Catalog
     urls: UrlScheme
+    #: Whether version pages name the commit's author (`Settings.show_authors`).
+    show_authors: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,7 @@
+"""`python -m policydocs`: the `policydocs` command."""
+
+import sys
+
+from policydocs.cli import main
+
+sys.exit(main())

@@ -1,0 +1,203 @@
+"""The plugin's options in mkdocs.yml, and the one way they become engine settings.
+
+The MkDocs plugin and the `policydocs` command both read them from here, so that a site and
+the command an editor runs can never disagree about what is in force: the command loads
+mkdocs.yml through MkDocs' own loader (`INHERIT`, `!ENV` and every option's validation as in
+a build), and its flags override what the file says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from mkdocs import exceptions
+from mkdocs.config import config_options as c
+from mkdocs.config import load_config
+from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+
+from policydocs.core.errors import Level, PolicyError, Problem
+from policydocs.core.settings import (
+    Settings,
+    load_timezone,
+    normalize_commits,
+    normalize_prefix,
+    resolve_as_of,
+)
+
+#: The names MkDocs looks for when no file is named, in its order.
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+class _Count(c.Type[int]):
+    """A whole number, 1 or more (YAML's `true` is not one, though Python counts it as 1)."""
+
+    def __init__(self) -> None:
+        super().__init__(int)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(
+                f"expected a whole number, 1 or more (leave it out for all), not {value!r}"
+            )
+        return value
+
+
+class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own)
+    """Every option, with its default (the README's configuration table lists them)."""
+
+    #: Off: the site is built without policies (as `enabled` does for other plugins); the
+    #: `policydocs` command still reads the other options.
+    enabled = c.Type(bool, default=True)
+    #: The folder of policy files, relative to mkdocs.yml.
+    policies_dir = c.Type(str, default="policies")
+    #: URL path the policies live under; "" puts them at the site root.
+    url_prefix = c.Type(str, default="")
+    #: The moment deciding which version is in force (default: SOURCE_DATE_EPOCH, else now).
+    as_of = c.Optional(c.Type((str, dt.date, dt.datetime)))
+    #: IANA time zone in which effective dates start (midnight) and labels are dated.
+    timezone = c.Type(str, default="UTC")
+    extra_keys = c.ListOfItems(c.Type(str), default=[])
+    skip_commits = c.ListOfItems(c.Type(str), default=[])
+    #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
+    cache_dir = c.Type(str, default=".cache/policydocs")
+    #: At most this many entries per feed, newest first (default: every version).
+    feed_limit = c.Optional(_Count())
+    #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
+    drafts = c.Choice(("serve", "always", "never"), default="serve")
+    #: A policy's raw HTML on pages: cut to an allowlist (see `site.sanitize`), or as written.
+    raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
+    #: Commit authors' names on version pages and in versions.json. A company publishes its
+    #: policies as itself, so they are left out unless a site opts in.
+    show_authors = c.Type(bool, default=False)
+
+
+def engine_settings(
+    options: PolicyDocsConfig, folder: Path, use_directory_urls: bool = True
+) -> Settings:
+    """The engine's settings from validated options; `folder` is where relative paths
+    start (mkdocs.yml's folder)."""
+    timezone = load_timezone(options.timezone)
+    return Settings(
+        policies_dir=folder / options.policies_dir,
+        as_of=resolve_as_of(cast("str | dt.date | None", options.as_of), timezone),
+        timezone=timezone,
+        url_prefix=normalize_prefix(options.url_prefix),
+        use_directory_urls=use_directory_urls,
+        extra_keys=frozenset(options.extra_keys),
+        skip_commits=normalize_commits(options.skip_commits),
+        cache_dir=folder / options.cache_dir if options.cache_dir else None,
+        show_authors=options.show_authors,
+    )
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What the `policydocs` command knows of a site: its plugin options and the few
+    MkDocs settings the engine's output depends on."""
+
+    options: PolicyDocsConfig
+    #: mkdocs.yml's folder (None: no mkdocs.yml; paths start in the working folder).
+    folder: Path
+    config_file: Path | None
+    site_url: str | None
+    site_name: str
+    use_directory_urls: bool = True
+
+    def settings(self) -> Settings:
+        return engine_settings(self.options, self.folder, self.use_directory_urls)
+
+
+def read_site_options(
+    config_file: Path | None, overrides: Mapping[str, object], cwd: Path | None = None
+) -> tuple[SiteOptions, list[str]]:
+    """The site's options as a build would see them, with `overrides` (the command's flags,
+    already made absolute where they are paths) on top; and notes to show the user.
+
+    `config_file` None looks for mkdocs.yml as MkDocs does (in the working folder); when there
+    is none, the defaults apply. A file that MkDocs would refuse is an error naming it."""
+    cwd = cwd or Path.cwd()
+    notes: list[str] = []
+    if config_file is None:
+        found = next((cwd / name for name in CONFIG_NAMES if (cwd / name).is_file()), None)
+        if found is None:  # used without a site: the defaults, and no cache left behind
+            options = _validated(PolicyDocsConfig(), {"cache_dir": "", **overrides})
+            return SiteOptions(options, cwd, None, None, ""), []
+        config_file = found
+    elif not config_file.is_file():
+        raise PolicyError(f"{config_file}: no such configuration file")
+    config, warnings = _load(config_file)
+    notes += [f"{config_file}: {warning}" for warning in warnings]
+    found_options = [
+        plugin.config
+        for plugin in config.plugins.values()
+        if isinstance(plugin.config, PolicyDocsConfig)
+    ]
+    if not found_options:
+        notes.append(f"{config_file.name} does not use the policydocs plugin: its defaults apply")
+    options = found_options[0] if found_options else PolicyDocsConfig()
+    return (
+        SiteOptions(
+            _validated(options, overrides),
+            config_file.resolve().parent,
+            config_file,
+            config.site_url,
+            config.site_name,
+            config.use_directory_urls,
+        ),
+        notes,
+    )
+
+
+def _validated(options: PolicyDocsConfig, overrides: Mapping[str, object]) -> PolicyDocsConfig:
+    """`options` with `overrides` applied, validated as MkDocs validates mkdocs.yml."""
+    fresh = PolicyDocsConfig()
+    fresh.load_dict({**options, **overrides})
+    errors, _ = fresh.validate()
+    if errors:
+        raise PolicyError([_error(f"option '{key}': {message}") for key, message in errors])
+    return fresh
+
+
+def _load(config_file: Path) -> tuple[MkDocsConfig, list[str]]:
+    """mkdocs.yml through MkDocs' loader, and its warnings; what it logs about a file it
+    refuses becomes the error."""
+    with _mkdocs_messages() as messages:
+        try:
+            return load_config(str(config_file)), messages
+        except (exceptions.Abort, exceptions.ConfigurationError, OSError) as exc:
+            raise PolicyError(
+                [_error(f"{config_file}: {message}") for message in messages or [str(exc)]]
+            ) from exc
+
+
+def _error(message: str) -> Problem:
+    return Problem(Level.ERROR, message)
+
+
+@contextmanager
+def _mkdocs_messages() -> Iterator[list[str]]:
+    """MkDocs' own log lines about the configuration (warnings and errors), caught instead
+    of printed without saying where they come from."""
+    caught: list[str] = []
+
+    class _Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            caught.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Catch(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
