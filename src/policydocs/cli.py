@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -19,10 +20,11 @@ from policydocs import __version__
 from policydocs.builder.run import Site, build, check_export_folder, export
 from policydocs.core.errors import Level, PolicyError
 from policydocs.core.settings import Settings
-from policydocs.editor.check import check
+from policydocs.editor.check import check, check_site_url
 from policydocs.editor.compare import compare, compare_base
 from policydocs.editor.new import new_policy
 from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
+from policydocs.editor.start import start_site
 from policydocs.mkdocs_config import SiteOptions, read_site_options
 from policydocs.site.feeds import FeedSettings
 from policydocs.site.urls import UrlScheme
@@ -32,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        args.site = _read_site(args)
+        if args.command != "init":  # (init writes the mkdocs.yml the others read)
+            args.site = _read_site(args)
         code: int = args.run(args)
         return code
     except PolicyError as exc:
@@ -159,6 +162,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     new_command.add_argument("--title", help="its title (default: from the id)")
     new_command.set_defaults(run=_new)
+    init_command = commands.add_parser(
+        "init",
+        help="start a policy site: mkdocs.yml, docs/, policies/ with an example, .gitignore, "
+        "the GitHub workflows; never overwrites a file",
+    )
+    init_command.add_argument(
+        "folder", nargs="?", type=Path, default=Path("."), help="where (default: here)"
+    )
+    init_command.set_defaults(run=_init, site=None)
     return parser
 
 
@@ -252,7 +264,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    site: SiteOptions = args.site
     problems = check(_settings(args), args.paths or None, history=args.history)
+    if site.config_file is not None:
+        problems += check_site_url(site.site_url, str(site.config_file))
     for problem in problems:
         print(problem.located())
     errors = sum(1 for p in problems if p.level is Level.ERROR)
@@ -266,6 +281,23 @@ def _new(args: argparse.Namespace) -> int:
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     path = new_policy(settings.policies_dir, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    started = start_site(args.folder)
+    if started.made_repository:
+        print(f"policydocs: made a git repository in {args.folder} (branch main)")
+    for path in started.written:
+        print(f"policydocs: wrote {path}")
+    for path in started.kept:
+        print(f"policydocs: kept {path} (already there)")
+    go = f"cd {shlex.quote(str(args.folder))} && " if args.folder != Path(".") else ""
+    print(
+        "\nNext: commit (the site publishes what is committed), then serve it:\n"
+        f'  {go}git add -A && git commit -m "Start the policy site"\n'
+        "  mkdocs serve"
+    )
     return 0
 
 

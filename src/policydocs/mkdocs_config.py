@@ -115,21 +115,19 @@ class SiteOptions:
 
 
 def read_site_options(
-    config_file: Path | None, overrides: Mapping[str, object], cwd: Path | None = None
+    config_file: Path | None, overrides: Mapping[str, object]
 ) -> tuple[SiteOptions, list[str]]:
     """The site's options as a build would see them, with `overrides` (the command's flags,
     already made absolute where they are paths) on top; and notes to show the user.
 
     `config_file` None looks for mkdocs.yml as MkDocs does (in the working folder); when there
     is none, the defaults apply. A file that MkDocs would refuse is an error naming it."""
-    cwd = cwd or Path.cwd()
     notes: list[str] = []
     if config_file is None:
-        found = next((cwd / name for name in CONFIG_NAMES if (cwd / name).is_file()), None)
-        if found is None:  # used without a site: the defaults, and no cache left behind
+        config_file = next((Path(name) for name in CONFIG_NAMES if Path(name).is_file()), None)
+        if config_file is None:  # used without a site: the defaults, and no cache left behind
             options = _validated(PolicyDocsConfig(), {"cache_dir": "", **overrides})
-            return SiteOptions(options, cwd, None, None, ""), []
-        config_file = found
+            return SiteOptions(options, Path.cwd(), None, None, ""), []
     elif not config_file.is_file():
         raise PolicyError(f"{config_file}: no such configuration file")
     config, warnings = _load(config_file)

@@ -463,6 +463,29 @@ def test_a_draft_whose_date_has_passed_is_dated_by_its_merge(repo: GitRepo) -> N
     assert "the day it is merged (the file gives 2024-03-01, which has passed)" in draft
 
 
+def test_a_site_with_the_plugin_off_is_built_without_policies(repo: GitRepo) -> None:
+    repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
+    site = build_site(repo, {"enabled": False})
+    assert (site / "index.html").is_file()  # docs/index.md, as MkDocs builds it
+    assert not (site / "tos").exists() and not (site / "versions.json").exists()
+    assert "policydocs.css" not in text(site / "index.html")
+
+
+def test_a_draft_shows_the_summary_its_merge_would_show(repo: GitRepo) -> None:
+    """`check` warns that a summary left unchanged will not be shown: the preview agrees,
+    and says so."""
+    repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", summary="First terms")
+    repo.policy("tos", "New.\n", summary="First terms")
+    served = build_site(repo, command="serve")
+    draft = text(served / "tos/draft/index.html")
+    assert "Summary:</strong>" not in draft
+    assert "Summary not changed" in draft and "shows no summary" in draft
+    repo.policy("tos", "New.\n", summary="Second terms")
+    draft = text(build_site(repo, command="serve") / "tos/draft/index.html")
+    assert "Summary:</strong> Second terms" in draft
+    assert "Summary not changed" not in draft
+
+
 def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:
     repo = history(GitRepo(tmp_path / "repo"))
     repo.policy(

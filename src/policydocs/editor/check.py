@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-from policydocs.core.errors import PolicyError, Problem, Problems
+from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
+from policydocs.editor.new import PLACEHOLDER
+from policydocs.editor.start import SITE_URL_PLACEHOLDER
 from policydocs.history import frontmatter
 from policydocs.history.catalog import UNREAD, load_catalog
 from policydocs.history.git import GitHistory
@@ -101,7 +103,37 @@ def _check_text(
     if text is not None:
         _check_characters(file.path, text, problems)
         _check_links(file.path, text, ids, problems)
+        _check_placeholder(file.path, text, problems)
     return parsed
+
+
+def _check_placeholder(path: str, text: str, problems: Problems) -> None:
+    """`policydocs new`'s template, not yet written: merged, it would be published."""
+    where = text.find(PLACEHOLDER)
+    if where >= 0:
+        problems.error(
+            "this is still the template 'policydocs new' wrote: write the policy in place "
+            "of its text before it is merged (merged, the template would be published)",
+            path=path,
+            line=text.count("\n", 0, where) + 1,
+            column=1,
+        )
+
+
+def check_site_url(site_url: str | None, config_file: str) -> list[Problem]:
+    """The site's address as `policydocs init` left it: feeds would link to a site that is
+    not this one."""
+    if site_url is None or site_url.rstrip("/") != SITE_URL_PLACEHOLDER.rstrip("/"):
+        return []
+    return [
+        Problem(
+            Level.WARNING,
+            f"still the placeholder {SITE_URL_PLACEHOLDER}: set it to the address the site "
+            "is published at (feeds' links are made from it)",
+            path=config_file,
+            field="site_url",
+        )
+    ]
 
 
 def _check_characters(path: str, text: str, problems: Problems) -> None:

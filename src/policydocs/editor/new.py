@@ -9,14 +9,17 @@ from policydocs.history.model import is_segment
 from policydocs.site.outputs import Label, check_files
 from policydocs.site.urls import UrlScheme
 
-TEMPLATE = """\
+#: The template's body begins with this: `policydocs check` refuses a file that still has
+#: it, so a template is never merged and published as a policy.
+PLACEHOLDER = "Write the policy here"
+TEMPLATE = f"""\
 ---
-title: {title}
+title: {{title}}
 # effective: YYYY-MM-DD   (the day it takes effect; without it, the day it is merged)
-summary: First publication of our {title}.
+summary: First publication of our {{title}}.
 ---
 
-Write the policy here, starting with its text: the title above is its heading. To link
+{PLACEHOLDER}, starting with its text: the title above is its heading. To link
 to another policy, link to its file in this folder (its name ending in .md).
 """
 

@@ -29,6 +29,14 @@ class Draft:
     #: The day it would come into force if merged now: the file's date while that is still
     #: ahead; None once it has passed, when the site dates it by the merge (as it would).
     takes_effect: date | None = None
+    #: The file's summary repeats the published revision's: merged, the version would show
+    #: none (as `policydocs check` warns), so neither does the draft.
+    summary_carried_over: bool = False
+
+    @property
+    def summary(self) -> str | None:
+        """The summary the version would show if merged now."""
+        return None if self.summary_carried_over else self.text.front_matter.summary
 
 
 def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
@@ -61,6 +69,26 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
             if moment and moment > catalog.as_of
             else None
         )
-        drafts.append(Draft(pid, path, parsed, base, change, ahead))
+        summary = parsed.front_matter.summary
+        repeated = (
+            base is not None
+            and summary is not None
+            and summary == _declared_summary(base, settings)
+        )
+        drafts.append(Draft(pid, path, parsed, base, change, ahead, repeated))
     problems.raise_errors()
     return drafts
+
+
+def _declared_summary(version: Version, settings: Settings) -> str | None:
+    """The summary a version's file gives (its `summary` is None when that repeated the
+    one before: the rule compares what files say)."""
+    parsed = frontmatter.parse(
+        version.raw,
+        Problems(),
+        path=version.path,
+        commit=version.commit.sha,
+        extra_keys=settings.extra_keys,
+        timezone=settings.timezone,
+    )
+    return parsed.front_matter.summary if parsed is not None else None
