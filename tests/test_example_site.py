@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,3 +43,32 @@ def test_example_site_builds_strictly(tmp_path: Path) -> None:
     assert merged["published"] == "2024-09-16T11:00:00+01:00"
     tos = ids["terms-of-service"]["versions"]
     assert tos[-1]["effective_source"] == "commit"  # typo fix: passed date carried over
+
+
+@pytest.mark.skipif(not _full_checkout(), reason="needs a full git checkout of this repository")
+def test_properdocs_builds_the_same_pages(tmp_path: Path) -> None:
+    """ProperDocs, the maintained MkDocs 1.x fork, loads the plugin unchanged and gives the
+    same files; only its generator tag differs."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000", "NO_MKDOCS_2_WARNING": "1"}
+    sites = {}
+    for tool in ("mkdocs", "properdocs"):
+        sites[tool] = tmp_path / tool
+        built = subprocess.run(
+            [tool, "build", "--strict", "-f", "mkdocs.yml", "-d", str(sites[tool])],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert built.returncode == 0, built.stderr
+    files = {
+        tool: sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+        for tool, site in sites.items()
+    }
+    assert files["mkdocs"] == files["properdocs"] and len(files["mkdocs"]) > 50
+    generator = re.compile(rb'<meta name="generator" content="[^"]*">')
+    for path in files["mkdocs"]:
+        ours, theirs = ((sites[tool] / path).read_bytes() for tool in ("mkdocs", "properdocs"))
+        if path.suffix == ".html":
+            ours, theirs = generator.sub(b"", ours), generator.sub(b"", theirs)
+        assert ours == theirs, path

@@ -292,6 +292,12 @@ def _init(args: argparse.Namespace) -> int:
         print(f"policydocs: wrote {path}")
     for path in started.kept:
         print(f"policydocs: kept {path} (already there)")
+    if not started.requirement_portable:
+        print(
+            f"policydocs: note: the workflows install {started.requirement}, but this "
+            "policydocs was installed from a folder on this machine: until that release is "
+            "on PyPI, point their Install step at where CI can get it (e.g. a git URL)"
+        )
     go = f"cd {shlex.quote(str(args.folder))} && " if args.folder != Path(".") else ""
     print(
         "\nNext: commit (the site publishes what is committed), then serve it:\n"

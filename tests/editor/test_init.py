@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policydocs.editor.start import STARTER, starter_file
+from policydocs.editor.start import RELEASE, STARTER, requirement_from, starter_file
 
 from ..gitrepo import GitRepo
 
@@ -113,3 +113,27 @@ def test_this_projects_workflows_are_the_starters(name: str) -> None:
     assert ours.read_text(encoding="utf-8") == starter_file(name, requirement=".")
     if name.endswith(".yml"):
         assert 'python -m pip install "policydocs==' in starter_file(name)
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        (None, (RELEASE, True)),  # from PyPI
+        ('{"url": "file:///home/me/policydocs", "dir_info": {"editable": true}}', (RELEASE, False)),
+        (
+            '{"url": "https://github.com/acme/policydocs.git", "vcs_info": {"vcs": "git", '
+            '"commit_id": "4f2a9c0d", "requested_revision": "main"}}',
+            ("policydocs @ git+https://github.com/acme/policydocs.git@4f2a9c0d", True),
+        ),
+        (
+            '{"url": "https://files.example.net/policydocs-0.1.0-py3-none-any.whl", '
+            '"archive_info": {}}',
+            ("policydocs @ https://files.example.net/policydocs-0.1.0-py3-none-any.whl", True),
+        ),
+    ],
+    ids=["index", "local-folder", "git", "archive"],
+)
+def test_workflows_install_what_is_installed_here(direct_url: str | None, expected) -> None:
+    """PEP 610 records where an installed package came from: the site's CI installs the
+    same (a git install: the same commit), and a local folder is said to be unreachable."""
+    assert requirement_from(direct_url) == expected

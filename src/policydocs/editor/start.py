@@ -7,8 +7,10 @@ policydocs from the checkout; a test keeps them equal.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, distribution
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,9 +20,9 @@ from policydocs.editor.new import new_policy
 
 #: The site_url `init` writes: `policydocs check` warns while mkdocs.yml still has it.
 SITE_URL_PLACEHOLDER = "https://policies.example.org/"
-#: What a site's workflows install: this release, so that a site builds the same until its
-#: maintainers choose to upgrade.
-REQUIREMENT = f"policydocs=={__version__}"
+#: What a site's workflows install when policydocs came from a package index: this
+#: release, so that a site builds the same until its maintainers choose to upgrade.
+RELEASE = f"policydocs=={__version__}"
 #: Each starter file and where it goes in the site's repository.
 STARTER = {
     "mkdocs.yml": "mkdocs.yml",
@@ -41,9 +43,38 @@ class Started:
     kept: list[str] = field(default_factory=list)
     #: Whether a git repository was made (the folder was not in one).
     made_repository: bool = False
+    #: What the workflows install (see `installed_requirement`).
+    requirement: str = RELEASE
+    #: Whether CI can install that as it is (not when policydocs came from a local folder).
+    requirement_portable: bool = True
 
 
-def starter_file(name: str, requirement: str = REQUIREMENT) -> str:
+def installed_requirement() -> tuple[str, bool]:
+    """What CI should install to get the policydocs running now, and whether it can."""
+    try:
+        origin = distribution("policydocs").read_text("direct_url.json")
+    except PackageNotFoundError:
+        origin = None
+    return requirement_from(origin)
+
+
+def requirement_from(direct_url: str | None) -> tuple[str, bool]:
+    """From how policydocs was installed (PEP 610's direct_url.json, None from an index):
+    the same commit of the same repository when it came from git, this release otherwise;
+    and False when it came from this machine's disk, which CI cannot reach."""
+    if not direct_url:
+        return RELEASE, True
+    origin = json.loads(direct_url)
+    url = str(origin.get("url", ""))
+    if url.startswith("file:"):
+        return RELEASE, False
+    vcs = origin.get("vcs_info", {})
+    if vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"policydocs @ git+{url}@{vcs['commit_id']}", True
+    return f"policydocs @ {url}", True
+
+
+def starter_file(name: str, requirement: str = RELEASE) -> str:
     """A starter file's text as `init` writes it; `requirement`: what the workflows
     install (this project's own install from the checkout)."""
     text = files("policydocs").joinpath("starter", name).read_text(encoding="utf-8")
@@ -54,7 +85,8 @@ def start_site(folder: Path) -> Started:
     """Write what is missing of a site into `folder` (made if need be), in a git repository
     (made, with the branch `main` the publish workflow deploys, if the folder is in none)."""
     folder.mkdir(parents=True, exist_ok=True)
-    started = Started(folder)
+    requirement, portable = installed_requirement()
+    started = Started(folder, requirement=requirement, requirement_portable=portable)
     if not _in_repository(folder):
         _git(folder, "init", "-q", "-b", "main")
         started.made_repository = True
@@ -64,7 +96,7 @@ def start_site(folder: Path) -> Started:
             started.kept.append(target)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(starter_file(name), encoding="utf-8")
+        path.write_text(starter_file(name, requirement), encoding="utf-8")
         started.written.append(target)
     policies = folder / "policies"
     if policies.is_dir() and any(policies.iterdir()):
