@@ -85,6 +85,9 @@ def test_site_and_cli_agree_on_every_version(repo: GitRepo, options: dict) -> No
     diff = run(repo, "diff", "terms", "--from", "2026-01-05", "--to", "2027-03-01")
     assert diff.returncode == 0, diff.stderr
     assert "[-One.-]" in diff.stdout
+    skipped = run(repo, "diff", "terms", "--to", broken)
+    assert skipped.returncode == 1 and "Traceback" not in skipped.stderr
+    assert f"info: commit {broken[:12]} is listed in 'skip_commits'" in skipped.stderr
 
 
 def test_flags_override_the_file(repo: GitRepo) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from policydocs.core.errors import PolicyError, shown
+from policydocs.core.errors import Level, PolicyError, Problem, shown
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
 from policydocs.history.git import GitHistory
@@ -138,7 +138,16 @@ def _side(
         if data is None:
             raise PolicyError(f"{path}: does not exist at revision {revision} ({sha[:12]})")
         called = name or revision
-        return Side(called, _parse(data, settings, path, called))
+        try:
+            return Side(called, _parse(data, settings, path, called))
+        except PolicyError as exc:
+            if not any(sha.startswith(skipped) for skipped in settings.skip_commits):
+                raise
+            note = (
+                f"commit {sha[:12]} is listed in 'skip_commits': the site leaves this "
+                "revision out; compare published versions instead (see 'policydocs versions')"
+            )
+            raise PolicyError([*exc.problems, Problem(Level.INFO, note)]) from exc
     data = versions.raw(revision)
     if data is None:
         raise _unknown(versions, revision)
