@@ -178,9 +178,8 @@ def _names(value: str) -> list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
-#: Flags and the plugin options they replace.
+#: Flags and the plugin options they replace (and --policies, 'policies_dir').
 _OPTION_FLAGS = {
-    "policies": "policies_dir",
     "as_of": "as_of",
     "timezone": "timezone",
     "url_prefix": "url_prefix",
