@@ -463,6 +463,19 @@ def test_a_draft_whose_date_has_passed_is_dated_by_its_merge(repo: GitRepo) -> N
     assert "the day it is merged (the file gives 2024-03-01, which has passed)" in draft
 
 
+def test_every_published_file_is_readable_as_any_file_the_build_writes(repo: GitRepo) -> None:
+    """Feeds are copied from the store's private files: a web server running as another
+    user must still be able to read them."""
+    repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
+    site = build_site(repo)
+    (site / "probe").write_text("")  # a file made as the build makes its own
+    expected = (site / "probe").stat().st_mode & 0o777
+    files = [path for path in site.rglob("*") if path.is_file()]
+    odd = {str(path.relative_to(site)): oct(path.stat().st_mode & 0o777) for path in files}
+    assert {name: mode for name, mode in odd.items() if mode != oct(expected)} == {}
+    assert len(files) > 10
+
+
 def test_a_site_with_the_plugin_off_is_built_without_policies(repo: GitRepo) -> None:
     repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
     site = build_site(repo, {"enabled": False})

@@ -109,6 +109,9 @@ class Store:
             os.unlink(written)
             _remove(source)
             return False
+        # A temporary file is made readable by its owner only; a published one is read by
+        # a web server too, as any file the build writes.
+        os.chmod(written, _NEW_FILE_MODE)
         os.replace(written, dest)
         return True
 
@@ -154,6 +157,17 @@ class Store:
         except OSError as exc:
             _remove(Path(written))
             raise _cannot_write(self.folder, exc) from exc
+
+
+def _new_file_mode() -> int:
+    """The mode a file created now gets (0o644 under the usual umask of 022)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: Read once, at import: setting the umask to read it is not safe while threads write.
+_NEW_FILE_MODE = _new_file_mode()
 
 
 def _hashed(
