@@ -289,7 +289,13 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
 
     def _feed_links(self, policy: Policy | None, config: MkDocsConfig, urls: UrlScheme) -> str:
         """The `<link>` lines of the site's feeds or a policy's: made once per build, as
-        every page carries them (made for each of 3,000 pages, they cost 0.3 s)."""
+        every page carries them (made for each of 3,000 pages, they cost 0.3 s).
+
+        Material's script takes every `link[rel=alternate]` for a translation of the site
+        and fetches a `sitemap.xml` beside it: two failed requests per page view for feeds
+        outside the site's root folder. Those links are written inside `<noscript>`, valid
+        in a head: feed readers, which find feeds in the HTML without running scripts,
+        read them; a browser running scripts, and so Material, does not."""
         key = policy.id if policy else None
         if key not in self._links:
             title = f"{policy.title}: changes" if policy else "all policy changes"
@@ -301,7 +307,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                     f'<link rel="alternate" type="{mime}" title="{label}" '
                     f'href="{html.escape(href)}">\n'
                 )
-            self._links[key] = "".join(tags)
+            links = "".join(tags)
+            beside_sitemap = "/" not in urls.feed_dest(key, "rss")
+            self._links[key] = links if beside_sitemap else f"<noscript>\n{links}</noscript>\n"
         return self._links[key]
 
     def on_build_error(self, error: Exception) -> None:

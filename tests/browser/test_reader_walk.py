@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from ..conftest import build_site
 from ..gitrepo import GitRepo
@@ -266,6 +266,43 @@ def test_pages_fetch_nothing_from_outside_the_site(page: Page, example_site: str
         page.goto(example_site + path, wait_until="networkidle")
     assert fetched
     assert [url for url in fetched if not url.startswith((example_site, SITE))] == []
+
+
+def test_no_request_fails_on_any_page(page: Page, example_site: str) -> None:
+    """Requests to site_url are answered from the built site, as the deployed site would
+    answer them, and none fails: Material asked for a sitemap.xml beside every policy's
+    feed link, two 404s per page view, until those links went into <noscript>."""
+
+    def deployed(route: Route) -> None:
+        answer = page.request.get(example_site + route.request.url.removeprefix(SITE))
+        route.fulfill(response=answer)
+
+    page.route(f"{SITE}**", deployed)
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
+    for path in PAGE_TYPES.values():
+        page.goto(example_site + path, wait_until="networkidle")
+    assert failed == []
+
+
+@pytest.mark.parametrize("kind", ["RSS", "Atom"])
+def test_a_feed_link_opens_a_page_that_says_how_to_subscribe(
+    page: Page, example_site: str, artifacts: Path, kind: str
+) -> None:
+    page.goto(example_site + "terms-of-service/")
+    page.locator(".pd-links").get_by_role("link", name=kind, exact=True).click()
+    expect(page.get_by_role("heading", name="This is a feed")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terms of Service: changes")
+    address = f"{SITE}terms-of-service/{kind.lower()}.xml"
+    expect(page.locator("code")).to_have_text(address)
+    expect(page.get_by_role("listitem").first).to_contain_text("Terms of Service")
+    shot(page, artifacts, f"feed-{kind.lower()}")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -57,7 +57,7 @@ def test_pages_and_feeds_show_what_the_workers_computed(
     # newest first; the last entry is the first publication, which has no redline
     contents = [entry.content[0].value for entry in feed.entries[:-1]]
     for n, content in zip(range(REVISIONS - 1, 0, -1), contents, strict=True):
-        assert f"<del>{n - 1}</del><ins>{n}</ins>" in content
+        assert f"<del>[-{n - 1}-]</del><ins>{{+{n}+}}</ins>" in content
     cache = many_revisions.path / ".cache/policydocs"
     made = (REVISIONS - 1) + (REVISIONS - 2)  # changes + comparison pages
     # each page's record (counts, sections) and Markdown, and its redline

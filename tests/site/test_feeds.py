@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import uuid
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,8 +61,7 @@ def test_a_withdrawal_is_announced(site: Path) -> None:
         assert entry.title == "Promotion Terms withdrawn — 1 May 2024"
         assert tuple(entry.published_parsed)[:6] == (2024, 5, 1, 9, 0, 0)  # its commit's
         assert entry.link == SITE + "promo/2024-01-01/"
-        tag = "tag:policies.example.com,2024-05-01:policydocs/promo/withdrawn/"
-        assert entry.id.startswith(tag)
+        assert uuid.UUID(entry.id.removeprefix("urn:uuid:")).version == 5
         content = lxml.html.fromstring(entry.content[0].value)
         text = content.text_content()
         assert "Withdrawn: 1 May 2024" in text
@@ -84,7 +84,10 @@ def test_a_withdrawal_is_announced(site: Path) -> None:
 def test_every_page_announces_its_feeds(site: Path, page: str, policy: str | None) -> None:
     """Feed readers find the feeds from any page: the site's, and on a policy's pages its own."""
     head = etree.parse(str(site / page), etree.HTMLParser()).find("head")
-    links = [link.attrib for link in head.iterfind("link[@rel='alternate']")]
+    links = [link.attrib for link in head.iterfind(".//link[@rel='alternate']")]
+    # A policy's own, in <noscript>: Material's script would fetch a sitemap beside them
+    hidden = [link.attrib["href"] for link in head.iterfind("noscript/link[@rel='alternate']")]
+    assert hidden == [link["href"] for link in links[2:]]
     folder = page.split("/")[0] + "/" if policy else ""
     expected = [
         (f"{SITE}rss.xml", "all policy changes (RSS)"),
@@ -114,21 +117,53 @@ def test_entry_content_carries_summary_sections_and_redline(site: Path) -> None:
     content = entry.content[0].value
     assert "<strong>Summary:</strong> Bans mining" in content
     assert "Sections changed:" in content
-    assert "<ins>No crypto mining.</ins>" in content
+    assert "<ins>{+No crypto mining.+}</ins>" in content  # read without styles too
+    assert "<del>[-deleted text-]</del> is struck through" in content  # the key
     assert f'href="{SITE}acceptable-use/2030-06-01/"' in content
     assert f'href="{SITE}acceptable-use/2030-06-01/changes/"' in content
     assert entry.link == f"{SITE}acceptable-use/2030-06-01/changes/"
-    assert [t.term for t in entry.tags] == ["acceptable-use"]
+    assert [(t.term, t.scheme, t.label) for t in entry.tags] == [
+        ("acceptable-use", SITE, None),
+        ("revision", f"{SITE}versions.json", "Revision"),
+    ]
+    assert entry.summary == "Takes effect 1 June 2030. Bans mining"
 
 
-def test_ids_are_unique_tag_uris_and_stable_across_builds(site: Path, tmp_path: Path) -> None:
+def test_every_entry_says_what_it_is_and_first_what_changed_and_when(site: Path) -> None:
+    """A reader shows an entry's summary first: when it takes effect, and what changed."""
+    feed = parsed(site, "atom.xml")
+    kinds = {e.title: e.tags[1].term for e in feed.entries}
+    assert kinds["Promotion Terms withdrawn — 1 May 2024"] == "withdrawal"
+    assert kinds["Acceptable Use Policy published — effective 1 January 2024"] == "publication"
+    assert kinds["Acceptable Use Policy revised — takes effect 1 March 2024"] == "revision"
+    summaries = {e.title: e.summary for e in feed.entries}
+    assert summaries["Promotion Terms withdrawn — 1 May 2024"] == (
+        "Withdrawn 1 May 2024: from that day on, none of its versions applies."
+    )
+    assert summaries["Acceptable Use Policy published — effective 1 January 2024"] == (
+        "Effective 1 January 2024. First publication."
+    )
+    atom = etree.parse(str(site / "atom.xml")).getroot()
+    assert all(e.find(f"{ATOM}summary") is not None for e in atom.iter(f"{ATOM}entry"))
+
+
+def test_ids_are_unique_uuids_stable_across_builds_and_moves(site: Path, tmp_path: Path) -> None:
+    """Ids come from the history alone: moving the site (another site_url) must not make
+    readers announce every change again."""
     ids = [e.id for e in parsed(site, "atom.xml").entries]
     assert len(set(ids)) == len(ids)
-    assert all(i.startswith("tag:policies.example.com,20") for i in ids)
-    assert "tag:policies.example.com,2024-01-01:policydocs/terms/2024-01-01" in ids  # pre-rename
+    assert all(uuid.UUID(i.removeprefix("urn:uuid:")).version == 5 for i in ids)
     again = build_site(history(GitRepo(tmp_path / "repo")), {"as_of": "2025-01-01"})
     assert [e.id for e in parsed(again, "atom.xml").entries] == ids
     assert (again / "atom.xml").read_bytes() == (site / "atom.xml").read_bytes()
+    moved_repo = history(GitRepo(tmp_path / "moved"))
+    moved = build_site(moved_repo, {"as_of": "2025-01-01"}, site_url="https://example.com/legal/")
+    for name in ("atom.xml", "rss.xml", "acceptable-use/atom.xml", "terms-of-service/rss.xml"):
+        before, after = parsed(site, name), parsed(moved, name)
+        assert [e.id for e in after.entries] == [e.id for e in before.entries], name
+        if name.endswith("atom.xml"):  # (an RSS channel has no id)
+            assert after.feed.id == before.feed.id
+        assert after.entries[0].link.startswith("https://example.com/legal/")
 
 
 def test_every_link_resolves_to_a_built_file(site: Path) -> None:
@@ -160,6 +195,10 @@ def test_rss_and_atom_required_elements(site: Path) -> None:
         channel = etree.parse(str(site / name)).getroot().find("channel")
         for required in ("title", "link", "description"):
             assert channel.findtext(required), (name, required)
+        assert channel.find(f"{ATOM}link[@rel='self']").get("href") == f"{SITE}{name}"
+        assert channel.findtext("link") == (
+            SITE if name == "rss.xml" else f"{SITE}acceptable-use/history/"
+        )
         for item in channel.findall("item"):
             assert item.findtext("title") and item.findtext("guid") and item.findtext("pubDate")
             assert item.find("guid").get("isPermaLink") == "false"
@@ -235,10 +274,11 @@ def test_an_rss_description_is_the_summary_as_text(tmp_path: Path) -> None:
     for name in ("rss.xml", "tos/rss.xml"):
         (description,) = etree.parse(site / name).iterfind("channel/item/description")
         fragment = lxml.html.fragment_fromstring(description.text, create_parent="p")
-        assert fragment.text_content() == summary
+        assert fragment.text_content() == f"Effective 1 January 2024. {summary}"
         assert list(fragment.iter("script", "i")) == []
         read = parsed(site, name).entries[0].summary  # as a feed reader shows it
-        assert lxml.html.fragment_fromstring(read, create_parent="p").text_content() == summary
+        shown = lxml.html.fragment_fromstring(read, create_parent="p").text_content()
+        assert shown == f"Effective 1 January 2024. {summary}"
 
 
 def test_site_url_is_required(tmp_path: Path, mkdocs_errors) -> None:
@@ -269,3 +309,47 @@ def test_autodiscovery_in_every_page_and_subscribe_links(site: Path) -> None:
     policy_feed = 'title="Example Policies: Acceptable Use Policy: changes (RSS)"'
     assert f'{policy_feed} href="{SITE}acceptable-use/rss.xml">' in page
     assert 'href="../rss.xml" type="application/rss+xml">RSS</a>' in page
+
+
+def test_feeds_stay_small_and_say_where_every_version_is(tmp_path: Path) -> None:
+    """The site-wide feeds hold the newest 50 entries, a policy's all of its own, each
+    within about a megabyte (readers refuse larger feeds); a feed that leaves entries out
+    says where every version is."""
+    repo = GitRepo(tmp_path / "repo")
+    clause = "Customers must keep their account details up to date at all times. " * 9_000
+    for n in range(4):
+        repo.revise("long", f"{clause}Version {n}.\n", f"2023-04-{n + 1:02d}T09:00:00+00:00")
+    for n in range(55):
+        day = f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}T09:00:00+00:00"
+        repo.revise("tos", f"Clause {n}.\n", day, title="Terms", summary=f"Change {n}")
+    site = build_site(repo)
+    site_wide = parsed(site, "atom.xml")
+    assert len(site_wide.entries) == 50
+    assert site_wide.feed.subtitle == (
+        "The newest 50 published changes, with what changed. Every version ever published, "
+        f"9 more, is listed on each policy's history page and {SITE}versions.json."
+    )
+    assert len(parsed(site, "tos/rss.xml").entries) == 55  # a policy's: all of its own
+    assert parsed(site, "tos/rss.xml").feed.subtitle.startswith("Every published version")
+    long = parsed(site, "long/atom.xml")
+    assert [e.title for e in long.entries] == ["Long revised — effective 4 April 2023"]
+    assert long.feed.subtitle.endswith(
+        f"3 more, is listed on {SITE}long/history/ and {SITE}versions.json."
+    )
+    for name in ("atom.xml", "rss.xml", "long/atom.xml", "long/rss.xml"):
+        assert (site / name).stat().st_size < 1_100_000, name
+
+
+def test_a_browser_shows_a_feed_as_a_page_through_its_stylesheet(site: Path) -> None:
+    """Each feed names feeds.xsl relatively (a browser applies a stylesheet from the feed's
+    own origin only, a local preview's included); the stylesheet is XSLT that lxml runs
+    here as browsers do."""
+    for name in FEEDS:
+        declaration = (site / name).read_text(encoding="utf-8").splitlines()[1]
+        href = declaration.split('href="')[1].split('"')[0]
+        stylesheet = (site / name).parent / href
+        assert stylesheet.resolve() == (site / "feeds.xsl").resolve(), name
+        page = etree.XSLT(etree.parse(str(stylesheet)))(etree.parse(str(site / name)))
+        text = " ".join(str(page).split())
+        assert "This is a feed" in text and f"{SITE}{name}" in text
+        assert "takes effect 1 June 2030" in text

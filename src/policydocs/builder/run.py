@@ -27,7 +27,7 @@ from policydocs.history.git import GitHistory
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.drafts import find_drafts
-from policydocs.site.feeds import FeedSettings, feed_dests, start_feeds
+from policydocs.site.feeds import FeedSettings, feed_dests, feed_stylesheet, start_feeds
 from policydocs.site.index import build_index
 from policydocs.site.marked import MarkedPages
 from policydocs.site.outputs import Output, check_catalog
@@ -155,7 +155,7 @@ class Run:
             self._redirected = checked.redirected
             generated = self._generate()
             self._ready = {page.src: self._placed(page) for page in generated.pages}
-            self.assets = generated.assets
+            self.assets = generated.assets + ([feed_stylesheet(self.urls)] if feeds else [])
         self._regenerated: dict[str, str] | None = None
         self._marked = {page.src: page for page in generated.marked}
         with self._stage("redlines"):

@@ -6,7 +6,12 @@ entry per withdrawal (the policy's file deleted), dated by its commit: a change 
 carry the summary, the changed sections and the redline, as sanitised HTML with absolute
 links (feed readers render it; a policy's raw HTML must not run there). Everything comes
 from git: a feed's own date is its newest entry's, never the build clock, and entry ids are
-tag URIs that never change.
+UUIDs made from the history alone, so that they survive a move of the site.
+
+A feed holds the newest entries (50 site-wide, all of a policy's) within about a megabyte of
+content, which common readers accept; it says where every version is listed (the history
+pages and versions.json). Each file names a stylesheet (`feeds.xsl`) that browsers use to
+show it as a page explaining how to subscribe.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import posixpath
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cache as cache_once
 from functools import partial
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +44,12 @@ from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_
 from policydocs.redline.engine import ENGINE_VERSION
 from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.html import to_html
-from policydocs.site.pages import StoredFile, links_identity, rebase_policy_links
+from policydocs.site.pages import (
+    GeneratedAsset,
+    StoredFile,
+    links_identity,
+    rebase_policy_links,
+)
 from policydocs.site.sanitize import feed_html
 from policydocs.site.urls import UrlScheme
 
@@ -47,10 +60,34 @@ _HTML_BLOCK = re.compile(
 
 
 #: Part of every rendered entry's cache key: change it when rendering or sanitising changes.
-_RENDERING = f"3/markdown-{markdown_version}"
+_RENDERING = f"4/markdown-{markdown_version}"
 
 #: Part of every stored feed file's cache key: change it when feeds are made differently.
-_FEEDS = f"3/feedgen-{feedgen_version}/lxml-{etree.__version__}"
+_FEEDS = f"5/feedgen-{feedgen_version}/lxml-{etree.__version__}"
+
+#: Entries in the site-wide feeds unless the site sets `feed_limit` (a policy's feeds hold
+#: all of its entries); within `BUDGET` either way.
+SITE_WIDE_ENTRIES = 50
+#: Bytes of entry content a feed holds at most (its newest entry always): readers refuse
+#: larger feeds (CommaFeed 5 MiB, Miniflux 15 MiB), and a redline of every version of every
+#: policy is tens of megabytes.
+BUDGET = 1_000_000
+#: Entry and feed ids: UUIDs (RFC 9562, version 5) in this namespace, of names made from
+#: the history alone (see `_entry_id`).
+_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://policydocs.invalid/feed-ids")
+#: What each entry is, as a category term, and how feeds label it (see versions.json).
+KINDS = {
+    "publication": "First publication",
+    "revision": "Revision",
+    "withdrawal": "Withdrawal",
+}
+#: The key that opens every redline in an entry: marks readable without colour or CSS.
+_KEY = (
+    "<p><em>Key:</em> <ins>{+inserted text+}</ins> is underlined, "
+    "<del>[-deleted text-]</del> is struck through.</p>"
+)
+_MARK = re.compile(r"(<ins\b[^>]*>)|(</ins>)|(<del\b[^>]*>)|(</del>)")
+_BRACKETS = ("{+", "+}", "[-", "-]")
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
@@ -69,7 +106,8 @@ _KINDS = ("rss", "atom")
 class FeedSettings:
     site_url: str
     site_name: str
-    #: At most this many entries per feed, newest first (None: all).
+    #: At most this many entries per feed, newest first (None: `SITE_WIDE_ENTRIES` in the
+    #: site-wide feeds, all in a policy's; `BUDGET` always applies).
     limit: int | None = None
 
     def __post_init__(self) -> None:
@@ -90,7 +128,14 @@ class _Entry:
     link: str
     published: datetime
     category: str
+    #: A key of `KINDS`.
+    kind: str
+    #: The line a reader shows first: when it takes effect and what changed.
     summary: str
+    #: Atom's `updated`: `published`, a microsecond later for each entry before it from
+    #: the same commit (git dates to the second; two entries with one `updated` can hide
+    #: one of them from a reader, and the W3C validator warns).
+    updated: datetime | None = None
 
 
 def start_feeds(
@@ -116,6 +161,8 @@ def start_feeds(
     entries |= {
         key: _withdrawal_entry(policy, w, urls, base) for key, (policy, w) in withdrawals.items()
     }
+    entries = _apart(entries)
+
     folder = memo.store.folder
 
     def job(key: tuple[str, str]) -> _EntryJob | str:
@@ -142,11 +189,16 @@ def start_feeds(
             newest_first = sorted(
                 keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
             )
-            chosen = newest_first[: settings.limit] if settings.limit else newest_first
+            limit = settings.limit or (None if owner else SITE_WIDE_ENTRIES)
+            chosen = _within_budget(newest_first[:limit], contents)
             listed = [entries[key] for key in chosen]
+            left_out = len(keys) - len(chosen)
             # made only for files not stored before
-            feed = cache_once(partial(_feed, owner, listed, base, urls, settings))
-            about = [shared, settings.site_name]
+            feed_id = _feed_id([owner] if owner else catalog.policies)
+            feed = cache_once(
+                partial(_feed_xml, owner, feed_id, listed, left_out, base, urls, settings)
+            )
+            about = [shared, settings.site_name, feed_id, str(left_out)]
             identity = _feed_identity(owner, listed, [identities[k] for k in chosen], about)
             listed_contents = [contents[key] for key in chosen]
             dests = [urls.feed_dest(owner.id if owner else None, kind) for kind in _KINDS]
@@ -156,6 +208,32 @@ def start_feeds(
                 yield StoredFile(dest, digest, partial(_one_feed, feed, kind, listed_contents))
 
     return finish
+
+
+def _apart(entries: dict[tuple[str, str], _Entry]) -> dict[tuple[str, str], _Entry]:
+    """Each entry with its `updated`, distinct from every other's (see `_Entry.updated`)."""
+    seen: dict[datetime, int] = {}
+    apart = {}
+    for key in sorted(entries, key=lambda k: (entries[k].published, entries[k].id)):
+        entry = entries[key]
+        before = seen.get(entry.published, 0)
+        seen[entry.published] = before + 1
+        apart[key] = replace(entry, updated=entry.published + timedelta(microseconds=before))
+    return apart
+
+
+def _within_budget(
+    keys: list[tuple[str, str]], contents: Mapping[tuple[str, str], Result[bytes]]
+) -> list[tuple[str, str]]:
+    """The newest of `keys` whose contents fit in `BUDGET` (the newest always)."""
+    chosen: list[tuple[str, str]] = []
+    size = 0
+    for key in keys:
+        size += len(contents[key].get())
+        if chosen and size > BUDGET:
+            break
+        chosen.append(key)
+    return chosen
 
 
 def _feed_identity(
@@ -168,17 +246,18 @@ def _feed_identity(
     about = [policy.id, policy.title] if policy else None
     digest = hashlib.sha256(json.dumps([_FEEDS, site, about]).encode())
     for e, content in zip(listed, contents, strict=True):
-        item = [e.id, e.title, e.link, e.published.isoformat(), e.category, e.summary, content]
+        when = [e.published.isoformat(), e.updated.isoformat() if e.updated else None]
+        item = [e.id, e.title, e.link, when, e.category, e.kind, e.summary, content]
         digest.update(json.dumps(item).encode())  # each a JSON array: never ambiguous
     return digest.hexdigest()
 
 
 def _feed_files(
-    feed: Callable[[], FeedGenerator], kinds: Sequence[str], contents: list[Result[bytes]]
+    feed: Callable[[str], bytes], kinds: Sequence[str], contents: list[Result[bytes]]
 ) -> Iterator[tuple[bytes, ...]]:
     """Feed files of `kinds`, piece by piece, together: feedgen's, with each entry's
     content put in its slot (each content read once for all of them)."""
-    skeletons = [_skeleton(feed(), kind) for kind in kinds]
+    skeletons = [feed(kind).split(_SLOTS[kind]) for kind in kinds]
     slots = [_SLOTS[kind].split(_ESCAPED_SLOT) for kind in kinds]
     for parts in skeletons:
         if len(parts) != len(contents) + 1:
@@ -197,17 +276,41 @@ def _as_is(data: bytes) -> bytes:
 
 
 def _one_feed(
-    feed: Callable[[], FeedGenerator], kind: str, contents: list[Result[bytes]]
+    feed: Callable[[str], bytes], kind: str, contents: list[Result[bytes]]
 ) -> Iterator[bytes]:
     """One feed file, piece by piece (made again: see `StoredFile.remake`)."""
     return (piece for (piece,) in _feed_files(feed, (kind,), contents))
 
 
-def _skeleton(feed: FeedGenerator, kind: str) -> list[bytes]:
-    """The file feedgen writes, split where the entries' contents go."""
+def _feed_xml(
+    policy: Policy | None,
+    feed_id: str,
+    entries: list[_Entry],
+    left_out: int,
+    base: str,
+    urls: UrlScheme,
+    settings: FeedSettings,
+    kind: str,
+) -> bytes:
+    """The RSS or Atom file feedgen writes (with slots for the entries' contents), naming
+    the stylesheet (see `feed_stylesheet`) relatively: a browser applies a stylesheet from
+    the feed's own origin only, a preview served locally included."""
+    feed = _feed(policy, feed_id, entries, left_out, base, urls, settings, kind)
     text = feed.rss_str if kind == "rss" else feed.atom_str
-    parts: list[bytes] = text(pretty=True).split(_SLOTS[kind])
-    return parts
+    written: bytes = text(pretty=True)
+    declaration, newline, rest = written.partition(b"\n")
+    folder = posixpath.dirname(urls.feed_dest(policy.id if policy else None, kind)) or "."
+    href = posixpath.relpath(urls.feed_stylesheet_dest(), folder).encode()
+    pi = b'<?xml-stylesheet type="text/xsl" href="' + href + b'"?>'
+    return declaration + newline + pi + newline + rest
+
+
+def feed_stylesheet(urls: UrlScheme) -> GeneratedAsset:
+    """`feeds.xsl`: a browser opening a feed shows it as a page that says what it is and
+    how to subscribe, with its entries (XSLT 1.0, which browsers run; no scripts, nothing
+    fetched from elsewhere)."""
+    data = files("policydocs.site").joinpath("feeds.xsl").read_bytes()
+    return GeneratedAsset(urls.feed_stylesheet_dest(), data)
 
 
 def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
@@ -222,13 +325,17 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
     verb = "revised" if version.index else "published"
     title = f"{version.title} {verb} — {when} {long_date(version.in_force_on)}"
     page = urls.changes(version) if version.index else urls.version(version)
+    what = version.summary or (
+        f"Version {version.label}." if version.index else "First publication."
+    )
     return _Entry(
-        id=_tag_uri(base, version.path, version.published_on, version.label),
+        id=_entry_id(policy, version.label),
         title=title,
         link=urljoin(base, page),
         published=version.published,
         category=policy.id,
-        summary=version.summary or title,
+        kind="revision" if version.index else "publication",
+        summary=f"{when.capitalize()} {long_date(version.in_force_on)}. {what}",
     )
 
 
@@ -242,12 +349,16 @@ def _withdrawal_entry(policy: Policy, withdrawal: Withdrawal, urls: UrlScheme, b
     before = policy.last_before(withdrawal)
     title = f"{before.title} withdrawn — {long_date(withdrawal.day)}"
     return _Entry(
-        id=_tag_uri(base, withdrawal.path, withdrawal.day, _withdrawal_key(policy, withdrawal)[1]),
+        id=_entry_id(policy, _withdrawal_key(policy, withdrawal)[1]),
         title=title,
         link=urljoin(base, urls.version(before)),
         published=withdrawal.commit.date,
         category=policy.id,
-        summary=title,
+        kind="withdrawal",
+        summary=(
+            f"Withdrawn {long_date(withdrawal.day)}: from that day on, none of its versions "
+            "applies."
+        ),
     )
 
 
@@ -369,6 +480,7 @@ def _content_source(job: _EntryJob) -> str:
         )
         counts = f"{change.words_added} words added, {change.words_removed} words removed."
         parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>" if sections else "")
+        parts.append(_KEY)
         links += f' · <a href="{link}">See what changed</a>'
         body = _HTML_BLOCK.sub(
             lambda m: (
@@ -395,36 +507,53 @@ def render_content(source: str) -> bytes:
     rather than for each of the four feeds an entry is in)."""
     _, head, markdown, base = json.loads(source)
     holder = etree.Element("x")
-    holder.text = feed_html(head + to_html(markdown), base)
+    holder.text = feed_html(head + _readable_marks(to_html(markdown)), base)
     return etree.tostring(holder, encoding="utf-8")[len(b"<x>") : -len(b"</x>")]
 
 
 def _feed(
-    policy: Policy | None, entries: list[_Entry], base: str, urls: UrlScheme, settings: FeedSettings
+    policy: Policy | None,
+    feed_id: str,
+    entries: list[_Entry],
+    left_out: int,
+    base: str,
+    urls: UrlScheme,
+    settings: FeedSettings,
+    kind: str,
 ) -> FeedGenerator:
+    """The RSS or Atom feed of `entries`, which leave out the `left_out` oldest."""
     policy_id = policy.id if policy else None
-    self_url = urljoin(base, urls.feed_dest(policy_id, "atom"))
     feed = FeedGenerator()
-    feed.id(self_url)
+    feed.id(feed_id)
+    # feedgen gives RSS's <link> the last link added: the page, after the feed itself.
+    feed.link(href=urljoin(base, urls.feed_dest(policy_id, kind)), rel="self")
+    archive = urljoin(base, urls.index_dest())
     if policy is None:
+        home, what = base, "Every published change to these policies"
         feed.title(f"{settings.site_name}: policy changes")
-        feed.link(href=base, rel="alternate")
-        # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
-        feed.description("Every published change to these policies, with what changed.")
+        where = f"each policy's history page and {archive}"
     else:
+        home = urljoin(base, urls.history(policy))
+        what = "Every published version of this policy, and any withdrawal"
         feed.title(f"{policy.title}: changes")
-        feed.link(href=urljoin(base, urls.history(policy)), rel="alternate")
+        feed.category(term=policy.id, label=policy.title, scheme=base)
+        where = f"{home} and {archive}"
+    feed.link(href=home, rel="alternate")
+    # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
+    if left_out:
         feed.description(
-            "Every published version of this policy, and any withdrawal, with what changed."
+            f"The newest {len(entries)} published changes, with what changed. Every version "
+            f"ever published, {left_out} more, is listed on {where}."
         )
-        feed.category(term=policy.id)
-    feed.link(href=self_url, rel="self")
+    else:
+        feed.description(f"{what}, with what changed.")
     feed.author({"name": settings.site_name})  # Atom requires a feed-level author
     feed.language("en")
     feed.generator("policydocs")
     newest = max(entry.published for entry in entries)
     feed.updated(newest)
     feed.lastBuildDate(newest)
+    scheme = urljoin(base, urls.index_dest())  # (the README lists the kinds)
     for entry in entries:
         item = feed.add_entry(order="append")
         item.id(entry.id)
@@ -432,9 +561,11 @@ def _feed(
         item.title(entry.title)
         item.link(href=entry.link)
         item.published(entry.published)
-        item.updated(entry.published)
-        item.category(term=entry.category)
+        item.updated(entry.updated or entry.published)
+        item.category(term=entry.category, scheme=base)
+        item.category(term=entry.kind, label=KINDS[entry.kind], scheme=scheme)
         item.description(html.escape(entry.summary))  # RSS readers take it as HTML
+        item.summary(entry.summary)  # Atom's is text
         item.content(_SLOT, type="html")  # the entry's own goes there as it is written
     return feed
 
@@ -442,10 +573,31 @@ def _feed(
 _DONE = {"ins": "inserted", "del": "deleted"}
 
 
-def _tag_uri(base: str, path: str, day: date, name: str) -> str:
-    """tag:host,date:policydocs/<id>/<name> (RFC 4151), from facts that never change: the
-    id the policy had then (its file's name at `path`), the day, and the version's label
-    or the withdrawal's commit."""
-    host = urlsplit(base).hostname or "localhost"
-    original_id = path.rsplit("/", 1)[-1].removesuffix(".md")
-    return f"tag:{host},{day.isoformat()}:policydocs/{original_id}/{name}"
+def _readable_marks(rendered: str) -> str:
+    """`{+…+}` and `[-…-]` inside each mark, as the key says: feed readers drop styles,
+    and some drop `<ins>` and `<del>` too, or read them out as plain text."""
+
+    def bracket(match: re.Match[str]) -> str:
+        opened, closed = match.group(1) or match.group(3), match.group(2) or match.group(4)
+        index = match.lastindex or 1
+        text = _BRACKETS[index - 1]
+        return f"{opened}{text}" if opened else f"{text}{closed}"
+
+    return _MARK.sub(bracket, rendered)
+
+
+def _entry_id(policy: Policy, name: str) -> str:
+    """`urn:uuid:` of the commit and path the policy was first published in, and the
+    version's label or the withdrawal's name: facts that never change, whatever the site's
+    address, the policy's later names or the build."""
+    first = policy.versions[0]
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{first.commit.sha}/{first.path}/{name}')}"
+
+
+def _feed_id(policies: Sequence[Policy]) -> str:
+    """A feed's id: of the first of `policies` ever published (as `_entry_id`)."""
+    first = min(
+        (policy.versions[0] for policy in policies),
+        key=lambda v: (v.published, v.commit.sha, v.path),
+    )
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{first.commit.sha}/{first.path}/feed')}"

@@ -79,6 +79,8 @@ def site_outputs(urls: UrlScheme, *, feeds: bool) -> list[Output]:
         for kind in _FEEDS:
             dest = urls.feed_dest(None, kind)
             outputs.append(Output(dest, dest, f"the site-wide {kind.upper()} feed"))
+        dest = urls.feed_stylesheet_dest()
+        outputs.append(Output(dest, dest, "the feeds' stylesheet"))
     return outputs
 
 

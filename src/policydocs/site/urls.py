@@ -52,6 +52,10 @@ class UrlScheme:
     def index_dest(self) -> str:
         return self._src("versions.json")
 
+    def feed_stylesheet_dest(self) -> str:
+        """The stylesheet every feed names (see `site.feeds.feed_stylesheet`)."""
+        return self._src("feeds.xsl")
+
     def feed_dest(self, policy_id: str | None, kind: str) -> str:
         """`rss.xml` or `atom.xml`: site-wide, or in a policy's folder."""
         return self._src(*([policy_id] if policy_id else []), f"{kind}.xml")
