@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from policydocs import __version__
+from policydocs.builder.announce import feed_urls, ping_hub
 from policydocs.builder.run import Site, build, check_export_folder, export
 from policydocs.core.errors import Level, PolicyError
 from policydocs.core.settings import Settings
@@ -25,7 +26,8 @@ from policydocs.editor.compare import compare, compare_base
 from policydocs.editor.new import new_policy
 from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
 from policydocs.editor.start import start_site
-from policydocs.mkdocs_config import SiteOptions, read_site_options
+from policydocs.history.catalog import load_catalog
+from policydocs.mkdocs_config import SiteOptions, feed_settings, read_site_options
 from policydocs.site.feeds import FeedSettings
 from policydocs.site.urls import UrlScheme
 
@@ -162,6 +164,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     new_command.add_argument("--title", help="its title (default: from the id)")
     new_command.set_defaults(run=_new)
+    websub_command = commands.add_parser(
+        "websub",
+        parents=[common],
+        help="tell the WebSub hub named in mkdocs.yml ('websub_hub') that the feeds changed "
+        "(after a deploy)",
+    )
+    websub_command.set_defaults(run=_websub)
     init_command = commands.add_parser(
         "init",
         help="start a policy site: mkdocs.yml, docs/, policies/ with an example, .gitignore, "
@@ -236,7 +245,7 @@ def _export(args: argparse.Namespace) -> int:
     feeds = None
     if site_url:
         name = site.site_name or urlsplit(site_url).netloc  # (no mkdocs.yml: no site_name)
-        feeds = FeedSettings(site_url, name, site.options.feed_limit)
+        feeds = feed_settings(site.options, site_url, name)
     written = export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
     if feeds is None:
@@ -281,6 +290,28 @@ def _new(args: argparse.Namespace) -> int:
     path = new_policy(settings.policies_dir, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
+
+
+def _websub(args: argparse.Namespace) -> int:
+    site: SiteOptions = args.site
+    hub = site.options.websub_hub
+    if not hub:
+        print("policydocs: no 'websub_hub' in the site's options: no hub to tell")
+        return 0
+    if not site.site_url:
+        raise PolicyError("the feeds' addresses need the site's: set site_url in mkdocs.yml")
+    feeds = feed_settings(site.options, site.site_url, site.site_name)  # (checks both URLs)
+    settings = _settings(args)
+    catalog, _ = load_catalog(settings)
+    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+    pings = ping_hub(hub, feed_urls(catalog, urls, feeds.base))
+    for ping in pings:
+        print(f"policydocs: {hub}: {ping.feed}: {ping.answer}")
+    refused = [ping for ping in pings if not ping.ok]
+    if refused:
+        print(f"policydocs: error: the hub did not accept {len(refused)} of {len(pings)} pings",
+              file=sys.stderr)  # fmt: skip
+    return 1 if refused else 0
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ from policydocs.core.settings import (
     normalize_prefix,
     resolve_as_of,
 )
+from policydocs.site.feeds import FeedSettings
 
 #: The names MkDocs looks for when no file is named, in its order.
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -67,8 +68,12 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     skip_commits = c.ListOfItems(c.Type(str), default=[])
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
-    #: At most this many entries per feed, newest first (default: every version).
+    #: At most this many entries per feed, newest first (default: 50 site-wide, all of a
+    #: policy's; every feed within about 1 MB).
     feed_limit = c.Optional(_Count())
+    #: A WebSub hub the feeds name (e.g. https://pubsubhubbub.appspot.com/), pinged by the
+    #: publish workflow after each deploy.
+    websub_hub = c.Optional(c.Type(str))
     #: Pages for uncommitted policy edits: under `mkdocs serve` only, always, or never.
     drafts = c.Choice(("serve", "always", "never"), default="serve")
     #: A policy's raw HTML on pages: cut to an allowlist (see `site.sanitize`), or as written.
@@ -95,6 +100,11 @@ def engine_settings(
         cache_dir=folder / options.cache_dir if options.cache_dir else None,
         show_authors=options.show_authors,
     )
+
+
+def feed_settings(options: PolicyDocsConfig, site_url: str, site_name: str) -> FeedSettings:
+    """The feeds' settings: the site's address and name, and the plugin's feed options."""
+    return FeedSettings(site_url, site_name, options.feed_limit, options.websub_hub)
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,7 @@ from policydocs.core.parallel import workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
 from policydocs.history.model import Policy
-from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings
-from policydocs.site.feeds import FeedSettings
+from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings, feed_settings
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
     POLICY_LIST_MARKER,
@@ -62,7 +61,11 @@ UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role=
 NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(
     'role="dialog"', 'role="dialog" aria-label="Search"'
 )
-FEED_KINDS = (("rss", "RSS", "application/rss+xml"), ("atom", "Atom", "application/atom+xml"))
+FEED_KINDS = (
+    ("rss", "RSS", "application/rss+xml"),
+    ("atom", "Atom", "application/atom+xml"),
+    ("json", "JSON Feed", "application/feed+json"),
+)
 #: The kinds of generated page whose content is a policy's text (see `on_page_content`).
 POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
 
@@ -116,7 +119,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             )
         self._end_build()  # (a build that stopped without telling us)
         try:
-            feeds = FeedSettings(config.site_url, config.site_name, self.config.feed_limit)
+            feeds = feed_settings(self.config, config.site_url, config.site_name)
             drafts = self.config.drafts == "always" or (
                 self.config.drafts == "serve" and self._serving
             )

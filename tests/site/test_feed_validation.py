@@ -37,7 +37,7 @@ def validate(site: Path, site_url: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_history_with_renames_withdrawals_and_upcoming_versions(tmp_path: Path) -> None:
     repo = history(GitRepo(tmp_path / "repo"))
-    site = build_site(repo, {"as_of": "2025-01-01"})
+    site = build_site(repo, {"as_of": "2025-01-01", "websub_hub": "https://hub.example.net/"})
     result = validate(site, "https://policies.example.com/")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors or warnings" in result.stdout

@@ -26,6 +26,7 @@ from policydocs.history.catalog import load_catalog
 from policydocs.history.git import GitHistory
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.stored import Pair, stored_redline
+from policydocs.site.calendar import calendars
 from policydocs.site.drafts import find_drafts
 from policydocs.site.feeds import FeedSettings, feed_dests, feed_stylesheet, start_feeds
 from policydocs.site.index import build_index
@@ -155,7 +156,10 @@ class Run:
             self._redirected = checked.redirected
             generated = self._generate()
             self._ready = {page.src: self._placed(page) for page in generated.pages}
-            self.assets = generated.assets + ([feed_stylesheet(self.urls)] if feeds else [])
+            self.assets = generated.assets
+            if feeds is not None:  # (both need the site's absolute address)
+                self.assets += [feed_stylesheet(self.urls)]
+                self.assets += calendars(self.catalog, self.urls, feeds.base, feeds.site_name)
         self._regenerated: dict[str, str] | None = None
         self._marked = {page.src: page for page in generated.marked}
         with self._stage("redlines"):

@@ -51,7 +51,7 @@ from policydocs.site.pages import (
     rebase_policy_links,
 )
 from policydocs.site.sanitize import feed_html
-from policydocs.site.urls import UrlScheme
+from policydocs.site.urls import FEED_FILES, UrlScheme
 
 #: A raw HTML block inserted or deleted: its source is shown on the changes page, not here.
 _HTML_BLOCK = re.compile(
@@ -63,7 +63,7 @@ _HTML_BLOCK = re.compile(
 _RENDERING = f"4/markdown-{markdown_version}"
 
 #: Part of every stored feed file's cache key: change it when feeds are made differently.
-_FEEDS = f"5/feedgen-{feedgen_version}/lxml-{etree.__version__}"
+_FEEDS = f"6/feedgen-{feedgen_version}/lxml-{etree.__version__}"
 
 #: Entries in the site-wide feeds unless the site sets `feed_limit` (a policy's feeds hold
 #: all of its entries); within `BUDGET` either way.
@@ -95,11 +95,14 @@ _BRACKETS = ("{+", "+}", "[-", "-]")
 #: file, so the serialized elements below occur exactly where the entries' contents go.
 _SLOT = "<>"
 _ESCAPED_SLOT = b"&lt;&gt;"
+#: In the JSON Feed, a NUL (written "\u0000"), which no published text can hold.
+_JSON_SLOT = "\x00"
 _SLOTS = {
     "atom": b'<content type="html">' + _ESCAPED_SLOT + b"</content>",
     "rss": b"<content:encoded>" + _ESCAPED_SLOT + b"</content:encoded>",
+    "json": b'"content_html": "\\u0000"',
 }
-_KINDS = ("rss", "atom")
+_KINDS = tuple(FEED_FILES)
 
 
 @dataclass(frozen=True)
@@ -109,16 +112,27 @@ class FeedSettings:
     #: At most this many entries per feed, newest first (None: `SITE_WIDE_ENTRIES` in the
     #: site-wide feeds, all in a policy's; `BUDGET` always applies).
     limit: int | None = None
+    #: A WebSub hub (w3.org/TR/websub) the feeds name, which readers may subscribe at to
+    #: learn of a change at once (the site's publishing pings it).
+    websub_hub: str | None = None
+
+    @property
+    def base(self) -> str:
+        """The site's URL, ending in "/" (what links are made absolute against)."""
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
 
     def __post_init__(self) -> None:
         """Feeds carry absolute links and ids made from the site's address: it must be
         one a reader can follow."""
-        parts = urlsplit(self.site_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or " " in self.site_url:
-            raise PolicyError(
-                f"the site's URL {shown(self.site_url)} is not an absolute http(s) address "
-                "such as https://legal.example.com/"
-            )
+        for what, url in [("the site's URL", self.site_url), ("'websub_hub'", self.websub_hub)]:
+            parts = urlsplit(url or "")
+            if url is None and what != "the site's URL":
+                continue
+            if parts.scheme not in ("http", "https") or not parts.hostname or " " in (url or ""):
+                raise PolicyError(
+                    f"{what} {shown(url)} is not an absolute http(s) address such as "
+                    "https://legal.example.com/"
+                )
 
 
 @dataclass(frozen=True)
@@ -147,7 +161,7 @@ def start_feeds(
     it, or computed); the function returned waits for them and makes the feeds in the
     memo's store, the RSS and Atom files of a feed together, each written one entry at a
     time: the site-wide feed holds every version's redline."""
-    base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
+    base = settings.base
     linkable = frozenset(catalog.linkable_ids)
     versions = {
         (policy.id, v.label): (policy, v) for policy in catalog.policies for v in policy.versions
@@ -258,7 +272,6 @@ def _feed_files(
     """Feed files of `kinds`, piece by piece, together: feedgen's, with each entry's
     content put in its slot (each content read once for all of them)."""
     skeletons = [feed(kind).split(_SLOTS[kind]) for kind in kinds]
-    slots = [_SLOTS[kind].split(_ESCAPED_SLOT) for kind in kinds]
     for parts in skeletons:
         if len(parts) != len(contents) + 1:
             raise AssertionError(f"feed has {len(parts) - 1} slots for {len(contents)} entries")
@@ -266,9 +279,17 @@ def _feed_files(
     for n, content in enumerate(contents, start=1):
         data = content.get()
         yield tuple(
-            start + data + end + parts[n]
-            for (start, end), parts in zip(slots, skeletons, strict=True)
+            _filled(kind, data) + parts[n] for kind, parts in zip(kinds, skeletons, strict=True)
         )
+
+
+def _filled(kind: str, content: bytes) -> bytes:
+    """An entry's slot in a feed of `kind`, filled with its content (escaped for XML)."""
+    if kind == "json":
+        text = html.unescape(content.decode())
+        return b'"content_html": ' + json.dumps(text, ensure_ascii=False).encode()
+    start, end = _SLOTS[kind].split(_ESCAPED_SLOT)
+    return start + content + end
 
 
 def _as_is(data: bytes) -> bytes:
@@ -292,12 +313,21 @@ def _feed_xml(
     settings: FeedSettings,
     kind: str,
 ) -> bytes:
-    """The RSS or Atom file feedgen writes (with slots for the entries' contents), naming
-    the stylesheet (see `feed_stylesheet`) relatively: a browser applies a stylesheet from
-    the feed's own origin only, a preview served locally included."""
+    """The feed file of `kind`, with slots for the entries' contents: for RSS and Atom,
+    feedgen's, naming the stylesheet (see `feed_stylesheet`) relatively (a browser
+    applies a stylesheet from the feed's own origin only, a preview served locally
+    included)."""
+    if kind == "json":
+        return _json_feed(policy, entries, left_out, base, urls, settings)  # (no feed id)
     feed = _feed(policy, feed_id, entries, left_out, base, urls, settings, kind)
     text = feed.rss_str if kind == "rss" else feed.atom_str
     written: bytes = text(pretty=True)
+    if kind == "rss" and settings.websub_hub:  # (feedgen writes only the self link in RSS)
+        self_link = b' rel="self"/>'
+        hub = html.escape(settings.websub_hub).encode()
+        written = written.replace(
+            self_link, self_link + b'\n    <atom:link href="' + hub + b'" rel="hub"/>', 1
+        )
     declaration, newline, rest = written.partition(b"\n")
     folder = posixpath.dirname(urls.feed_dest(policy.id if policy else None, kind)) or "."
     href = posixpath.relpath(urls.feed_stylesheet_dest(), folder).encode()
@@ -511,6 +541,39 @@ def render_content(source: str) -> bytes:
     return etree.tostring(holder, encoding="utf-8")[len(b"<x>") : -len(b"</x>")]
 
 
+@dataclass(frozen=True)
+class _About:
+    """What a feed says about itself, in every format."""
+
+    title: str
+    home: str
+    description: str
+
+
+def _about(
+    policy: Policy | None, entries: list[_Entry], left_out: int, base: str, urls: UrlScheme,
+    settings: FeedSettings,
+) -> _About:  # fmt: skip
+    archive = urljoin(base, urls.index_dest())
+    if policy is None:
+        title, home = f"{settings.site_name}: policy changes", base
+        what = "Every published change to these policies"
+        where = f"each policy's history page and {archive}"
+    else:
+        title, home = f"{policy.title}: changes", urljoin(base, urls.history(policy))
+        what = "Every published version of this policy, and any withdrawal"
+        where = f"{home} and {archive}"
+    # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
+    if left_out:
+        description = (
+            f"The newest {len(entries)} published changes, with what changed. Every version "
+            f"ever published, {left_out} more, is listed on {where}."
+        )
+    else:
+        description = f"{what}, with what changed."
+    return _About(title, home, description)
+
+
 def _feed(
     policy: Policy | None,
     feed_id: str,
@@ -522,31 +585,18 @@ def _feed(
     kind: str,
 ) -> FeedGenerator:
     """The RSS or Atom feed of `entries`, which leave out the `left_out` oldest."""
-    policy_id = policy.id if policy else None
+    about = _about(policy, entries, left_out, base, urls, settings)
     feed = FeedGenerator()
     feed.id(feed_id)
     # feedgen gives RSS's <link> the last link added: the page, after the feed itself.
-    feed.link(href=urljoin(base, urls.feed_dest(policy_id, kind)), rel="self")
-    archive = urljoin(base, urls.index_dest())
-    if policy is None:
-        home, what = base, "Every published change to these policies"
-        feed.title(f"{settings.site_name}: policy changes")
-        where = f"each policy's history page and {archive}"
-    else:
-        home = urljoin(base, urls.history(policy))
-        what = "Every published version of this policy, and any withdrawal"
-        feed.title(f"{policy.title}: changes")
+    feed.link(href=urljoin(base, urls.feed_dest(policy.id if policy else None, kind)), rel="self")
+    feed.link(href=about.home, rel="alternate")
+    if settings.websub_hub:
+        feed.link(href=settings.websub_hub, rel="hub")
+    feed.title(about.title)
+    if policy is not None:
         feed.category(term=policy.id, label=policy.title, scheme=base)
-        where = f"{home} and {archive}"
-    feed.link(href=home, rel="alternate")
-    # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
-    if left_out:
-        feed.description(
-            f"The newest {len(entries)} published changes, with what changed. Every version "
-            f"ever published, {left_out} more, is listed on {where}."
-        )
-    else:
-        feed.description(f"{what}, with what changed.")
+    feed.description(about.description)
     feed.author({"name": settings.site_name})  # Atom requires a feed-level author
     feed.language("en")
     feed.generator("policydocs")
@@ -570,6 +620,43 @@ def _feed(
     return feed
 
 
+def _json_feed(
+    policy: Policy | None,
+    entries: list[_Entry],
+    left_out: int,
+    base: str,
+    urls: UrlScheme,
+    settings: FeedSettings,
+) -> bytes:
+    """The JSON Feed 1.1 of `entries` (jsonfeed.org/version/1.1), as the RSS and Atom ones."""
+    about = _about(policy, entries, left_out, base, urls, settings)
+    document: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": about.title,
+        "home_page_url": about.home,
+        "feed_url": urljoin(base, urls.feed_dest(policy.id if policy else None, "json")),
+        "description": about.description,
+        "language": "en",
+        "authors": [{"name": settings.site_name}],
+    }
+    if settings.websub_hub:
+        document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
+    document["items"] = [
+        {
+            "id": entry.id,
+            "url": entry.link,
+            "title": entry.title,
+            "summary": entry.summary,
+            "content_html": _JSON_SLOT,  # the entry's own goes there as it is written
+            "date_published": entry.published.isoformat(),
+            "date_modified": (entry.updated or entry.published).isoformat(),
+            "tags": [entry.category, entry.kind],
+        }
+        for entry in entries
+    ]
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
 _DONE = {"ins": "inserted", "del": "deleted"}
 
 
@@ -586,12 +673,17 @@ def _readable_marks(rendered: str) -> str:
     return _MARK.sub(bracket, rendered)
 
 
-def _entry_id(policy: Policy, name: str) -> str:
-    """`urn:uuid:` of the commit and path the policy was first published in, and the
-    version's label or the withdrawal's name: facts that never change, whatever the site's
-    address, the policy's later names or the build."""
+def stable_id(policy: Policy, name: str) -> uuid.UUID:
+    """A UUID of the commit and path the policy was first published in, and `name` (a
+    version's label, or a withdrawal's): facts that never change, whatever the site's
+    address, the policy's later names or the build. Feed entries and calendar events of
+    one version share it."""
     first = policy.versions[0]
-    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{first.commit.sha}/{first.path}/{name}')}"
+    return uuid.uuid5(_ID_NAMESPACE, f"{first.commit.sha}/{first.path}/{name}")
+
+
+def _entry_id(policy: Policy, name: str) -> str:
+    return f"urn:uuid:{stable_id(policy, name)}"
 
 
 def _feed_id(policies: Sequence[Policy]) -> str:

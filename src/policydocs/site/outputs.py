@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from policydocs.core.errors import Problems
 from policydocs.history.git import policy_id
 from policydocs.history.model import Catalog, Policy, Version, is_segment
-from policydocs.site.urls import UrlScheme
+from policydocs.site.urls import FEED_FILES, UrlScheme
 
-_FEEDS = ("rss", "atom")
+#: How messages name each kind of feed.
+_FEED_NAMES = {"rss": "RSS feed", "atom": "Atom feed", "json": "JSON Feed"}
 _SKIP_HINT = "or, once it is merged, list the commit in 'skip_commits'"
 
 
@@ -76,11 +77,14 @@ def site_outputs(urls: UrlScheme, *, feeds: bool) -> list[Output]:
         Output(urls.index_dest(), urls.index_dest(), "the index of every version"),
     ]
     if feeds:
-        for kind in _FEEDS:
+        for kind in FEED_FILES:
             dest = urls.feed_dest(None, kind)
-            outputs.append(Output(dest, dest, f"the site-wide {kind.upper()} feed"))
-        dest = urls.feed_stylesheet_dest()
-        outputs.append(Output(dest, dest, "the feeds' stylesheet"))
+            outputs.append(Output(dest, dest, f"the site-wide {_FEED_NAMES[kind]}"))
+        for dest, what in [
+            (urls.feed_stylesheet_dest(), "the feeds' stylesheet"),
+            (urls.calendar_dest(None), "the site-wide calendar"),
+        ]:
+            outputs.append(Output(dest, dest, what))
     return outputs
 
 
@@ -103,9 +107,11 @@ def policy_outputs(
     yield _page(urls, urls.history_src(pid), f"the history page of {name}", **policy)
     yield _page(urls, urls.draft_src(pid), f"the draft page of {name}", **policy)
     if feeds:
-        for kind in _FEEDS:
+        for kind in FEED_FILES:
             dest = urls.feed_dest(pid, kind)
-            yield Output(dest, dest, f"the {kind.upper()} feed of {name}", **policy)  # type: ignore[arg-type]
+            yield Output(dest, dest, f"the {_FEED_NAMES[kind]} of {name}", **policy)  # type: ignore[arg-type]
+        dest = urls.calendar_dest(pid)
+        yield Output(dest, dest, f"the calendar of {name}", **policy)  # type: ignore[arg-type]
     for label in labels:
         fix = (
             f"change its 'version' {_SKIP_HINT}" if label.field else f"rename the file {_SKIP_HINT}"

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from policydocs.history.model import Policy, Version
 
+#: The file of each kind of feed (`site.feeds`).
+FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+
 
 @dataclass(frozen=True)
 class UrlScheme:
@@ -57,8 +60,12 @@ class UrlScheme:
         return self._src("feeds.xsl")
 
     def feed_dest(self, policy_id: str | None, kind: str) -> str:
-        """`rss.xml` or `atom.xml`: site-wide, or in a policy's folder."""
-        return self._src(*([policy_id] if policy_id else []), f"{kind}.xml")
+        """A feed of `FEED_FILES`' kind: site-wide, or in a policy's folder."""
+        return self._src(*([policy_id] if policy_id else []), FEED_FILES[kind])
+
+    def calendar_dest(self, policy_id: str | None) -> str:
+        """The calendar of effective dates: site-wide, or in a policy's folder."""
+        return self._src(*([policy_id] if policy_id else []), "calendar.ics")
 
     def page_file(self, src: str) -> str:
         """The file the Markdown page at `src` is written to, below the site root."""

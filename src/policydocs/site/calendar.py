@@ -1,0 +1,117 @@
+"""calendar.ics: the days versions take effect, as all-day events (RFC 5545, written with
+the `icalendar` package), site-wide and per policy.
+
+A customer subscribes in any calendar and is reminded a week before a change binds them.
+Every version that took or will take effect is an event on its first day in force (in the
+site's time zone); one overtaken before it began stays, cancelled, so that a calendar that
+showed it learns it will not happen; a withdrawal is an event on its day. UIDs are the feed
+entries' ids (`feeds.stable_id`), and DTSTAMP the revision's publication: nothing depends on
+the build's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urljoin
+
+from icalendar import Alarm, Calendar, Event
+
+from policydocs.history.model import Catalog, Policy, Status
+from policydocs.site.feeds import stable_id
+from policydocs.site.pages import GeneratedAsset
+from policydocs.site.urls import UrlScheme
+
+#: How long before a change takes effect a subscribed calendar reminds its reader.
+REMINDER = timedelta(days=7)
+_PRODUCT = "-//policydocs//Policy changes//EN"
+
+
+def calendars(catalog: Catalog, urls: UrlScheme, base: str, site_name: str) -> list[GeneratedAsset]:
+    """The site-wide calendar, then each policy's; `base` is the site's absolute URL."""
+    files = [
+        GeneratedAsset(
+            urls.calendar_dest(None),
+            _calendar(f"{site_name}: policy changes", catalog.policies, urls, base),
+        )
+    ]
+    files += [
+        GeneratedAsset(
+            urls.calendar_dest(policy.id),
+            _calendar(f"{policy.title}: changes", [policy], urls, base),
+        )
+        for policy in catalog.policies
+    ]
+    return files
+
+
+def _calendar(name: str, policies: list[Policy], urls: UrlScheme, base: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", _PRODUCT)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)  # RFC 7986
+    calendar.add("x-wr-calname", name)  # what most calendar programs read instead
+    for _, _, event in sorted(_events(policies, urls, base), key=lambda e: (e[0], e[1])):
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _events(
+    policies: list[Policy], urls: UrlScheme, base: str
+) -> Iterator[tuple[date, str, Event]]:
+    """Each event, after the day and UID it is sorted by."""
+    for policy in policies:
+        for version in policy.versions:
+            cancelled = version.status is Status.NEVER_TOOK_EFFECT
+            page = urls.changes(version) if version.index else urls.version(version)
+            title = f"{version.title}: version {version.label} takes effect"
+            about = version.summary or ("First publication." if not version.index else "")
+            event = _event(
+                str(stable_id(policy, version.label)),
+                version.published,
+                version.in_force_on,
+                f"{title} (cancelled: a later revision replaced it)" if cancelled else title,
+                "\n".join(filter(None, [about, urljoin(base, page)])),
+                urljoin(base, page),
+            )
+            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+            if not cancelled:
+                event.add_component(_reminder(title))
+            yield version.in_force_on, str(event["uid"]), event
+        for withdrawal in policy.withdrawals:
+            before = policy.last_before(withdrawal)
+            name = f"withdrawn/{withdrawal.commit.sha}"
+            event = _event(
+                str(stable_id(policy, name)),
+                withdrawal.commit.date,
+                withdrawal.day,
+                f"{before.title}: withdrawn",
+                "From this day on, none of its versions applies.",
+                urljoin(base, urls.history(policy)),
+            )
+            event.add("status", "CONFIRMED")
+            yield withdrawal.day, str(event["uid"]), event
+
+
+def _event(uid: str, stamp: datetime, day: date, summary: str, description: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@policydocs")
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", day)  # a date: an all-day event
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")  # takes no time in anyone's day
+    return event
+
+
+def _reminder(title: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"In a week: {title}")
+    alarm.add("trigger", -REMINDER)
+    return alarm
