@@ -28,8 +28,12 @@ def pages(cache: Path) -> list[Path]:
     return [p for p in objects(cache) if p.read_bytes().startswith(b"---\n{")]
 
 
+#: How every feed file begins: RSS and Atom, and JSON Feed.
+_FEED_STARTS = (b"<?xml", b'{\n  "version": "https://jsonfeed.org/')
+
+
 def feeds(cache: Path) -> list[Path]:
-    return [p for p in objects(cache) if p.read_bytes().startswith(b"<?xml")]
+    return [p for p in objects(cache) if p.read_bytes().startswith(_FEED_STARTS)]
 
 
 def redlines(cache: Path) -> list[Path]:

@@ -180,7 +180,7 @@ def test_check_finds_a_clash_in_the_working_tree(
     code, output = run_cli(capsys, "check", "--policies", str(repo.path / "policies"))
     assert code == 1
     assert "policies/atom.xml.md: error: the page of policy 'atom.xml'" in output
-    assert "the site-wide ATOM feed at /atom.xml" in output
+    assert "the site-wide Atom feed at /atom.xml" in output
     assert "policies/terms.md: error: 'version': the page of version draft of 'terms'" in output
 
 

@@ -34,6 +34,11 @@ def names(entries: set[str]) -> set[str]:
     return {entry.partition("@")[0] for entry in entries}
 
 
+#: Feed files per feed (RSS, Atom, JSON Feed), and feeds: the site-wide one, the site-wide
+#: one of every change, the terms' and the privacy policy's.
+KINDS, LISTINGS = 3, 4
+
+
 def test_a_rebuild_after_a_merge_keeps_what_a_fresh_build_would_store(repo: GitRepo) -> None:
     history(repo)
     cache = repo.path / CACHE
@@ -42,11 +47,11 @@ def test_a_rebuild_after_a_merge_keeps_what_a_fresh_build_would_store(repo: GitR
     merge_one_more(repo)
     site = build_site(repo)
     after = stored.named(stored.objects(cache))
-    # the site-wide feeds and the terms' were made again; the privacy policy's were not
-    # (two feeds x RSS and Atom)
+    # the site-wide feeds (announced, every change) and the terms' were made again; the
+    # privacy policy's were not
     feeds = stored.named(stored.feeds(cache))
-    assert len(names(feeds) - names(before)) == 2 * 2
-    assert len(feeds) == 3 * 2  # (site, terms, privacy) x (RSS, Atom)
+    assert len(names(feeds) - names(before)) == 3 * KINDS
+    assert len(feeds) == LISTINGS * KINDS
     assert feedparser.parse(site / "atom.xml").entries[0].title.startswith("Terms revised")
     fresh = {"cache_dir": ".cache/fresh"}
     build_site(repo, fresh)
@@ -64,11 +69,11 @@ def test_no_sweep_while_another_build_holds_the_cache(repo: GitRepo) -> None:
     try:
         merge_one_more(repo)
         build_site(repo)
-        assert len(stored.feeds(cache)) == 3 * 2 + 2 * 2  # the old ones are kept
+        assert len(stored.feeds(cache)) == (LISTINGS + 3) * KINDS  # the old ones are kept
     finally:
         other.release()
     build_site(repo)  # the next build sweeps
-    assert len(stored.feeds(cache)) == 3 * 2
+    assert len(stored.feeds(cache)) == LISTINGS * KINDS
 
 
 def test_partial_files_and_the_old_layout_are_removed(repo: GitRepo) -> None:
@@ -112,6 +117,6 @@ def test_the_engine_and_the_plugin_keep_what_the_other_uses(repo: GitRepo) -> No
     site = run.build(settings, feeds)
     assert len(site.assets) > 6
     after = stored.named(stored.objects(cache))
-    assert len(stored.feeds(cache)) == 3 * 2
+    assert len(stored.feeds(cache)) == LISTINGS * KINDS
     build_site(repo)  # MkDocs' build of the same commit: it writes nothing again
     assert stored.named(stored.objects(cache)) == after

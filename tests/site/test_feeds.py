@@ -87,15 +87,14 @@ def test_every_page_announces_its_feeds(site: Path, page: str, policy: str | Non
     links = [link.attrib for link in head.iterfind(".//link[@rel='alternate']")]
     # A policy's own, in <noscript>: Material's script would fetch a sitemap beside them
     hidden = [link.attrib["href"] for link in head.iterfind("noscript/link[@rel='alternate']")]
-    assert hidden == [link["href"] for link in links[2:]]
+    assert hidden == [link["href"] for link in links[3:]]
     folder = page.split("/")[0] + "/" if policy else ""
-    expected = [
-        (f"{SITE}rss.xml", "all policy changes (RSS)"),
-        (f"{SITE}atom.xml", "all policy changes (Atom)"),
-    ]
+    kinds = [("rss.xml", "RSS"), ("atom.xml", "Atom"), ("feed.json", "JSON Feed")]
+    expected = [(f"{SITE}{name}", f"all policy changes ({kind})") for name, kind in kinds]
     if policy:
-        expected += [(f"{SITE}{folder}rss.xml", f"{policy}: changes (RSS)")]
-        expected += [(f"{SITE}{folder}atom.xml", f"{policy}: changes (Atom)")]
+        expected += [
+            (f"{SITE}{folder}{name}", f"{policy}: changes ({kind})") for name, kind in kinds
+        ]
     assert [link["href"] for link in links] == [href for href, _ in expected]
     for link, (href, title) in zip(links, expected, strict=True):
         assert local(site, href).is_file()

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
+from policydocs.history.editorial import Change as Revision
+from policydocs.history.editorial import ChangeSource, renders_identically
 from policydocs.history.git import NOT_FILES, Change, GitHistory, policy_id
 from policydocs.history.model import (
     Catalog,
@@ -214,6 +216,8 @@ def _add_version(
     in_force_from = max(effective_at, published)
     carried_over = previous is not None and declared.summary == previous.summary
     summary = None if carried_over else declared.summary
+    before = lineage.versions[-1] if lineage.versions else None
+    revision, revision_source = _revision(declared, previous, before, parsed.body)
     lineage.declared.append(declared)
     lineage.versions.append(
         Version(
@@ -237,8 +241,31 @@ def _add_version(
             extra=declared.extra,
             summary_carried_over=carried_over and declared.summary is not None,
             label_declared=declared.version is not None,
+            change=revision,
+            change_source=revision_source,
         )
     )
+
+
+def _revision(
+    declared: frontmatter.FrontMatter,
+    previous: frontmatter.FrontMatter | None,
+    before: Version | None,
+    body: str,
+) -> tuple[Revision, ChangeSource]:
+    """Material or editorial (see `history.editorial`): as the file says, else editorial
+    when the page would show the same title, dates and text."""
+    if before is None or previous is None:
+        return Revision.MATERIAL, ChangeSource.RENDERED
+    if declared.change is not None:
+        return Revision(declared.change), ChangeSource.DECLARED
+    same = (
+        declared.title == previous.title
+        and declared.effective == previous.effective
+        and declared.version == previous.version
+        and renders_identically(before.body, body)
+    )
+    return (Revision.EDITORIAL if same else Revision.MATERIAL), ChangeSource.RENDERED
 
 
 def _effective(

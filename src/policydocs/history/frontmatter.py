@@ -19,7 +19,9 @@ from policydocs.core.errors import PolicyError, Problems, shown
 from policydocs.history.model import is_segment
 from policydocs.history.publishable import check_text
 
-KNOWN_KEYS = ("title", "effective", "summary", "version")
+KNOWN_KEYS = ("title", "effective", "summary", "version", "change")
+#: What `change:` may say of a revision (see `history.editorial`).
+CHANGES = ("editorial", "material")
 
 #: A declared label is at most this long (a URL segment; labels people can cite).
 LABEL_LENGTH = 64
@@ -95,6 +97,8 @@ class FrontMatter:
     summary: str | None
     version: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: `change:` as the file declares it (one of `CHANGES`), or None.
+    change: str | None = None
 
     def effective_at(self, timezone: tzinfo) -> datetime | None:
         """The moment `effective` names: a date's midnight in the site's time zone."""
@@ -188,6 +192,7 @@ def parse(
     effective = _effective(meta.get("effective"), problems, where, timezone)
     summary = _summary(meta.get("summary"), problems, where)
     version = _version(meta.get("version"), problems, where)
+    change = _change(meta.get("change"), problems, where)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     for key in extra:
         if str(key) not in extra_keys:
@@ -198,7 +203,7 @@ def parse(
             )
     if len(problems.errors) > before or title is None:
         return None
-    return PolicyText(FrontMatter(title, effective, summary, version, extra), body)
+    return PolicyText(FrontMatter(title, effective, summary, version, extra, change), body)
 
 
 def parse_or_raise(
@@ -269,6 +274,18 @@ def _summary(value: Any, problems: Problems, where: dict[str, str | None]) -> st
         problems.error(f"'summary' must be text, not {shown(value)}", field="summary", **where)
         return None
     return value.strip() or None
+
+
+def _change(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:
+    if value is None or value in CHANGES:
+        return value  # type: ignore[no-any-return]
+    problems.error(
+        f"'change' must be 'editorial' (a correction that changes no one's rights, such as a "
+        f"fixed typo) or 'material', not {shown(value)}",
+        field="change",
+        **where,
+    )
+    return None
 
 
 def _version(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:

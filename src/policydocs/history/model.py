@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from policydocs.history.editorial import Change, ChangeSource
 from policydocs.history.git import Commit
 
 #: What an id or a label may be, as the one path segment of a URL and a file name it
@@ -110,6 +111,14 @@ class Version:
     in_force_until: datetime | None = None
     #: The front matter named it (`version`); else its label is its effective date.
     label_declared: bool = False
+    #: What the revision changed for a reader (see `history.editorial`): a first
+    #: publication is material.
+    change: Change = Change.MATERIAL
+    change_source: ChangeSource = ChangeSource.RENDERED
+
+    @property
+    def editorial(self) -> bool:
+        return self.change is Change.EDITORIAL
 
     @property
     def published(self) -> datetime:

@@ -2,11 +2,11 @@
 the `icalendar` package), site-wide and per policy.
 
 A customer subscribes in any calendar and is reminded a week before a change binds them.
-Every version that took or will take effect is an event on its first day in force (in the
-site's time zone); one overtaken before it began stays, cancelled, so that a calendar that
-showed it learns it will not happen; a withdrawal is an event on its day. UIDs are the feed
-entries' ids (`feeds.stable_id`), and DTSTAMP the revision's publication: nothing depends on
-the build's clock.
+Every version that took or will take effect, but editorial ones (not announced), is an
+event on its first day in force (in the site's time zone); one overtaken before it began
+stays, cancelled, so that a calendar that showed it learns it will not happen; a withdrawal
+is an event on its day. UIDs are the feed entries' ids (`feeds.stable_id`), and DTSTAMP the
+revision's publication: nothing depends on the build's clock.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def _events(
     """Each event, after the day and UID it is sorted by."""
     for policy in policies:
         for version in policy.versions:
+            if version.editorial:
+                continue  # (not announced: see `history.editorial`)
             cancelled = version.status is Status.NEVER_TOOK_EFFECT
             page = urls.changes(version) if version.index else urls.version(version)
             title = f"{version.title}: version {version.label} takes effect"

@@ -79,8 +79,25 @@ _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://policydocs.invalid/feed-
 KINDS = {
     "publication": "First publication",
     "revision": "Revision",
+    "editorial": "Editorial change",
     "withdrawal": "Withdrawal",
 }
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Which entries a feed lists: a policy's or every policy's (None), and whether
+    editorial revisions too (the site-wide "every change" feeds), or only what is
+    announced."""
+
+    policy: Policy | None
+    every: bool = False
+
+    @property
+    def policy_id(self) -> str | None:
+        return self.policy.id if self.policy else None
+
+
 #: The key that opens every redline in an entry: marks readable without colour or CSS.
 _KEY = (
     "<p><em>Key:</em> <ins>{+inserted text+}</ins> is underlined, "
@@ -194,28 +211,34 @@ def start_feeds(
     contents = memo.results(keys, job, _render_entry, _as_is, _as_is)
 
     def finish() -> Iterator[StoredFile]:
-        feeds: list[tuple[Policy | None, list[tuple[str, str]]]] = [(None, list(entries))]
+        def announced(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            return [key for key in keys if entries[key].kind != "editorial"]
+
+        feeds = [(_Listing(None), announced(list(entries))), (_Listing(None, True), list(entries))]
         for policy in catalog.policies:
             keys = [(policy.id, v.label) for v in policy.versions]
             keys += [_withdrawal_key(policy, w) for w in policy.withdrawals]
-            feeds.append((policy, keys))
-        for owner, keys in feeds:
+            feeds.append((_Listing(policy), announced(keys)))
+        for listing, keys in feeds:
             newest_first = sorted(
                 keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
             )
-            limit = settings.limit or (None if owner else SITE_WIDE_ENTRIES)
+            limit = settings.limit or (None if listing.policy else SITE_WIDE_ENTRIES)
             chosen = _within_budget(newest_first[:limit], contents)
             listed = [entries[key] for key in chosen]
             left_out = len(keys) - len(chosen)
             # made only for files not stored before
-            feed_id = _feed_id([owner] if owner else catalog.policies)
+            owners = [listing.policy] if listing.policy else catalog.policies
+            feed_id = _feed_id(owners, "every" if listing.every else "feed")
             feed = cache_once(
-                partial(_feed_xml, owner, feed_id, listed, left_out, base, urls, settings)
+                partial(_feed_xml, listing, feed_id, listed, left_out, base, urls, settings)
             )
-            about = [shared, settings.site_name, feed_id, str(left_out)]
-            identity = _feed_identity(owner, listed, [identities[k] for k in chosen], about)
+            about = [shared, settings.site_name, feed_id, str(left_out), str(listing.every)]
+            identity = _feed_identity(
+                listing.policy, listed, [identities[k] for k in chosen], about
+            )
             listed_contents = [contents[key] for key in chosen]
-            dests = [urls.feed_dest(owner.id if owner else None, kind) for kind in _KINDS]
+            dests = [urls.feed_dest(listing.policy_id, kind, listing.every) for kind in _KINDS]
             make = partial(_feed_files, feed, _KINDS, listed_contents)
             stored = memo.files(f"feeds:{identity}", len(_KINDS), make)
             for dest, kind, digest in zip(dests, _KINDS, stored, strict=True):
@@ -304,7 +327,7 @@ def _one_feed(
 
 
 def _feed_xml(
-    policy: Policy | None,
+    listing: _Listing,
     feed_id: str,
     entries: list[_Entry],
     left_out: int,
@@ -318,8 +341,8 @@ def _feed_xml(
     applies a stylesheet from the feed's own origin only, a preview served locally
     included)."""
     if kind == "json":
-        return _json_feed(policy, entries, left_out, base, urls, settings)  # (no feed id)
-    feed = _feed(policy, feed_id, entries, left_out, base, urls, settings, kind)
+        return _json_feed(listing, entries, left_out, base, urls, settings)  # (no feed id)
+    feed = _feed(listing, feed_id, entries, left_out, base, urls, settings, kind)
     text = feed.rss_str if kind == "rss" else feed.atom_str
     written: bytes = text(pretty=True)
     if kind == "rss" and settings.websub_hub:  # (feedgen writes only the self link in RSS)
@@ -329,7 +352,7 @@ def _feed_xml(
             self_link, self_link + b'\n    <atom:link href="' + hub + b'" rel="hub"/>', 1
         )
     declaration, newline, rest = written.partition(b"\n")
-    folder = posixpath.dirname(urls.feed_dest(policy.id if policy else None, kind)) or "."
+    folder = posixpath.dirname(urls.feed_dest(listing.policy_id, kind, listing.every)) or "."
     href = posixpath.relpath(urls.feed_stylesheet_dest(), folder).encode()
     pi = b'<?xml-stylesheet type="text/xsl" href="' + href + b'"?>'
     return declaration + newline + pi + newline + rest
@@ -346,7 +369,8 @@ def feed_stylesheet(urls: UrlScheme) -> GeneratedAsset:
 def feed_dests(catalog: Catalog, urls: UrlScheme) -> list[str]:
     """Where `start_feeds` puts its files, known before they are made."""
     ids: list[str | None] = [None, *(policy.id for policy in catalog.policies)]
-    return [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in _KINDS]
+    dests = [urls.feed_dest(policy_id, kind) for policy_id in ids for kind in _KINDS]
+    return dests + [urls.feed_dest(None, kind, every=True) for kind in _KINDS]
 
 
 def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Entry:
@@ -364,7 +388,7 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
         link=urljoin(base, page),
         published=version.published,
         category=policy.id,
-        kind="revision" if version.index else "publication",
+        kind="editorial" if version.editorial else "revision" if version.index else "publication",
         summary=f"{when.capitalize()} {long_date(version.in_force_on)}. {what}",
     )
 
@@ -551,13 +575,19 @@ class _About:
 
 
 def _about(
-    policy: Policy | None, entries: list[_Entry], left_out: int, base: str, urls: UrlScheme,
+    listing: _Listing, entries: list[_Entry], left_out: int, base: str, urls: UrlScheme,
     settings: FeedSettings,
 ) -> _About:  # fmt: skip
     archive = urljoin(base, urls.index_dest())
-    if policy is None:
+    policy = listing.policy
+    if policy is None and listing.every:
+        title, home = f"{settings.site_name}: every policy change, editorial ones too", base
+        what = "Every published change to these policies, editorial corrections included"
+        where = f"each policy's history page and {archive}"
+    elif policy is None:
         title, home = f"{settings.site_name}: policy changes", base
-        what = "Every published change to these policies"
+        what = "Every published change to these policies (editorial corrections are in the "
+        what += "every-change feeds)"
         where = f"each policy's history page and {archive}"
     else:
         title, home = f"{policy.title}: changes", urljoin(base, urls.history(policy))
@@ -575,7 +605,7 @@ def _about(
 
 
 def _feed(
-    policy: Policy | None,
+    listing: _Listing,
     feed_id: str,
     entries: list[_Entry],
     left_out: int,
@@ -585,11 +615,15 @@ def _feed(
     kind: str,
 ) -> FeedGenerator:
     """The RSS or Atom feed of `entries`, which leave out the `left_out` oldest."""
-    about = _about(policy, entries, left_out, base, urls, settings)
+    about = _about(listing, entries, left_out, base, urls, settings)
+    policy = listing.policy
     feed = FeedGenerator()
     feed.id(feed_id)
     # feedgen gives RSS's <link> the last link added: the page, after the feed itself.
-    feed.link(href=urljoin(base, urls.feed_dest(policy.id if policy else None, kind)), rel="self")
+    feed.link(
+        href=urljoin(base, urls.feed_dest(policy.id if policy else None, kind, listing.every)),
+        rel="self",
+    )
     feed.link(href=about.home, rel="alternate")
     if settings.websub_hub:
         feed.link(href=settings.websub_hub, rel="hub")
@@ -621,7 +655,7 @@ def _feed(
 
 
 def _json_feed(
-    policy: Policy | None,
+    listing: _Listing,
     entries: list[_Entry],
     left_out: int,
     base: str,
@@ -629,12 +663,12 @@ def _json_feed(
     settings: FeedSettings,
 ) -> bytes:
     """The JSON Feed 1.1 of `entries` (jsonfeed.org/version/1.1), as the RSS and Atom ones."""
-    about = _about(policy, entries, left_out, base, urls, settings)
+    about = _about(listing, entries, left_out, base, urls, settings)
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": about.title,
         "home_page_url": about.home,
-        "feed_url": urljoin(base, urls.feed_dest(policy.id if policy else None, "json")),
+        "feed_url": urljoin(base, urls.feed_dest(listing.policy_id, "json", listing.every)),
         "description": about.description,
         "language": "en",
         "authors": [{"name": settings.site_name}],
@@ -686,10 +720,11 @@ def _entry_id(policy: Policy, name: str) -> str:
     return f"urn:uuid:{stable_id(policy, name)}"
 
 
-def _feed_id(policies: Sequence[Policy]) -> str:
-    """A feed's id: of the first of `policies` ever published (as `_entry_id`)."""
+def _feed_id(policies: Sequence[Policy], name: str) -> str:
+    """A feed's id: of the first of `policies` ever published (as `_entry_id`) and the
+    feed's `name`."""
     first = min(
         (policy.versions[0] for policy in policies),
         key=lambda v: (v.published, v.commit.sha, v.path),
     )
-    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{first.commit.sha}/{first.path}/feed')}"
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, f'{first.commit.sha}/{first.path}/{name}')}"

@@ -67,6 +67,8 @@ def _version(version: Version, urls: UrlScheme, authors: bool) -> dict[str, Any]
         "in_force_until": version.in_force_until.isoformat() if version.in_force_until else None,
         "published": version.published.isoformat(),
         "summary": version.summary,
+        "change": version.change.value,  # material | editorial (see history.editorial)
+        "change_source": version.change_source.value,
         "commit": version.commit.sha,
         "path": version.path,
         "sha256": version.sha256,

@@ -80,6 +80,8 @@ def site_outputs(urls: UrlScheme, *, feeds: bool) -> list[Output]:
         for kind in FEED_FILES:
             dest = urls.feed_dest(None, kind)
             outputs.append(Output(dest, dest, f"the site-wide {_FEED_NAMES[kind]}"))
+            every = urls.feed_dest(None, kind, every=True)
+            outputs.append(Output(every, every, f"the {_FEED_NAMES[kind]} of every change"))
         for dest, what in [
             (urls.feed_stylesheet_dest(), "the feeds' stylesheet"),
             (urls.calendar_dest(None), "the site-wide calendar"),

@@ -59,8 +59,11 @@ class UrlScheme:
         """The stylesheet every feed names (see `site.feeds.feed_stylesheet`)."""
         return self._src("feeds.xsl")
 
-    def feed_dest(self, policy_id: str | None, kind: str) -> str:
-        """A feed of `FEED_FILES`' kind: site-wide, or in a policy's folder."""
+    def feed_dest(self, policy_id: str | None, kind: str, every: bool = False) -> str:
+        """A feed of `FEED_FILES`' kind: site-wide, or in a policy's folder; `every`: the
+        site-wide feed of every change, editorial ones too (`all-rss.xml`…)."""
+        if every:
+            return self._src(f"all-{FEED_FILES[kind]}")
         return self._src(*([policy_id] if policy_id else []), FEED_FILES[kind])
 
     def calendar_dest(self, policy_id: str | None) -> str:
