@@ -24,9 +24,12 @@ from policydocs.core.settings import Settings
 from policydocs.editor.check import check, check_site_url
 from policydocs.editor.compare import compare, compare_base
 from policydocs.editor.new import new_policy
+from policydocs.editor.notice import default_sender, message, notice, notices_since, send
 from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
 from policydocs.editor.start import start_site
 from policydocs.history.catalog import load_catalog
+from policydocs.history.git import GitHistory
+from policydocs.history.model import Catalog, Policy, Version
 from policydocs.mkdocs_config import SiteOptions, feed_settings, read_site_options
 from policydocs.site.feeds import FeedSettings
 from policydocs.site.urls import UrlScheme
@@ -164,6 +167,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     new_command.add_argument("--title", help="its title (default: from the id)")
     new_command.set_defaults(run=_new)
+    notice_command = commands.add_parser(
+        "notice",
+        parents=[common],
+        help="the email announcing a policy change (text, HTML or .eml; --send sends it)",
+    )
+    notice_command.add_argument("policy", nargs="?", help="a policy id (with VERSION)")
+    notice_command.add_argument("version", nargs="?", help="a version label of POLICY")
+    notice_command.add_argument(
+        "--since",
+        default="HEAD^",
+        help="every material version published after REF (default: HEAD^, the last merge)",
+    )
+    notice_command.add_argument(
+        "--format", choices=("text", "html", "eml"), default="text", help="(default: text)"
+    )
+    notice_command.add_argument("--out", type=Path, help="write one file per notice here")
+    notice_command.add_argument(
+        "--from", dest="sender", help="the sender (default: $NOTICE_FROM, else policies@<host>)"
+    )
+    notice_command.add_argument(
+        "--to", type=_names, metavar="ADDR,...", help="recipients (default: $NOTICE_TO)"
+    )
+    notice_command.add_argument(
+        "--send", action="store_true", help="send through $SMTP_HOST (see README: Notices)"
+    )
+    notice_command.add_argument("--site-url", help="the site's URL (default: mkdocs.yml's)")
+    notice_command.set_defaults(run=_notice)
     websub_command = commands.add_parser(
         "websub",
         parents=[common],
@@ -290,6 +320,70 @@ def _new(args: argparse.Namespace) -> int:
     path = new_policy(settings.policies_dir, args.policy, args.title, urls)
     print(f"policydocs: created {path}; write the policy, then run 'policydocs check'")
     return 0
+
+
+def _notice(args: argparse.Namespace) -> int:
+    site: SiteOptions = args.site
+    site_url = args.site_url or site.site_url
+    if not site_url:
+        raise PolicyError("a notice links to the site: set site_url in mkdocs.yml or --site-url")
+    feeds = feed_settings(site.options, site_url, site.site_name or urlsplit(site_url).netloc)
+    settings = _settings(args)
+    catalog, _ = load_catalog(settings)
+    if args.policy:
+        chosen = [_one_version(catalog, args.policy, args.version)]
+        since = None
+    else:
+        with GitHistory(settings.policies_dir) as history:
+            commits = history.first_parent_since(args.since)
+            if commits is None and args.since == "HEAD^":  # the first commit: all of it
+                commits = [history.head]
+        if commits is None:
+            raise PolicyError(f"'{args.since}' is not a revision of this repository")
+        chosen = notices_since(catalog, commits)
+        since = args.since
+    if not chosen:
+        print(f"policydocs: no material change to announce since {since}")
+        return 0
+    urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
+    items = [notice(p, v, urls, feeds.base, feeds.site_name) for p, v in chosen]
+    sender = args.sender or os.environ.get("NOTICE_FROM") or default_sender(site_url)
+    recipients = args.to or _names(os.environ.get("NOTICE_TO", ""))
+    mails = [message(item, sender, recipients) for item in items]
+    if args.send:
+        send(mails, os.environ)
+        print(f"policydocs: sent {len(mails)} notice(s) to {', '.join(recipients) or sender}")
+        return 0
+    rendered = {
+        "text": [f"Subject: {i.subject}\n\n{i.text}" for i in items],
+        "html": [i.html for i in items],
+        "eml": [mail.as_string() for mail in mails],
+    }[args.format]
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        suffix = {"text": "txt", "html": "html", "eml": "eml"}[args.format]
+        for item, content in zip(items, rendered, strict=True):
+            path = args.out / f"{item.policy.id}-{item.version.label}.{suffix}"
+            path.write_text(content, encoding="utf-8")
+            print(f"policydocs: wrote {path}")
+        return 0
+    if len(rendered) > 1 and args.format != "text":
+        raise PolicyError(f"{len(rendered)} notices: give --out DIR to write one file each")
+    sys.stdout.write("\n".join(rendered))
+    return 0
+
+
+def _one_version(catalog: Catalog, policy_id: str, label: str | None) -> tuple[Policy, Version]:
+    policy = next((p for p in catalog.policies if policy_id in (p.id, *p.former_ids)), None)
+    if policy is None:
+        raise PolicyError(f"{policy_id}: no such policy (see 'policydocs versions')")
+    if label is None:
+        return policy, policy.latest
+    version = next((v for v in policy.versions if v.label == label), None)
+    if version is None:
+        labels = ", ".join(v.label for v in policy.versions)
+        raise PolicyError(f"{policy_id}: no version '{label}' (its versions: {labels})")
+    return policy, version
 
 
 def _websub(args: argparse.Namespace) -> int:

@@ -180,6 +180,14 @@ class GitHistory:
             writer.join()
             proc.wait()
 
+    def first_parent_since(self, revision: str) -> list[str] | None:
+        """The commits along HEAD's first parents after `revision` (None: no such one)."""
+        start = self.resolve(revision)
+        if start is None:
+            return None
+        listed: str = self.repo.git.rev_list("--first-parent", f"{start}..HEAD")
+        return listed.split()
+
     def head_date(self) -> datetime:
         """HEAD's committer date (checked as every commit date is: `commit_date`)."""
         sha, _, when = self.repo.git.log("-1", f"--format=%H{_FIELD}%cI", "HEAD").partition(_FIELD)
