@@ -35,12 +35,17 @@ def validate(site: Path, site_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_history_with_renames_withdrawals_and_upcoming_versions(tmp_path: Path) -> None:
+def test_a_history_with_renames_withdrawals_editorial_and_upcoming_versions(
+    tmp_path: Path,
+) -> None:
     repo = history(GitRepo(tmp_path / "repo"))
+    terms = "Terms v2.\n\nPay  on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n"
+    repo.revise("terms-of-service", terms, "2024-07-01T09:00:00+00:00", title="Terms of Service")
     site = build_site(repo, {"as_of": "2025-01-01", "websub_hub": "https://hub.example.net/"})
     result = validate(site, "https://policies.example.com/")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors or warnings" in result.stdout
+    assert "all-atom.xml" in result.stdout  # the feeds of every change, the editorial one
 
 
 @pytest.mark.skipif(not _full_checkout(), reason="needs a full git checkout of this repository")

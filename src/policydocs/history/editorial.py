@@ -16,13 +16,17 @@ alone finds that first, so most pairs are never parsed.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
 from enum import StrEnum
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_NOT_WORDS = re.compile(r"[\W_]+")
+#: ASCII punctuation and whitespace, deleted by `str.translate` (fast: a regular expression
+#: over every word of a 15 KB text took 30 times as long). Other punctuation stays, so a
+#: change of it is material: unsure, the rule announces.
+_DROP = str.maketrans("", "", string.punctuation + string.whitespace)
 #: HTML that shows nothing (`<!-- markdownlint-disable -->`).
 _COMMENT = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 _ANY_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -43,9 +47,9 @@ class ChangeSource(StrEnum):
 
 
 def words(text: str) -> str:
-    """The text's letters and digits, in order, outside HTML comments: what a change of
+    """The text without HTML comments, ASCII punctuation and whitespace: what a change of
     words must change."""
-    return _NOT_WORDS.sub("", _ANY_COMMENT.sub("", text))
+    return (_ANY_COMMENT.sub("", text) if "<!--" in text else text).translate(_DROP)
 
 
 def renders_identically(old: str, new: str) -> bool:
