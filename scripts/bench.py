@@ -320,6 +320,10 @@ def _work(run: dict) -> float:
 
 def _print_build(b: dict) -> None:
     print(f"build: {b['cold']['pages']} pages")
+    feed = b["cold"].get("site_feed_bytes")
+    if feed is not None:  # target: under 1 MB, which every common reader accepts
+        verdict = "met" if feed < 1_000_000 else "MISSED"
+        print(f"  site-wide atom.xml: {feed / 1e6:.2f} MB (target < 1 MB: {verdict})")
     print(f"  {'':<22} {'seconds':>8} {'peak MB':>8} {'main MB':>8}   engine stages (s)")
     for name in ("floor", "cold", "rebuild"):
         run = b[name]

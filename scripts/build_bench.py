@@ -155,10 +155,12 @@ def _measure_here(config_file: str, site_dir: str) -> None:
     seconds = time.perf_counter() - start
     main_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = sum(1 for _ in Path(site_dir).rglob("*.html"))
+    feed = Path(site_dir) / "atom.xml"  # the site-wide feed: readers refuse one over their cap
     figures = {
         "seconds": seconds,
         "main_peak_mb": main_peak_mb,
         "pages": pages,
+        "site_feed_bytes": feed.stat().st_size if feed.is_file() else None,
         "engine": handler.timings,
     }
     print(json.dumps(figures))

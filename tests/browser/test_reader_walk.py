@@ -292,17 +292,31 @@ def test_no_request_fails_on_any_page(page: Page, example_site: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["RSS", "Atom"])
+@pytest.mark.parametrize(
+    ("start", "links", "folder", "title"),
+    [
+        ("terms-of-service/", ".pd-links", "terms-of-service/", "Terms of Service: changes"),
+        ("", ".pd-feeds", "", "Brightwave Telecom — Legal: policy changes"),
+    ],
+    ids=["policy", "home"],
+)
 def test_a_feed_link_opens_a_page_that_says_how_to_subscribe(
-    page: Page, example_site: str, artifacts: Path, kind: str
+    page: Page,
+    example_site: str,
+    artifacts: Path,
+    kind: str,
+    start: str,
+    links: str,
+    folder: str,
+    title: str,
 ) -> None:
-    page.goto(example_site + "terms-of-service/")
-    page.locator(".pd-links").get_by_role("link", name=kind, exact=True).click()
+    page.goto(example_site + start)
+    page.locator(links).get_by_role("link", name=kind, exact=True).click()
     expect(page.get_by_role("heading", name="This is a feed")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Terms of Service: changes")
-    address = f"{SITE}terms-of-service/{kind.lower()}.xml"
-    expect(page.locator("code")).to_have_text(address)
-    expect(page.get_by_role("listitem").first).to_contain_text("Terms of Service")
-    shot(page, artifacts, f"feed-{kind.lower()}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator("code")).to_have_text(f"{SITE}{folder}{kind.lower()}.xml")
+    expect(page.get_by_role("listitem").first).to_contain_text("takes effect")
+    shot(page, artifacts, f"feed-{folder.strip('/') or 'site'}-{kind.lower()}")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -28,24 +28,28 @@ _PRODUCT = "-//policydocs//Policy changes//EN"
 
 
 def calendars(catalog: Catalog, urls: UrlScheme, base: str, site_name: str) -> list[GeneratedAsset]:
-    """The site-wide calendar, then each policy's; `base` is the site's absolute URL."""
+    """The site-wide calendar, then each policy's; `base` is the site's absolute URL. Each
+    event is written once and put in both calendars it belongs to (writing them, folding
+    lines, is most of the work)."""
+    written = {policy.id: sorted(_written(policy, urls, base)) for policy in catalog.policies}
+    everything = sorted(event for events in written.values() for event in events)
     files = [
         GeneratedAsset(
-            urls.calendar_dest(None),
-            _calendar(f"{site_name}: policy changes", catalog.policies, urls, base),
+            urls.calendar_dest(None), _calendar(f"{site_name}: policy changes", everything)
         )
     ]
     files += [
         GeneratedAsset(
             urls.calendar_dest(policy.id),
-            _calendar(f"{policy.title}: changes", [policy], urls, base),
+            _calendar(f"{policy.title}: changes", written[policy.id]),
         )
         for policy in catalog.policies
     ]
     return files
 
 
-def _calendar(name: str, policies: list[Policy], urls: UrlScheme, base: str) -> bytes:
+def _calendar(name: str, events: list[tuple[date, str, bytes]]) -> bytes:
+    """A calendar holding `events` (written, in order)."""
     calendar = Calendar()
     calendar.add("prodid", _PRODUCT)
     calendar.add("version", "2.0")
@@ -53,10 +57,17 @@ def _calendar(name: str, policies: list[Policy], urls: UrlScheme, base: str) -> 
     calendar.add("method", "PUBLISH")
     calendar.add("name", name)  # RFC 7986
     calendar.add("x-wr-calname", name)  # what most calendar programs read instead
-    for _, _, event in sorted(_events(policies, urls, base), key=lambda e: (e[0], e[1])):
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
+    empty: bytes = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not empty.endswith(end):
+        raise AssertionError("icalendar no longer ends a calendar as RFC 5545 writes it")
+    return empty[: -len(end)] + b"".join(data for _, _, data in events) + end
+
+
+def _written(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, bytes]]:
+    """Each of the policy's events, written, after the day and UID it is sorted by."""
+    for day, uid, event in _events([policy], urls, base):
+        yield day, uid, event.to_ical()
 
 
 def _events(
