@@ -315,7 +315,7 @@ def test_a_feed_link_opens_a_page_that_says_how_to_subscribe(
     expect(page.get_by_role("heading", name="This is a feed")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("code")).to_have_text(f"{SITE}{folder}{kind.lower()}.xml")
-    expect(page.get_by_role("listitem").first).to_contain_text("takes effect")
+    expect(page.get_by_role("listitem").first).to_contain_text("Published")
     shot(page, artifacts, f"feed-{folder.strip('/') or 'site'}-{kind.lower()}")
 
 
