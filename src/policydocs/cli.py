@@ -41,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command != "init":  # (init writes the mkdocs.yml the others read)
             args.site = _read_site(args)
+            # once: unpinned, the "as of" moment is the clock's, read when this is made
+            args.settings = args.site.settings()
         code: int = args.run(args)
         return code
     except PolicyError as exc:
@@ -243,7 +245,7 @@ def _read_site(args: argparse.Namespace) -> SiteOptions:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings: Settings = args.site.settings()
+    settings: Settings = args.settings
     return settings
 
 
@@ -269,7 +271,7 @@ def _versions(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     site: SiteOptions = args.site
-    settings = site.settings()
+    settings = _settings(args)
     check_export_folder(args.out, UrlScheme(settings.url_prefix, settings.use_directory_urls))
     site_url = args.site_url or site.site_url
     feeds = None

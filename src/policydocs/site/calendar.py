@@ -66,47 +66,44 @@ def _calendar(name: str, events: list[tuple[date, str, bytes]]) -> bytes:
 
 def _written(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, bytes]]:
     """Each of the policy's events, written, after the day and UID it is sorted by."""
-    for day, uid, event in _events([policy], urls, base):
+    for day, uid, event in _events(policy, urls, base):
         yield day, uid, event.to_ical()
 
 
-def _events(
-    policies: list[Policy], urls: UrlScheme, base: str
-) -> Iterator[tuple[date, str, Event]]:
-    """Each event, after the day and UID it is sorted by."""
-    for policy in policies:
-        for version in policy.versions:
-            if version.editorial:
-                continue  # (not announced: see `history.editorial`)
-            cancelled = version.status is Status.NEVER_TOOK_EFFECT
-            page = urls.changes(version) if version.index else urls.version(version)
-            title = f"{version.title}: version {version.label} takes effect"
-            about = version.summary or ("First publication." if not version.index else "")
-            event = _event(
-                str(stable_id(policy, version.label)),
-                version.published,
-                version.in_force_on,
-                f"{title} (cancelled: a later revision replaced it)" if cancelled else title,
-                "\n".join(filter(None, [about, urljoin(base, page)])),
-                urljoin(base, page),
-            )
-            event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-            if not cancelled:
-                event.add_component(_reminder(title))
-            yield version.in_force_on, str(event["uid"]), event
-        for withdrawal in policy.withdrawals:
-            before = policy.last_before(withdrawal)
-            name = f"withdrawn/{withdrawal.commit.sha}"
-            event = _event(
-                str(stable_id(policy, name)),
-                withdrawal.commit.date,
-                withdrawal.day,
-                f"{before.title}: withdrawn",
-                "From this day on, none of its versions applies.",
-                urljoin(base, urls.history(policy)),
-            )
-            event.add("status", "CONFIRMED")
-            yield withdrawal.day, str(event["uid"]), event
+def _events(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, Event]]:
+    """Each event of the policy, after the day and UID it is sorted by."""
+    for version in policy.versions:
+        if version.editorial:
+            continue  # (not announced: see `history.editorial`)
+        cancelled = version.status is Status.NEVER_TOOK_EFFECT
+        page = urls.changes(version) if version.index else urls.version(version)
+        title = f"{version.title}: version {version.label} takes effect"
+        about = version.summary or ("First publication." if not version.index else "")
+        event = _event(
+            str(stable_id(policy, version.label)),
+            version.published,
+            version.in_force_on,
+            f"{title} (cancelled: a later revision replaced it)" if cancelled else title,
+            "\n".join(filter(None, [about, urljoin(base, page)])),
+            urljoin(base, page),
+        )
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        if not cancelled:
+            event.add_component(_reminder(title))
+        yield version.in_force_on, str(event["uid"]), event
+    for withdrawal in policy.withdrawals:
+        before = policy.last_before(withdrawal)
+        name = f"withdrawn/{withdrawal.commit.sha}"
+        event = _event(
+            str(stable_id(policy, name)),
+            withdrawal.commit.date,
+            withdrawal.day,
+            f"{before.title}: withdrawn",
+            "From this day on, none of its versions applies.",
+            urljoin(base, urls.history(policy)),
+        )
+        event.add("status", "CONFIRMED")
+        yield withdrawal.day, str(event["uid"]), event
 
 
 def _event(uid: str, stamp: datetime, day: date, summary: str, description: str, url: str) -> Event:
