@@ -66,73 +66,65 @@ def notice(policy: Policy, version: Version, urls: UrlScheme, base: str, site: s
     lead = f"On {published} we published version {version.label} of our {version.title}. " + (
         f"It takes effect on {day}." if ahead else f"It is in force from {day}."
     )
-    text = _text(lead, version, sections, changes, page, history, site)
-    body = _html(lead, version, sections, changes, page, history, site)
+    content = _Content(lead, version, sections, changes, page, history, site)
+    text, body = _text(content), _html(content)
     message_id = f"<{uuid.uuid5(stable_id(policy, version.label), 'notice')}@policydocs>"
     return Notice(policy, version, subject, text, body, message_id)
 
 
-def _text(
-    lead: str,
-    version: Version,
-    sections: Sequence[Section],
-    changes: str | None,
-    page: str,
-    history: str,
-    site: str,
-) -> str:
-    lines = [textwrap.fill(lead, _WIDTH), ""]
-    if version.summary:
+@dataclass(frozen=True)
+class _Content:
+    """What a notice says, in both its parts."""
+
+    lead: str
+    version: Version
+    sections: Sequence[Section]
+    #: The changes page (None for a first publication), the version's page, the history.
+    changes: str | None
+    page: str
+    history: str
+    site: str
+
+
+def _text(c: _Content) -> str:
+    lines = [textwrap.fill(c.lead, _WIDTH), ""]
+    if c.version.summary:
         summary = textwrap.fill(
-            version.summary, _WIDTH, initial_indent="  ", subsequent_indent="  "
+            c.version.summary, _WIDTH, initial_indent="  ", subsequent_indent="  "
         )
         lines += ["What changed:", summary, ""]
-    if sections and changes:
+    if c.sections and c.changes:
         lines += ["Sections that changed:"]
-        lines += [f"  - {s.title}\n    {changes}#{s.anchor}" for s in sections]
+        lines += [f"  - {s.title}\n    {c.changes}#{s.anchor}" for s in c.sections]
         lines += [""]
-    if changes:
-        lines += ["See exactly what changed (every insertion and deletion marked):", f"  {changes}"]
-    lines += [
-        "Read the new version:",
-        f"  {page}",
-        "Every version we have published:",
-        f"  {history}",
-    ]
-    lines += ["", f"— {site}"]
+    if c.changes:
+        lines += ["See exactly what changed (every insertion and deletion marked):"]
+        lines += [f"  {c.changes}"]
+    lines += ["Read the new version:", f"  {c.page}"]
+    lines += ["Every version we have published:", f"  {c.history}"]
+    lines += ["", f"— {c.site}"]
     return "\n".join(lines) + "\n"
 
 
-def _html(
-    lead: str,
-    version: Version,
-    sections: Sequence[Section],
-    changes: str | None,
-    page: str,
-    history: str,
-    site: str,
-) -> str:
+def _html(c: _Content) -> str:
     e = html.escape
-    parts = [f"<p>{e(lead)}</p>"]
-    if version.summary:
-        parts.append(f"<p><strong>What changed:</strong> {e(version.summary)}</p>")
-    if sections and changes:
+    parts = [f"<p>{e(c.lead)}</p>"]
+    if c.version.summary:
+        parts.append(f"<p><strong>What changed:</strong> {e(c.version.summary)}</p>")
+    links = [f'<a href="{e(c.page)}">Read the new version</a>']
+    links.append(f'<a href="{e(c.history)}">Every version</a>')
+    if c.changes:
         items = "".join(
-            f'<li><a href="{e(changes)}#{e(s.anchor)}">{e(s.title)}</a></li>' for s in sections
+            f'<li><a href="{e(c.changes)}#{e(s.anchor)}">{e(s.title)}</a></li>' for s in c.sections
         )
-        parts.append(f"<p>Sections that changed:</p><ul>{items}</ul>")
-    links = []
-    if changes:
-        links.append(f'<a href="{e(changes)}">See exactly what changed</a>')
-    links += [
-        f'<a href="{e(page)}">Read the new version</a>',
-        f'<a href="{e(history)}">Every version</a>',
-    ]
+        if items:
+            parts.append(f"<p>Sections that changed:</p><ul>{items}</ul>")
+        links.insert(0, f'<a href="{e(c.changes)}">See exactly what changed</a>')
     parts.append(f"<p>{' · '.join(links)}</p>")
-    parts.append(f"<p>— {e(site)}</p>")
+    parts.append(f"<p>— {e(c.site)}</p>")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{e(version.title)}</title></head><body>{''.join(parts)}</body></html>\n"
+        f"<title>{e(c.version.title)}</title></head><body>{''.join(parts)}</body></html>\n"
     )
 
 

@@ -230,9 +230,8 @@ def start_feeds(
             # made only for files not stored before
             owners = [listing.policy] if listing.policy else catalog.policies
             feed_id = _feed_id(owners, "every" if listing.every else "feed")
-            feed = cache_once(
-                partial(_feed_xml, listing, feed_id, listed, left_out, base, urls, settings)
-            )
+            made = _Feed(listing, feed_id, listed, left_out, base, urls, settings)
+            feed = cache_once(partial(_feed_xml, made))
             about = [shared, settings.site_name, feed_id, str(left_out), str(listing.every)]
             identity = _feed_identity(
                 listing.policy, listed, [identities[k] for k in chosen], about
@@ -326,28 +325,21 @@ def _one_feed(
     return (piece for (piece,) in _feed_files(feed, (kind,), contents))
 
 
-def _feed_xml(
-    listing: _Listing,
-    feed_id: str,
-    entries: list[_Entry],
-    left_out: int,
-    base: str,
-    urls: UrlScheme,
-    settings: FeedSettings,
-    kind: str,
-) -> bytes:
+def _feed_xml(made: _Feed, kind: str) -> bytes:
     """The feed file of `kind`, with slots for the entries' contents: for RSS and Atom,
     feedgen's, naming the stylesheet (see `feed_stylesheet`) relatively (a browser
     applies a stylesheet from the feed's own origin only, a preview served locally
     included)."""
     if kind == "json":
-        return _json_feed(listing, entries, left_out, base, urls, settings)  # (no feed id)
-    feed = _feed(listing, feed_id, entries, left_out, base, urls, settings, kind)
+        return _json_feed(made)
+    urls, listing = made.urls, made.listing
+    feed = _feed(made, kind)
     text = feed.rss_str if kind == "rss" else feed.atom_str
     written: bytes = text(pretty=True)
-    if kind == "rss" and settings.websub_hub:  # (feedgen writes only the self link in RSS)
+    hub_url = made.settings.websub_hub
+    if kind == "rss" and hub_url:  # (feedgen writes only the self link in RSS)
         self_link = b' rel="self"/>'
-        hub = html.escape(settings.websub_hub).encode()
+        hub = html.escape(hub_url).encode()
         written = written.replace(
             self_link, self_link + b'\n    <atom:link href="' + hub + b'" rel="hub"/>', 1
         )
@@ -566,6 +558,20 @@ def render_content(source: str) -> bytes:
 
 
 @dataclass(frozen=True)
+class _Feed:
+    """What a feed file is made from, in every format: which entries it lists (`listing`),
+    those it holds, newest first, and how many it leaves out."""
+
+    listing: _Listing
+    id: str
+    entries: list[_Entry]
+    left_out: int
+    base: str
+    urls: UrlScheme
+    settings: FeedSettings
+
+
+@dataclass(frozen=True)
 class _About:
     """What a feed says about itself, in every format."""
 
@@ -574,10 +580,8 @@ class _About:
     description: str
 
 
-def _about(
-    listing: _Listing, entries: list[_Entry], left_out: int, base: str, urls: UrlScheme,
-    settings: FeedSettings,
-) -> _About:  # fmt: skip
+def _about(made: _Feed) -> _About:
+    listing, base, urls, settings = made.listing, made.base, made.urls, made.settings
     archive = urljoin(base, urls.index_dest())
     policy = listing.policy
     if policy is None and listing.every:
@@ -594,31 +598,23 @@ def _about(
         what = "Every published version of this policy, and any withdrawal"
         where = f"{home} and {archive}"
     # (no names in descriptions: RSS readers take them as HTML, Atom's as text)
-    if left_out:
+    if made.left_out:
         description = (
-            f"The newest {len(entries)} published changes, with what changed. Every version "
-            f"ever published, {left_out} more, is listed on {where}."
+            f"The newest {len(made.entries)} published changes, with what changed. Every "
+            f"version ever published, {made.left_out} more, is listed on {where}."
         )
     else:
         description = f"{what}, with what changed."
     return _About(title, home, description)
 
 
-def _feed(
-    listing: _Listing,
-    feed_id: str,
-    entries: list[_Entry],
-    left_out: int,
-    base: str,
-    urls: UrlScheme,
-    settings: FeedSettings,
-    kind: str,
-) -> FeedGenerator:
-    """The RSS or Atom feed of `entries`, which leave out the `left_out` oldest."""
-    about = _about(listing, entries, left_out, base, urls, settings)
+def _feed(made: _Feed, kind: str) -> FeedGenerator:
+    """The RSS or Atom feed of `made.entries`."""
+    about = _about(made)
+    listing, base, urls, settings = made.listing, made.base, made.urls, made.settings
     policy = listing.policy
     feed = FeedGenerator()
-    feed.id(feed_id)
+    feed.id(made.id)
     # feedgen gives RSS's <link> the last link added: the page, after the feed itself.
     feed.link(
         href=urljoin(base, urls.feed_dest(policy.id if policy else None, kind, listing.every)),
@@ -634,11 +630,11 @@ def _feed(
     feed.author({"name": settings.site_name})  # Atom requires a feed-level author
     feed.language("en")
     feed.generator("policydocs")
-    newest = max(entry.published for entry in entries)
+    newest = max(entry.published for entry in made.entries)
     feed.updated(newest)
     feed.lastBuildDate(newest)
     scheme = urljoin(base, urls.index_dest())  # (the README lists the kinds)
-    for entry in entries:
+    for entry in made.entries:
         item = feed.add_entry(order="append")
         item.id(entry.id)
         item.guid(entry.id, permalink=False)
@@ -654,16 +650,11 @@ def _feed(
     return feed
 
 
-def _json_feed(
-    listing: _Listing,
-    entries: list[_Entry],
-    left_out: int,
-    base: str,
-    urls: UrlScheme,
-    settings: FeedSettings,
-) -> bytes:
-    """The JSON Feed 1.1 of `entries` (jsonfeed.org/version/1.1), as the RSS and Atom ones."""
-    about = _about(listing, entries, left_out, base, urls, settings)
+def _json_feed(made: _Feed) -> bytes:
+    """The JSON Feed 1.1 of `made.entries` (jsonfeed.org/version/1.1), as RSS and Atom (a
+    JSON Feed has no id of its own)."""
+    listing, base, urls, settings = made.listing, made.base, made.urls, made.settings
+    about = _about(made)
     document: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": about.title,
@@ -686,7 +677,7 @@ def _json_feed(
             "date_modified": (entry.updated or entry.published).isoformat(),
             "tags": [entry.category, entry.kind],
         }
-        for entry in entries
+        for entry in made.entries
     ]
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
