@@ -78,6 +78,9 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     drafts = c.Choice(("serve", "always", "never"), default="serve")
     #: A policy's raw HTML on pages: cut to an allowlist (see `site.sanitize`), or as written.
     raw_html = c.Choice(("sanitize", "trust"), default="sanitize")
+    #: Keep the pages of versions no longer (or never) in force out of search engines'
+    #: indexes (`noindex`), as documentation sites do for old versions.
+    noindex_old_versions = c.Type(bool, default=True)
     #: Commit authors' names on version pages and in versions.json. A company publishes its
     #: policies as itself, so they are left out unless a site opts in.
     show_authors = c.Type(bool, default=False)

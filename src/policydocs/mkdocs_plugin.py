@@ -39,7 +39,7 @@ from policydocs.core.errors import PolicyError
 from policydocs.core.parallel import workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
-from policydocs.history.model import Policy
+from policydocs.history.model import Policy, Status
 from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings, feed_settings
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
@@ -269,6 +269,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         view = self._view(page.file.src_uri)
         if view is not None:
             ours["policydocs"] = view
+            if view.kind == "version" and self._site is not None:
+                self._canonical(page, view, config, self._site.urls)
         if self._site is not None:
             ours["policydocs_site"] = self._site
             if page.content and POLICY_LIST_MARKER in page.content:
@@ -286,9 +288,19 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         policy = view.policy if view is not None else None
         site = self._feed_links(None, config, self._site.urls)
         tags = site + (self._feed_links(policy, config, self._site.urls) if policy else "")
+        if self.config.noindex_old_versions and _out_of_force(view):
+            tags += '<meta name="robots" content="noindex">\n'
         head = output.index("</head>")
         output = output[:head] + tags + output[head:]
         return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+    @staticmethod
+    def _canonical(page: Page, view: PageView, config: MkDocsConfig, urls: UrlScheme) -> None:
+        """The version in force's own page shows the text its policy's page shows: search
+        engines are told the policy's page is the one to list."""
+        policy, version = view.policy, view.version
+        if policy is not None and version is not None and version.status is Status.CURRENT:
+            page.canonical_url = urljoin(config.site_url or "", urls.current(policy))
 
     def _feed_links(self, policy: Policy | None, config: MkDocsConfig, urls: UrlScheme) -> str:
         """The `<link>` lines of the site's feeds or a policy's: made once per build, as
@@ -397,6 +409,21 @@ def _own_outputs(files: Files, config: MkDocsConfig) -> list[Output]:
         dest = f"assets/policydocs/{name}"
         outputs.append(Output(dest, dest, f"policydocs' {dest}"))
     return outputs
+
+
+#: The statuses of versions not (or never) in force: their pages are kept out of search
+#: engines' indexes (`noindex_old_versions`).
+_OUT_OF_FORCE = frozenset({Status.ARCHIVED, Status.WITHDRAWN, Status.NEVER_TOOK_EFFECT})
+
+
+def _out_of_force(view: PageView | None) -> bool:
+    """A page of a version not in force: its own page, its changes or its comparison."""
+    return (
+        view is not None
+        and view.kind in ("version", "changes", "compare")
+        and view.version is not None
+        and view.version.status in _OUT_OF_FORCE
+    )
 
 
 def _has_page_at(files: Files, dest_uri: str) -> bool:

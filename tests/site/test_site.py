@@ -534,3 +534,47 @@ def test_uncommitted_edits_are_drafts_under_serve_only(tmp_path: Path) -> None:
     assert (asked / "acceptable-use/draft/index.html").is_file()
     refused = build_site(repo, {"drafts": "never"}, command="serve")
     assert not (refused / "acceptable-use/draft").exists()
+
+
+def three_versions(path: Path) -> GitRepo:
+    """Fees revised twice, each in force in turn: the first has a comparison page."""
+    repo = GitRepo(path)
+    for n, day in enumerate(["2024-01-01", "2024-02-01", "2024-03-01"]):
+        repo.revise("fees", f"You pay {n} pounds.\n", f"{day}T09:00:00+00:00", title="Fees")
+    return repo
+
+
+def test_search_engines_list_each_text_in_force_once(tmp_path: Path) -> None:
+    """The version in force's own page names its policy's page canonical; pages of
+    versions no longer or never in force ask not to be indexed (noindex_old_versions)."""
+    site = build_site(history(GitRepo(tmp_path / "repo")), {"as_of": "2025-01-01"})
+    canonical = re.compile(r'<link rel="canonical" href="([^"]+)"')
+    current = text(site / "acceptable-use/2024-03-01/index.html")
+    assert canonical.search(current)[1] == "https://policies.example.com/acceptable-use/"
+    archived = text(site / "acceptable-use/2024-01-01/index.html")
+    assert canonical.search(archived)[1].endswith("/acceptable-use/2024-01-01/")
+    noindex = '<meta name="robots" content="noindex">'
+    for page in ("acceptable-use/2024-01-01/", "promo/2024-01-01/", "terms-of-service/2024-01-01/"):
+        assert noindex in text(site / page / "index.html"), page
+    for page in ("acceptable-use/", "acceptable-use/2024-03-01/", "acceptable-use/2030-06-01/"):
+        assert noindex not in text(site / page / "index.html"), page
+    fees = build_site(three_versions(tmp_path / "three"), {"as_of": "2025-01-01"})
+    assert noindex in text(fees / "fees/2024-01-01/compare/index.html")
+    assert noindex in text(fees / "fees/2024-02-01/changes/index.html")
+    assert noindex not in text(fees / "fees/2024-03-01/changes/index.html")
+    listed = build_site(history(GitRepo(tmp_path / "again")), {"noindex_old_versions": False})
+    assert noindex not in text(listed / "acceptable-use/2024-01-01/index.html")
+
+
+def test_changes_and_compare_pages_say_where_their_version_stands(tmp_path: Path) -> None:
+    site = build_site(history(GitRepo(tmp_path / "repo")), {"as_of": "2025-01-01"})
+    changes = text(site / "acceptable-use/2030-06-01/changes/index.html")
+    assert "pd-banner--upcoming" in changes and "takes effect" in changes
+    three = GitRepo(tmp_path / "three")
+    for n, day in enumerate(["2024-01-01", "2024-02-01", "2024-03-01"]):
+        three.revise("fees", f"You pay {n} pounds.\n", f"{day}T09:00:00+00:00", title="Fees")
+    compare = text(
+        build_site(three, {"as_of": "2025-01-01"}) / "fees/2024-01-01/compare/index.html"
+    )
+    assert "pd-banner--archived" in compare
+    assert 'class="pd-switcher abstract"' in changes  # a list icon, not the note's pencil
