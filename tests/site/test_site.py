@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from policydocs.builder import run
-from policydocs.site.pages import rebase_policy_links
+from policydocs.site.pages import POLICY_LIST_MARKER, rebase_policy_links
 
 from .. import stored
 from ..conftest import build_site, load
@@ -578,3 +578,16 @@ def test_changes_and_compare_pages_say_where_their_version_stands(tmp_path: Path
     )
     assert "pd-banner--archived" in compare
     assert 'class="pd-switcher abstract"' in changes  # a list icon, not the note's pencil
+
+
+def test_a_history_row_links_each_page_once_and_labels_do_not_break(tmp_path: Path) -> None:
+    """An upcoming version next to the one in force is compared with it by its changes
+    page: one link, not two differently worded ones to the same URL."""
+    home = f"# Policies\n\n{POLICY_LIST_MARKER}\n"
+    site = build_site(history(GitRepo(tmp_path / "repo")), {"as_of": "2025-01-01"}, home=home)
+    page = text(site / "acceptable-use/history/index.html")
+    [row] = [r for r in page.split("<tr ") if 'href="../2030-06-01/"' in r]
+    assert row.count('href="../2030-06-01/changes/"') == 1
+    assert "compare with current" not in row
+    assert '<a class="pd-label" href="../2030-06-01/">2030-06-01</a>' in row
+    assert 'Version <span class="pd-label">2024-03-01</span>' in text(site / "index.html")
