@@ -4,8 +4,6 @@ WebSub hub, each read back by a real parser."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +18,7 @@ import pytest
 
 from policydocs.site.urls import FEED_FILES
 
-from ..conftest import build_site
+from ..conftest import build_site, policydocs
 from ..gitrepo import GitRepo
 from .test_site import history
 
@@ -130,20 +128,15 @@ def test_after_a_deploy_the_hub_is_told_of_every_feed(repo: GitRepo) -> None:
     hub = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
         repo.mkdocs_yml({"websub_hub": hub})
-        told = subprocess.run(
-            [sys.executable, "-m", "policydocs", "websub"], cwd=repo.path, capture_output=True,
-            text=True,
-        )  # fmt: skip
+        told = policydocs(repo.path, "websub")
         repo.mkdocs_yml({})
-        untold = subprocess.run(
-            [sys.executable, "-m", "policydocs", "websub"], cwd=repo.path, capture_output=True,
-            text=True,
-        )  # fmt: skip
+        untold = policydocs(repo.path, "websub")
     finally:
         server.shutdown()
         server.server_close()
     assert told.returncode == 0, told.stderr
     feeds = [f"{SITE}{folder}{name}" for folder in ("", "tos/") for name in FEED_FILES.values()]
+    feeds += [f"{SITE}all-{name}" for name in FEED_FILES.values()]  # every change's too
     assert [ping["hub.url"] for ping in _Hub.pings] == [[feed] for feed in feeds]
     assert all(ping["hub.mode"] == ["publish"] for ping in _Hub.pings)
     assert (untold.returncode, untold.stdout) == (

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urljoin
 
 from policydocs.history.model import Catalog
-from policydocs.site.urls import FEED_FILES, UrlScheme
+from policydocs.site.feeds import feed_dests
+from policydocs.site.urls import UrlScheme
 
 #: Seconds to wait for the hub's answer to each ping.
 TIMEOUT = 20
@@ -28,9 +29,8 @@ class Ping:
 
 
 def feed_urls(catalog: Catalog, urls: UrlScheme, base: str) -> list[str]:
-    """Every feed the site publishes, absolute: site-wide, then each policy's."""
-    owners: list[str | None] = [None, *(policy.id for policy in catalog.policies)]
-    return [urljoin(base, urls.feed_dest(owner, kind)) for owner in owners for kind in FEED_FILES]
+    """Every feed the site publishes (`feeds.feed_dests`), absolute."""
+    return [urljoin(base, dest) for dest in feed_dests(catalog, urls)]
 
 
 def ping_hub(hub: str, feeds: list[str]) -> list[Ping]:
