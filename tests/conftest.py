@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -20,6 +22,17 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 @pytest.fixture
 def repo(tmp_path: Path) -> GitRepo:
     return GitRepo(tmp_path / "repo")
+
+
+def policydocs(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The `policydocs` command, run in `cwd` as a user runs it (with `env` added)."""
+    return subprocess.run(
+        [sys.executable, "-m", "policydocs", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def load(repo: GitRepo, as_of: str = "2030-01-01", **options: object) -> run.Site:

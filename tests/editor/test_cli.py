@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from ..conftest import build_site
+from ..conftest import build_site, policydocs
 from ..gitrepo import GitRepo
 from ..histories import republished
-
-
-def run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policydocs.cli", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-    )
 
 
 def two_versions(repo: GitRepo) -> GitRepo:
@@ -38,13 +27,13 @@ def two_versions(repo: GitRepo) -> GitRepo:
 
 def test_versions_lists_status_as_of_a_date(repo: GitRepo) -> None:
     two_versions(repo)
-    before = run(repo, "versions", "--as-of", "2024-06-15")
+    before = policydocs(repo.path, "versions", "--as-of", "2024-06-15")
     assert before.returncode == 0
     lines = before.stdout.splitlines()
     assert lines[0].startswith("tos  Terms  [current]")
     assert "2024-01-01" in lines[1] and "current" in lines[1]
     assert "2024-07-01" in lines[2] and "upcoming" in lines[2]
-    after = run(repo, "versions", "--as-of", "2024-07-01").stdout.splitlines()
+    after = policydocs(repo.path, "versions", "--as-of", "2024-07-01").stdout.splitlines()
     assert "archived" in after[1] and "current" in after[2]
 
 
@@ -53,14 +42,14 @@ def test_versions_says_when_a_late_merge_came_into_force(repo: GitRepo) -> None:
     says, with the file's date beside it."""
     repo.revise("tos", "Old.\n", "2024-01-01T09:00:00+00:00", title="Terms", effective="2024-01-01")
     repo.revise("tos", "New.\n", "2024-03-04T09:00:00+00:00", title="Terms", effective="2024-03-01")
-    lines = run(repo, "versions", "--as-of", "2024-06-01").stdout.splitlines()
+    lines = policydocs(repo.path, "versions", "--as-of", "2024-06-01").stdout.splitlines()
     assert "effective 2024-01-01  published 2024-01-01" in lines[1]
     assert "effective 2024-03-04 (on publication; the file gives 2024-03-01)" in lines[2]
 
 
 def test_versions_lists_a_withdrawal_in_its_place(repo: GitRepo) -> None:
     republished(repo)
-    lines = run(repo, "versions", "--as-of", "2024-07-01").stdout.splitlines()
+    lines = policydocs(repo.path, "versions", "--as-of", "2024-07-01").stdout.splitlines()
     promo = lines.index(next(line for line in lines if line.startswith("promo  ")))
     assert lines[promo + 1].split()[:2] == ["2024-01-01", "effective"]
     assert lines[promo + 2].split()[:3] == ["withdrawn", "on", "2024-03-01"]
@@ -69,7 +58,7 @@ def test_versions_lists_a_withdrawal_in_its_place(repo: GitRepo) -> None:
 
 def test_versions_json_is_the_published_index(repo: GitRepo) -> None:
     two_versions(repo)
-    printed = run(repo, "versions", "--json", "--as-of", "2030-01-01").stdout
+    printed = policydocs(repo.path, "versions", "--json", "--as-of", "2030-01-01").stdout
     site = build_site(repo)  # as_of 2030-01-01
     assert printed == (site / "versions.json").read_text(encoding="utf-8")
     assert json.loads(printed)["policies"][0]["current"] == "2024-07-01"
@@ -78,7 +67,7 @@ def test_versions_json_is_the_published_index(repo: GitRepo) -> None:
 def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
     two_versions(repo)
     out = tmp_path / "out"
-    result = run(repo, "export", str(out), "--as-of", "2030-01-01")
+    result = policydocs(repo.path, "export", str(out), "--as-of", "2030-01-01")
     assert result.returncode == 0, result.stderr
     assert (out / "tos/2024-01-01.md").read_bytes() == b"".join(
         [b"---\ntitle: Terms\n", b"effective: '2024-01-01'\n", b"---\n\nOld.\n"]
@@ -93,7 +82,9 @@ def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
     assert (out / "versions.json").is_file()
     assert not (out / "atom.xml").exists()
     assert "no feeds written" in result.stdout
-    with_feeds = run(repo, "export", str(tmp_path / "f"), "--site-url", "https://x.example/")
+    with_feeds = policydocs(
+        repo.path, "export", str(tmp_path / "f"), "--site-url", "https://x.example/"
+    )
     assert with_feeds.returncode == 0, with_feeds.stderr
     assert (tmp_path / "f/atom.xml").is_file() and (tmp_path / "f/tos/rss.xml").is_file()
 
@@ -101,7 +92,7 @@ def test_export_writes_pages_and_sources(repo: GitRepo, tmp_path: Path) -> None:
 def test_diff_working_tree_against_last_commit(repo: GitRepo) -> None:
     two_versions(repo)
     repo.policy("tos", "Newer.\n", title="Terms", effective="2024-09-01", summary="Changed")
-    result = run(repo, "diff", "tos")
+    result = policydocs(repo.path, "diff", "tos")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Terms: changes from HEAD to working tree\npolicies/tos.md\n")
     assert "effective: 2024-07-01 -> 2024-09-01" in result.stdout
@@ -111,8 +102,16 @@ def test_diff_working_tree_against_last_commit(repo: GitRepo) -> None:
 
 def test_diff_between_versions_as_markdown_for_a_pull_request(repo: GitRepo) -> None:
     two_versions(repo)
-    result = run(
-        repo, "diff", "tos", "--from", "2024-01-01", "--to", "2024-07-01", "--format", "markdown"
+    result = policydocs(
+        repo.path,
+        "diff",
+        "tos",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-07-01",
+        "--format",
+        "markdown",
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -125,7 +124,7 @@ def test_diff_between_versions_as_markdown_for_a_pull_request(repo: GitRepo) -> 
 
 def test_diff_to_a_commit_compares_with_its_first_parent_as_html(repo: GitRepo) -> None:
     two_versions(repo)
-    result = run(repo, "diff", "tos", "--to", "HEAD", "--format", "html")
+    result = policydocs(repo.path, "diff", "tos", "--to", "HEAD", "--format", "html")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("<!doctype html>")
     assert "Terms: changes from HEAD^ to HEAD" in result.stdout
@@ -134,13 +133,13 @@ def test_diff_to_a_commit_compares_with_its_first_parent_as_html(repo: GitRepo) 
 
 def test_diff_errors_name_the_policy_and_revision(repo: GitRepo) -> None:
     two_versions(repo)
-    bad = run(repo, "diff", "tos", "--from", "no-such-thing")
+    bad = policydocs(repo.path, "diff", "tos", "--from", "no-such-thing")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "tos: 'no-such-thing' is neither a git revision nor a version label" in bad.stderr
-    missing = run(repo, "diff", "privacy")
+    missing = policydocs(repo.path, "diff", "privacy")
     assert "policies/privacy.md: does not exist at revision HEAD" in missing.stderr
     repo.write("policies/tos.md", "no front matter any more\n")
-    broken = run(repo, "diff", "tos")
+    broken = policydocs(repo.path, "diff", "tos")
     assert "policies/tos.md at working tree: no front matter" in broken.stderr
 
 
@@ -159,7 +158,7 @@ def test_diff_base_reports_every_changed_policy_of_a_branch(repo: GitRepo) -> No
     repo.revise("aup", "No spam at all.\n", "2024-02-05T09:00:00+00:00", title="AUP")
     repo.git("checkout", "-q", "pr")
 
-    out = run(repo, "diff", "--base", "main").stdout
+    out = policydocs(repo.path, "diff", "--base", "main").stdout
 
     assert out.startswith("## Policy changes against `main`\n")
     assert "3 changed since" in out and "Cookies, Privacy, Terms" in out
@@ -178,8 +177,8 @@ def test_diff_base_with_nothing_changed_says_so(repo: GitRepo) -> None:
     repo.revise("tos", "Text.\n", "2024-01-01T09:00:00+00:00")
     repo.write("README.md", "not a policy\n")
     repo.commit("docs only", "2024-01-02T09:00:00+00:00")
-    result = run(repo, "diff", "--base", "HEAD~1")
+    result = policydocs(repo.path, "diff", "--base", "HEAD~1")
     assert result.returncode == 0
     assert result.stdout.startswith("No policy changes against `HEAD~1`")
-    bad = run(repo, "diff", "--base", "origin/nowhere")
+    bad = policydocs(repo.path, "diff", "--base", "origin/nowhere")
     assert bad.returncode == 1 and "'origin/nowhere' is not a revision" in bad.stderr

@@ -12,15 +12,10 @@ import yaml
 
 from policydocs.editor.start import RELEASE, STARTER, requirement_from, starter_file
 
+from ..conftest import policydocs
 from ..gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def policydocs(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policydocs", *args], cwd=folder, capture_output=True, text=True
-    )
 
 
 def test_init_makes_a_site_that_builds_strictly_from_a_fresh_clone(tmp_path: Path) -> None:

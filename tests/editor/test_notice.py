@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import re
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ..conftest import build_site
+from ..conftest import build_site, policydocs
 from ..gitrepo import GitRepo
 
 SITE = "https://policies.example.com/"
 TERMS = "# Fees\n\nYou pay 5 pounds.\n\n# Notice\n\nWe give 30 days' notice.\n"
-
-
-def run(repo: GitRepo, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policydocs", "notice", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-    )
 
 
 def history(repo: GitRepo) -> GitRepo:
@@ -50,7 +37,9 @@ def history(repo: GitRepo) -> GitRepo:
 def test_the_eml_parses_and_its_links_resolve_to_built_pages(repo: GitRepo, tmp_path: Path) -> None:
     history(repo)
     site = build_site(repo, {"as_of": "2024-02-15"})
-    result = run(repo, "--format", "eml", "--to", "customers@example.net")  # the last merge's
+    result = policydocs(
+        repo.path, "notice", "--format", "eml", "--to", "customers@example.net"
+    )  # the last merge's
     assert result.returncode == 0, result.stderr
     mail = email.message_from_string(result.stdout, policy=email.policy.default)
     assert mail["Subject"] == "Terms: changes take effect 1 March 2024"
@@ -70,29 +59,31 @@ def test_the_eml_parses_and_its_links_resolve_to_built_pages(repo: GitRepo, tmp_
     for link in links:
         path = link.removeprefix(SITE).split("#")[0]
         assert (site / path / "index.html").is_file() or (site / path).is_file(), link
-    again = run(repo, "--format", "eml", "--to", "customers@example.net")
+    again = policydocs(repo.path, "notice", "--format", "eml", "--to", "customers@example.net")
     assert again.stdout == result.stdout  # the same version, the same message
 
 
 def test_one_version_or_none_and_every_format(repo: GitRepo, tmp_path: Path) -> None:
     history(repo)
-    first = run(repo, "terms", "2024-01-01")
+    first = policydocs(repo.path, "notice", "terms", "2024-01-01")
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("Subject: Terms: takes effect 1 January 2024\n")
-    html = run(repo, "terms", "--format", "html")
+    html = policydocs(repo.path, "notice", "terms", "--format", "html")
     assert html.stdout.startswith("<!doctype html>") and "A higher fee" in html.stdout
-    nothing = run(repo, "--since", "HEAD")
+    nothing = policydocs(repo.path, "notice", "--since", "HEAD")
     assert (nothing.returncode, nothing.stdout) == (
         0,
         "policydocs: no material change to announce since HEAD\n",
     )
-    both = run(repo, "--since", "HEAD~2", "--format", "eml", "--out", str(tmp_path / "out"))
+    both = policydocs(
+        repo.path, "notice", "--since", "HEAD~2", "--format", "eml", "--out", str(tmp_path / "out")
+    )
     assert both.returncode == 0, both.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "terms-2024-01-01.eml",
         "terms-2024-03-01.eml",
     ]
-    unknown = run(repo, "terms", "1999-01-01")
+    unknown = policydocs(repo.path, "notice", "terms", "1999-01-01")
     assert unknown.returncode == 1 and "no version '1999-01-01'" in unknown.stderr
 
 
@@ -113,7 +104,14 @@ def test_send_delivers_through_smtp(repo: GitRepo) -> None:
     server = aiosmtpd.Controller(Collect(), hostname="127.0.0.1", port=int(port))
     server.start()
     try:
-        sent = run(repo, "--send", SMTP_HOST="127.0.0.1", SMTP_PORT=port, NOTICE_TO="a@example.net")
+        sent = policydocs(
+            repo.path,
+            "notice",
+            "--send",
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=port,
+            NOTICE_TO="a@example.net",
+        )
     finally:
         server.stop()
     assert sent.returncode == 0, sent.stderr
@@ -121,5 +119,5 @@ def test_send_delivers_through_smtp(repo: GitRepo) -> None:
     [mail] = received
     assert mail["Subject"] == "Terms: changes take effect 1 March 2024"
     assert mail["To"] == "a@example.net"
-    unset = run(repo, "--send")
+    unset = policydocs(repo.path, "notice", "--send")
     assert unset.returncode == 1 and "set SMTP_HOST" in unset.stderr

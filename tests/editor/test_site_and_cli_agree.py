@@ -4,25 +4,14 @@ mkdocs.yml through MkDocs' loader, and its flags override them."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from ..conftest import build_site
+from ..conftest import build_site, policydocs
 from ..gitrepo import GitRepo
 
 #: 03:00 UTC is still 28 February in Los Angeles: a version effective on 1 March is upcoming.
 MOMENT = "2027-03-01T03:00:00+00:00"
-
-
-def run(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "policydocs", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-    )
 
 
 def statuses(index: dict) -> dict[tuple[str, str], tuple[str, str, str]]:
@@ -63,29 +52,29 @@ def test_site_and_cli_agree_on_every_version(repo: GitRepo, options: dict) -> No
     site = build_site(repo, plugin) / prefix  # --strict: the configured skip is not a warning
     published = json.loads((site / "versions.json").read_text(encoding="utf-8"))
 
-    printed = run(repo, "versions", "--json")
+    printed = policydocs(repo.path, "versions", "--json")
     assert printed.returncode == 0, printed.stderr
     assert statuses(json.loads(printed.stdout)) == statuses(published)
     assert printed.stdout == (site / "versions.json").read_text(encoding="utf-8")
-    listed = run(repo, "versions").stdout
+    listed = policydocs(repo.path, "versions").stdout
     expected = "upcoming" if options.get("timezone") == "America/Los_Angeles" else "current"
     assert statuses(published)[("terms", "2027-03-01")][0] == expected
     assert f"2027-03-01           effective 2027-03-01  published 2027-01-10  {expected}" in listed
 
-    check = run(repo, "check", "--strict", "--history")
+    check = policydocs(repo.path, "check", "--strict", "--history")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "0 errors, 0 warnings" in check.stderr
     assert "skip_commits" in check.stdout  # said, as information
-    exported = run(repo, "export", str(repo.path / "out"))
+    exported = policydocs(repo.path, "export", str(repo.path / "out"))
     assert exported.returncode == 0, exported.stderr
     assert (repo.path / "out" / prefix / "versions.json").read_text(
         encoding="utf-8"
     ) == printed.stdout
     assert (repo.path / "out" / prefix / "atom.xml").is_file()  # site_url from mkdocs.yml
-    diff = run(repo, "diff", "terms", "--from", "2026-01-05", "--to", "2027-03-01")
+    diff = policydocs(repo.path, "diff", "terms", "--from", "2026-01-05", "--to", "2027-03-01")
     assert diff.returncode == 0, diff.stderr
     assert "[-One.-]" in diff.stdout
-    skipped = run(repo, "diff", "terms", "--to", broken)
+    skipped = policydocs(repo.path, "diff", "terms", "--to", broken)
     assert skipped.returncode == 1 and "Traceback" not in skipped.stderr
     assert f"info: commit {broken[:12]} is listed in 'skip_commits'" in skipped.stderr
 
@@ -93,11 +82,11 @@ def test_site_and_cli_agree_on_every_version(repo: GitRepo, options: dict) -> No
 def test_flags_override_the_file(repo: GitRepo) -> None:
     broken = history(repo)
     repo.mkdocs_yml({"timezone": "America/Los_Angeles", "as_of": MOMENT, "extra_keys": ["owner"]})
-    as_configured = run(repo, "versions", "--skip-commits", "0" * 10)
+    as_configured = policydocs(repo.path, "versions", "--skip-commits", "0" * 10)
     # the file's skip_commits is replaced: the broken revision is read, and refused
     assert as_configured.returncode == 1
     assert "'skip_commits' (or --skip-commits)" in as_configured.stderr
-    utc = run(repo, "versions", "--json", "--timezone", "UTC", "--skip-commits", broken)
+    utc = policydocs(repo.path, "versions", "--json", "--timezone", "UTC", "--skip-commits", broken)
     assert utc.returncode == 0, utc.stderr
     assert statuses(json.loads(utc.stdout))[("terms", "2027-03-01")][0] == "current"
 
@@ -115,13 +104,15 @@ def test_config_file_is_found_as_mkdocs_finds_it(repo: GitRepo, monkeypatch) -> 
     )
     repo.write("production.yml", "INHERIT: config/base.yml\n")
     monkeypatch.setenv("AS_OF", MOMENT)
-    no_file = run(repo, "versions")
+    no_file = policydocs(repo.path, "versions")
     assert no_file.returncode == 1  # no mkdocs.yml: the defaults, so the broken revision is read
     assert "'skip_commits' (or --skip-commits)" in no_file.stderr
-    result = run(repo, "versions", "--json", "-f", "production.yml", "--skip-commits", broken)
+    result = policydocs(
+        repo.path, "versions", "--json", "-f", "production.yml", "--skip-commits", broken
+    )
     assert result.returncode == 0, result.stderr
     assert statuses(json.loads(result.stdout))[("terms", "2027-03-01")][0] == "upcoming"
-    missing = run(repo, "versions", "-f", "nowhere.yml")
+    missing = policydocs(repo.path, "versions", "-f", "nowhere.yml")
     assert (missing.returncode, missing.stderr) == (
         1,
         "policydocs: error: nowhere.yml: no such configuration file\n",
@@ -131,7 +122,7 @@ def test_config_file_is_found_as_mkdocs_finds_it(repo: GitRepo, monkeypatch) -> 
 def test_a_file_mkdocs_refuses_is_an_error_naming_it(repo: GitRepo) -> None:
     history(repo)
     repo.mkdocs_yml({"timezone": "UTC", "feed_limit": 0})
-    result = run(repo, "check")
+    result = policydocs(repo.path, "check")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
@@ -139,6 +130,6 @@ def test_a_file_mkdocs_refuses_is_an_error_naming_it(repo: GitRepo) -> None:
         "expected a whole number" in result.stderr
     )
     repo.mkdocs_yml({"timezone": "UTC"})
-    bad_flag = run(repo, "versions", "--timezone", "Nowhere/City")
+    bad_flag = policydocs(repo.path, "versions", "--timezone", "Nowhere/City")
     assert bad_flag.returncode == 1
     assert "unknown time zone 'Nowhere/City'" in bad_flag.stderr
