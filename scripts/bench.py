@@ -48,6 +48,7 @@ from synthetic_repo import WORDS, Shape, _document, _edit, generate
 from policydocs.core.settings import Settings
 from policydocs.history.catalog import load_catalog
 from policydocs.history.git import GitHistory
+from policydocs.history.selection import Selection
 from policydocs.redline import blocks, markup, tokens
 from policydocs.redline.engine import redline
 
@@ -89,7 +90,7 @@ def _timed(run, trace: Path) -> tuple[float, int, object]:
 def read_with_policydocs(repo: Path) -> dict[str, list[bytes]]:
     texts: dict[str, list[bytes]] = {}
     with GitHistory(repo) as history:
-        changes = history.changes(repo / "policies")
+        changes = history.changes(Selection(history.relative(repo / "policies")))
         read = [c for c in changes if c.blob and c.blob != c.old_blob]
         for change, (_, data) in zip(read, history.blobs([c.blob for c in read]), strict=True):
             texts.setdefault(change.path, []).append(data)

@@ -33,6 +33,8 @@ def test_the_configuration_table_lists_every_option_with_its_default() -> None:
             assert documented[name] == "none", name
         elif isinstance(default, bool):
             assert documented[name] == f"`{str(default).lower()}`", name
+        elif isinstance(default, list) and default:
+            assert documented[name] == f"`[{', '.join(default)}]`", name
         elif default == "" or default == []:
             assert documented[name] == f"`{default!r}`".replace("'", '"'), name
         else:

@@ -23,6 +23,7 @@ from policydocs.core.errors import Level, PolicyError
 from policydocs.core.settings import Settings
 from policydocs.editor.check import check, check_site_url
 from policydocs.editor.compare import compare, compare_base
+from policydocs.editor.listing import list_files
 from policydocs.editor.new import new_policy
 from policydocs.editor.notice import default_sender, message, notice, notices_since, send
 from policydocs.editor.report import base_report, html_report, markdown_report, terminal_report
@@ -162,6 +163,12 @@ def _parser() -> argparse.ArgumentParser:
         "--history", action="store_true", help="check every committed revision too"
     )
     check_command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_command.add_argument(
+        "--list",
+        action="store_true",
+        help="list every file of the policies folder: the policy each becomes (id, title "
+        "source, versions) or why it is left out",
+    )
     check_command.set_defaults(run=_check)
     new_command = commands.add_parser("new", parents=[common], help="start a new policy file")
     new_command.add_argument(
@@ -305,6 +312,19 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     site: SiteOptions = args.site
+    if args.list:
+        listed, failures = list_files(_settings(args))
+        for row in listed:
+            print(row.line())
+        for failure in failures:
+            print(failure, file=sys.stderr)
+        policies = sum(1 for row in listed if row.policy_id is not None)
+        print(
+            f"policydocs check --list: {policies} policies, {len(listed) - policies} files "
+            "left out",
+            file=sys.stderr,
+        )
+        return 1 if failures else 0
     problems = check(_settings(args), args.paths or None, history=args.history)
     if site.config_file is not None:
         problems += check_site_url(site.site_url, str(site.config_file))

@@ -24,7 +24,9 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from policydocs.core.errors import Level, PolicyError, Problem
 from policydocs.core.settings import (
+    DEFAULT_EXCLUDE,
     Settings,
+    compile_effective_pattern,
     load_timezone,
     normalize_commits,
     normalize_prefix,
@@ -64,7 +66,17 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     as_of = c.Optional(c.Type((str, dt.date, dt.datetime)))
     #: IANA time zone in which effective dates start (midnight) and labels are dated.
     timezone = c.Type(str, default="UTC")
+    #: gitignore patterns, relative to `policies_dir`, of the files that are policies (empty:
+    #: every *.md at any depth) and of those left out (this list replaces the default one).
+    include = c.ListOfItems(c.Type(str), default=[])
+    exclude = c.ListOfItems(c.Type(str), default=list(DEFAULT_EXCLUDE))
     extra_keys = c.ListOfItems(c.Type(str), default=[])
+    #: Front matter keys other than policydocs' and `extra_keys`: warned about, or ignored
+    #: (a repository kept for another tool, such as Jekyll's `layout`).
+    foreign_keys = c.Choice(("warn", "ignore"), default="warn")
+    #: Where a file without an `effective` date in front matter writes it in its text: a
+    #: regular expression with a group named `date` (YYYY-MM-DD).
+    effective_pattern = c.Optional(c.Type(str))
     skip_commits = c.ListOfItems(c.Type(str), default=[])
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
@@ -100,6 +112,10 @@ def engine_settings(
         use_directory_urls=use_directory_urls,
         extra_keys=frozenset(options.extra_keys),
         skip_commits=normalize_commits(options.skip_commits),
+        include=tuple(options.include),
+        exclude=tuple(options.exclude),
+        ignore_unknown_keys=options.foreign_keys == "ignore",
+        effective_pattern=compile_effective_pattern(options.effective_pattern),
         cache_dir=folder / options.cache_dir if options.cache_dir else None,
         show_authors=options.show_authors,
     )

@@ -39,10 +39,10 @@ def test_a_clean_tree_passes(repo: GitRepo) -> None:
 
 def test_front_matter_schema_and_types(repo: GitRepo) -> None:
     committed(repo)
-    edit(repo, "---\nsummary: x\nversion: 2.10\n---\nText\n")
+    edit(repo, "---\ntitle: [x]\nversion: 2.10\n---\nText\n")
     result = check(repo)
     assert result.returncode == 1
-    assert "policies/terms.md: error: 'title': 'title' is required" in result.stdout
+    assert "policies/terms.md: error: 'title': 'title' must be non-empty text" in result.stdout
     assert "policies/terms.md: error: 'version': 'version' was read as 2.1" in result.stdout
 
 
@@ -152,7 +152,7 @@ def test_broken_links_between_policies(repo: GitRepo) -> None:
 
 def test_only_the_given_paths(repo: GitRepo) -> None:
     committed(repo)
-    repo.write("policies/bad.md", "no front matter\n")
+    repo.write("policies/bad.md", "---\ntitle: [unclosed\n---\nText.\n")
     assert check(repo, "policies/terms.md").returncode == 0
     assert check(repo, "policies/bad.md").returncode == 1
 

@@ -138,9 +138,9 @@ def test_diff_errors_name_the_policy_and_revision(repo: GitRepo) -> None:
     assert "tos: 'no-such-thing' is neither a git revision nor a version label" in bad.stderr
     missing = policydocs(repo.path, "diff", "privacy")
     assert "policies/privacy.md: does not exist at revision HEAD" in missing.stderr
-    repo.write("policies/tos.md", "no front matter any more\n")
+    repo.write("policies/tos.md", "---\ntitle: [unclosed\n---\nText.\n")
     broken = policydocs(repo.path, "diff", "tos")
-    assert "policies/tos.md at working tree: no front matter" in broken.stderr
+    assert "policies/tos.md at working tree: front matter is not valid YAML" in broken.stderr
 
 
 def test_diff_base_reports_every_changed_policy_of_a_branch(repo: GitRepo) -> None:

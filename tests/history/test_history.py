@@ -294,7 +294,7 @@ def test_commit_touching_only_other_files_creates_nothing(repo: GitRepo) -> None
     repo.revise("tos", "A.\n", "2024-01-01T09:00:00+00:00")
     repo.write("README.md", "hello\n")
     repo.write("policies/images/logo.svg", "<svg/>")
-    repo.write("policies/drafts/idea.md", "not a policy yet\n")
+    repo.write("policies/_drafts/idea.md", "not a policy yet (a folder left out by default)\n")
     repo.commit("other files", "2024-02-01T09:00:00+00:00")
     repo.git("update-index", "--chmod=+x", "policies/tos.md")
     repo.commit("mode change only", "2024-03-01T09:00:00+00:00")

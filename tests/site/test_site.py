@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from policydocs.builder import run
-from policydocs.site.pages import POLICY_LIST_MARKER, rebase_policy_links
+from policydocs.site import pages
+from policydocs.site.pages import POLICY_LIST_MARKER
 
 from .. import stored
 from ..conftest import build_site, load
@@ -317,7 +318,41 @@ def test_links_between_policies_work_from_version_pages(site: Path) -> None:
     ],
 )
 def test_links_to_policies_are_rebased_in_both_markdown_forms(body: str, rebased: str | None):
-    result = rebase_policy_links(body, {"acceptable-use"}, lambda pid: "/aup/")
+    links = pages.Links(frozenset({("policies/acceptable-use.md", "acceptable-use")}), "policies")
+    result = links.rebase(body, "policies/terms.md", lambda pid: "/aup/")
+    assert result == (body if rebased is None else rebased)
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "rebased"),
+    [
+        # Relative to the file that links, as in the repository (a nested policy).
+        ("legal/privacy/index.md", "[T](../terms/index.md#x)", "[T](<terms>#x)"),
+        ("legal/privacy/index.md", "[E](eu.md)", "[E](<privacy/eu>)"),
+        ("legal/privacy/eu.md", "[P](index.md)", "[P](<privacy>)"),
+        ("legal/privacy/eu.md", "[P](./index.md)", "[P](<privacy>)"),
+        # The folder's own index.md or README.md is the home page.
+        ("legal/privacy/index.md", "[All](../index.md)", "[All](<home>)"),
+        ("legal/terms/index.md", "[All](../README.md)", "[All](<home>)"),
+        # Not a policy, outside the folder, absolute, or another scheme: as written.
+        ("legal/privacy/index.md", "[x](missing.md)", None),
+        ("legal/privacy/index.md", "[x](../../README.md)", None),
+        ("legal/privacy/index.md", "[x](/terms/index.md)", None),
+        ("legal/privacy/index.md", "[x](https://example.org/terms/index.md)", None),
+    ],
+)
+def test_links_are_relative_to_the_file_that_links(source: str, body: str, rebased: str | None):
+    links = pages.Links(
+        frozenset(
+            {
+                ("legal/terms/index.md", "terms"),
+                ("legal/privacy/index.md", "privacy"),
+                ("legal/privacy/eu.md", "privacy/eu"),
+            }
+        ),
+        "legal",
+    )
+    result = links.rebase(body, source, lambda pid: f"<{pid or 'home'}>")
     assert result == (body if rebased is None else rebased)
 
 

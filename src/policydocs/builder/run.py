@@ -154,6 +154,7 @@ class Run:
             checked.problems.raise_errors()
             self.notes = problems.infos + checked.problems.infos
             self._redirected = checked.redirected
+            self._addresses = checked.addresses
             generated = self._generate()
             self._ready = {page.src: self._placed(page) for page in generated.pages}
             self.assets = generated.assets
@@ -269,7 +270,9 @@ class Run:
 
     def _generate(self) -> Generated:
         index = build_index(self.catalog, self.urls, authors=self._authors)
-        return generate(self.catalog, self.urls, index, self._redirected, self._drafts)
+        return generate(
+            self.catalog, self.urls, index, self._redirected, self._drafts, self._addresses
+        )
 
     def _placed(self, page: GeneratedPage) -> StoredPage:
         digest = self._store.put(page.markdown.encode())

@@ -17,9 +17,26 @@ from policydocs.core.errors import PolicyError, shown
 _PREFIX_PART = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
+#: Files of the policies folder that are not policies unless a site's `exclude` says
+#: otherwise (gitignore patterns, see `history.selection`): the files a repository keeps
+#: about itself, hidden files and folders (`.github/`), templates and partials
+#: (`_template.md`), and the folder's own `index.md` (a home page, not a policy).
+DEFAULT_EXCLUDE = (
+    "README.md",
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    "CODE_OF_CONDUCT.md",
+    "LICENSE.md",
+    "PULL_REQUEST_TEMPLATE.md",
+    ".*",
+    "_*",
+    "/index.md",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
-    #: The folder holding the policy files (`*.md` directly inside it).
+    #: The folder holding the policy files (every `*.md` below it, see `history.selection`).
     policies_dir: Path
     #: The moment that decides which version is in force.
     as_of: datetime
@@ -37,6 +54,15 @@ class Settings:
     cache_dir: Path | None = None
     #: Commit authors' names in what is published (versions.json, version pages).
     show_authors: bool = False
+    #: gitignore patterns, relative to `policies_dir`, that pick the policy files (empty:
+    #: every `*.md`) and leave files out.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    #: Front matter keys of another tool (Jekyll's `layout`…) are ignored, not warned about.
+    ignore_unknown_keys: bool = False
+    #: A regular expression with a group named `date` (YYYY-MM-DD) that finds the effective
+    #: date in the text of a file whose front matter gives none.
+    effective_pattern: re.Pattern[str] | None = None
 
 
 def load_timezone(name: str) -> tzinfo:
@@ -106,6 +132,24 @@ def normalize_prefix(prefix: str) -> str:
             "(letters, digits, '.', '_' and '-'; a folder name does not start with '.')"
         )
     return cleaned
+
+
+def compile_effective_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """'effective_pattern', checked: a regular expression with a group named `date`."""
+    if not pattern:
+        return None
+    try:
+        compiled = re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise PolicyError(
+            f"'effective_pattern' {pattern!r} is not a regular expression: {exc}"
+        ) from exc
+    if "date" not in compiled.groupindex:
+        raise PolicyError(
+            f"'effective_pattern' {pattern!r} has no group named 'date': write the date's part "
+            'as (?P<date>...), e.g. datetime="(?P<date>\\d{4}-\\d{2}-\\d{2})"'
+        )
+    return compiled
 
 
 def normalize_commits(values: list[str]) -> frozenset[str]:

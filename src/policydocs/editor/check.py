@@ -7,6 +7,7 @@ column where one applies, and says how to fix it.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -19,6 +20,7 @@ from policydocs.editor.start import SITE_URL_PLACEHOLDER
 from policydocs.history import frontmatter
 from policydocs.history.catalog import UNREAD, load_catalog
 from policydocs.history.git import GitHistory
+from policydocs.history.selection import Selection, resolve_link
 from policydocs.site.outputs import Label, check_catalog, check_files
 from policydocs.site.urls import UrlScheme
 
@@ -59,50 +61,55 @@ def check(
         raise PolicyError(f"{folder}: the policies folder does not exist")
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
     with GitHistory(folder) as repo:
-        files = _working_tree_files(repo, folder, paths)
-        ids = {Path(f.path).stem for f in files}
+        selection = repo.selection(folder, settings)
+        every = [p for p in repo.files(selection, working_tree=True) if selection.is_policy(p)]
+        files = _working_tree_files(repo, every, paths)
+        policies = {path for path in every if (repo.root / path).is_file()}
         published = []  # what each file would publish, for the build's check of its URLs
         for file in files:
-            parsed = _check_text(file, settings, ids, problems)
+            parsed = _check_text(file, settings, policies, repo.root, problems)
             committed = repo.file_at(repo.head, file.path)
             if parsed is not None and committed is not None and committed != file.data:
                 _check_revision(file.path, committed, parsed, settings, problems)
             label = parsed.front_matter.version if parsed is not None else None
             labels = [Label(label, file.path, None, "version")] if label else []
-            published.append((Path(file.path).stem, file.path, labels))
+            published.append((selection.policy_id(file.path), file.path, labels))
         problems.items += check_files(urls, published).items
         if paths is None:
-            for path in repo.unread(folder, working_tree=True):
+            for path in repo.unread(selection, working_tree=True):
                 problems.warning(UNREAD, path=path)
-            _check_removals(repo, folder, problems)
+            _check_removals(repo, selection, problems)
     if history:
         _check_history(settings, urls, problems)
     return sorted(problems.items, key=lambda p: (p.path or "", p.line or 0, p.column or 0))
 
 
-def _working_tree_files(repo: GitHistory, folder: Path, paths: list[Path] | None) -> list[_File]:
-    chosen = paths if paths else sorted(folder.glob("*.md"))
+def _working_tree_files(
+    repo: GitHistory, policies: list[str], paths: list[Path] | None
+) -> list[_File]:
+    """The files named, or every policy file of the working tree."""
+    chosen = paths if paths else [repo.root / path for path in policies]
     return [
         _File(path.resolve().relative_to(repo.root).as_posix(), path.read_bytes())
         for path in chosen
+        if path.is_file()
     ]
 
 
 def _check_text(
-    file: _File, settings: Settings, ids: set[str], problems: Problems
+    file: _File, settings: Settings, policies: set[str], root: Path, problems: Problems
 ) -> frontmatter.PolicyText | None:
     parsed = frontmatter.parse(
         file.data,
         problems,
         path=file.path,
         commit=None,
-        extra_keys=settings.extra_keys,
-        timezone=settings.timezone,
+        settings=settings,
     )
     text = frontmatter.decode(file.data, Problems(), path=file.path, commit=None)
     if text is not None:
         _check_characters(file.path, text, problems)
-        _check_links(file.path, text, ids, problems)
+        _check_links(file.path, text, policies, root, problems)
         _check_placeholder(file.path, text, problems)
     return parsed
 
@@ -175,20 +182,24 @@ def _positions(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _check_links(path: str, text: str, ids: set[str], problems: Problems) -> None:
+def _check_links(path: str, text: str, policies: set[str], root: Path, problems: Problems) -> None:
+    """A link to a Markdown file, relative to the policy's own file, must name a policy
+    file or another file of the repository (`../index.md`)."""
     for match in _POLICY_LINK.finditer(text):
         target = match["target"]
-        if "/" in target:
-            continue  # a link into the site's other pages: MkDocs checks those
-        if Path(target).stem not in ids:
-            line = text.count("\n", 0, match.start("target")) + 1
-            column = match.start("target") - (text.rfind("\n", 0, match.start("target")) + 1) + 1
-            problems.error(
-                f"link to '{target}': there is no such policy (policies: {', '.join(sorted(ids))})",
-                path=path,
-                line=line,
-                column=column,
-            )
+        resolved = resolve_link(path, target)
+        if resolved is None or resolved in policies or (root / resolved).is_file():
+            continue
+        line = text.count("\n", 0, match.start("target")) + 1
+        column = match.start("target") - (text.rfind("\n", 0, match.start("target")) + 1) + 1
+        near = sorted(p for p in policies if posixpath.dirname(p) == posixpath.dirname(path))
+        problems.error(
+            f"link to '{target}': there is no such policy (beside it: "
+            f"{', '.join(posixpath.basename(p) for p in near) or 'none'})",
+            path=path,
+            line=line,
+            column=column,
+        )
 
 
 def _check_revision(
@@ -196,8 +207,7 @@ def _check_revision(
 ) -> None:
     """The working-tree revision against the last committed one."""
     old = frontmatter.parse(
-        committed, Problems(), path=path, commit=None, timezone=settings.timezone,
-        extra_keys=settings.extra_keys,
+        committed, Problems(), path=path, commit=None, settings=settings,
     )  # fmt: skip
     if old is None:
         return
@@ -250,8 +260,8 @@ def _day(moment: datetime, settings: Settings) -> date:
     return moment.astimezone(settings.timezone).date()
 
 
-def _check_removals(repo: GitHistory, folder: Path, problems: Problems) -> None:
-    for path in repo.uncommitted(folder):
+def _check_removals(repo: GitHistory, selection: Selection, problems: Problems) -> None:
+    for path in repo.uncommitted(selection):
         if not (repo.root / path).exists():
             problems.warning(
                 "deleted: once merged, this policy is published as withdrawn (its pages stay). "

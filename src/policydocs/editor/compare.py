@@ -14,6 +14,7 @@ from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
 from policydocs.history.git import GitHistory
 from policydocs.history.model import Version
+from policydocs.history.selection import Selection
 from policydocs.redline.engine import Redline, redline
 
 WORKING_TREE = None
@@ -52,8 +53,9 @@ def compare(settings: Settings, policy: str, old: str | None, new: str | None) -
     """`old` defaults to HEAD when `new` is the working tree, else to the revision before."""
     folder = settings.policies_dir
     with GitHistory(folder) as history:
-        path = _policy_path(history, folder, policy)
-        policy_id = Path(path).stem
+        selection = history.selection(folder, settings)
+        path = _policy_path(history, selection, policy)
+        policy_id = selection.policy_id(path)
         versions = _Versions(settings, policy_id)
         if old is None:
             old = _before(history, versions, new)
@@ -72,9 +74,10 @@ def compare_base(settings: Settings, base: str) -> tuple[str, list[Comparison]]:
                 f"'{base}' is not a revision with history shared with HEAD; fetch it first "
                 "(in GitHub Actions: actions/checkout with fetch-depth: 0)"
             )
-        changes = history.changed_since(start, settings.policies_dir)
+        selection = history.selection(settings.policies_dir, settings)
+        changes = history.changed_since(start, selection)
         return start, [
-            _base_comparison(history, settings, base, start, old_path, new_path, status)
+            _base_comparison(history, settings, base, start, old_path, new_path, status, selection)
             for status, old_path, new_path in changes
         ]
 
@@ -87,8 +90,9 @@ def _base_comparison(
     old_path: str | None,
     new_path: str,
     status: str,
+    selection: Selection,
 ) -> Comparison:
-    policy_id = Path(new_path).stem
+    policy_id = selection.policy_id(new_path)
     versions = _Versions(settings, policy_id)
     if status == "D":
         old = _side(history, settings, new_path, versions, start, name=base)
@@ -106,13 +110,18 @@ def _base_comparison(
     )
 
 
-def _policy_path(history: GitHistory, folder: Path, policy: str) -> str:
-    """The repository path of a policy given by id (`terms`) or file (`policies/terms.md`)."""
+def _policy_path(history: GitHistory, selection: Selection, policy: str) -> str:
+    """The repository path of a policy given by id (`terms`, `privacy/eu`) or file
+    (`policies/terms.md`)."""
     candidate = Path(policy)
-    if candidate.suffix == ".md":
+    if candidate.suffix.lower() == ".md":
         absolute = candidate.resolve()
     else:
-        absolute = (folder / f"{policy}.md").resolve()
+        for path in history.files(selection, working_tree=True):
+            if selection.is_policy(path) and selection.policy_id(path) == policy:
+                return path
+        below = "" if selection.folder == "." else f"{selection.folder}/"
+        absolute = history.root / f"{below}{policy}.md"
     try:
         return absolute.relative_to(history.root).as_posix()
     except ValueError as exc:
@@ -208,8 +217,7 @@ def _parse(data: bytes, settings: Settings, path: str, revision: str) -> frontma
     return frontmatter.parse_or_raise(
         data,
         path=f"{path} at {revision}",
-        extra_keys=settings.extra_keys,
-        timezone=settings.timezone,
+        settings=settings,
     )
 
 

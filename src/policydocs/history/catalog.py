@@ -14,7 +14,6 @@ The rules a reader relies on live here:
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +23,7 @@ from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
 from policydocs.history.editorial import Change as Revision
 from policydocs.history.editorial import ChangeSource, renders_identically
-from policydocs.history.git import NOT_FILES, Change, GitHistory, policy_id
+from policydocs.history.git import NOT_FILES, Change, GitHistory
 from policydocs.history.model import (
     Catalog,
     EffectiveSource,
@@ -33,8 +32,9 @@ from policydocs.history.model import (
     Status,
     Version,
     Withdrawal,
-    is_segment,
+    is_policy_id,
 )
+from policydocs.history.selection import Selection
 
 
 @dataclass
@@ -55,12 +55,12 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         raise PolicyError(f"{folder}: the policies folder does not exist")
     with GitHistory(folder) as history:
         problems = Problems()
-        changes = history.changes(folder)
+        selection = history.selection(folder, settings)
+        changes = history.changes(selection)
         lineages = _follow(changes, history, settings, problems)
-        for path in history.unread(folder):
+        for path in history.unread(selection):
             problems.warning(UNREAD, path=path, commit=history.head)
-        uncommitted = history.uncommitted(folder)
-        folder_rel = history.relative(folder)
+        uncommitted = history.uncommitted(selection)
         head = history.head
     if problems.errors:
         raise PolicyError(problems.errors + _how_to_skip(problems.errors))
@@ -70,12 +70,14 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
             if uncommitted
             else ""
         )
-        raise PolicyError(f"{folder_rel}/: no committed policy files (*.md){hint}")
-    policies = [_policy(lineage, settings.as_of) for lineage in lineages if lineage.versions]
+        raise PolicyError(f"{selection.folder}/: no committed policy files (*.md){hint}")
+    policies = [
+        _policy(lineage, selection, settings.as_of) for lineage in lineages if lineage.versions
+    ]
     _check_unique_ids(policies, problems)
     problems.raise_errors()
     policies.sort(key=lambda p: p.id)
-    return Catalog(policies, head, settings.as_of, folder_rel, uncommitted), problems
+    return Catalog(policies, head, settings.as_of, selection, uncommitted), problems
 
 
 def _how_to_skip(errors: list[Problem]) -> list[Problem]:
@@ -95,10 +97,7 @@ def _how_to_skip(errors: list[Problem]) -> list[Problem]:
 
 
 #: Why a Markdown file in the policies folder is not published (see `git.unread_markdown`).
-UNREAD = (
-    "not published: only files named *.md directly in the policies folder are policies "
-    "(rename it, or move it out of the folder)"
-)
+UNREAD = "not published: only files named *.md are policies (rename it to publish it)"
 
 
 def _follow(
@@ -190,12 +189,7 @@ def _add_version(
     lineage: _Lineage, change: Change, raw: bytes, settings: Settings, problems: Problems
 ) -> None:
     parsed = frontmatter.parse(
-        raw,
-        problems,
-        path=change.path,
-        commit=change.commit.sha,
-        extra_keys=settings.extra_keys,
-        timezone=settings.timezone,
+        raw, problems, path=change.path, commit=change.commit.sha, settings=settings
     )
     if parsed is None:
         return
@@ -243,6 +237,7 @@ def _add_version(
             label_declared=declared.version is not None,
             change=revision,
             change_source=revision_source,
+            redirect_from=declared.redirect_from,
         )
     )
 
@@ -280,7 +275,8 @@ def _effective(
     carried_over = previous is not None and previous.effective == declared.effective
     if carried_over and moment < published:
         return published, EffectiveSource.COMMIT
-    return moment, EffectiveSource.FRONT_MATTER
+    written = EffectiveSource.TEXT if declared.effective_in_text else EffectiveSource.FRONT_MATTER
+    return moment, written
 
 
 def _written_day(
@@ -292,17 +288,17 @@ def _written_day(
     """The effective day a version is named by: the calendar date its file writes (in the
     offset written with a time; `+14:00` must not move the label to the day before), or
     its publication's day in the site's time zone."""
-    if source is EffectiveSource.FRONT_MATTER and declared.effective is not None:
+    if source is not EffectiveSource.COMMIT and declared.effective is not None:
         written = declared.effective
         return written.date() if isinstance(written, datetime) else written
     return moment.astimezone(settings.timezone).date()
 
 
-def _policy(lineage: _Lineage, as_of: datetime) -> Policy:
-    pid = policy_id(lineage.path)
+def _policy(lineage: _Lineage, selection: Selection, as_of: datetime) -> Policy:
+    pid = selection.policy_id(lineage.path)
     former = []
     for path in lineage.former_paths:
-        old = policy_id(path)
+        old = selection.policy_id(path)
         if old != pid and old not in former:
             former.append(old)
     for version in lineage.versions:
@@ -404,28 +400,26 @@ def _end(version: Version, by: Version | Withdrawal) -> None:
 
 
 def _check_unique_ids(policies: list[Policy], problems: Problems) -> None:
+    """Ids are made from file names (`history.selection`): two files whose names make the
+    same URL (`Terms of Service.md`, `terms-of-service.md`), or one that makes none a
+    URL can carry, are errors naming the files."""
     seen: dict[str, Policy] = {}
     for policy in policies:
-        if not is_segment(policy.id):
-            named = next((v for v in policy.versions if v.path == policy.path), policy.latest)
+        named = next((v for v in policy.versions if v.path == policy.path), policy.latest)
+        if not is_policy_id(policy.id):
             problems.error(
-                "the file name becomes the policy's URL: use letters, digits, '.', '_' or '-', "
-                f"not starting with '.' (for example '{_slug(policy.id)}.md')",
+                f"the file's path becomes the policy's URL ({policy.id}/), which is too long "
+                "or not one a URL can carry: rename it with letters, digits, '.', '_' or '-' "
+                "(at most 200 per folder or file name)",
                 path=policy.path,
                 commit=named.commit.sha,
             )
-        other = seen.get(policy.id)
+        other = seen.get(policy.id)  # (ids that differ in capitals: `site.outputs`)
         if other is not None:
             problems.error(
-                f"two policies would share the URL '{policy.id}/': this file and {other.path} "
-                "(one was deleted, then another file was renamed to its name)",
+                f"two policies would share the URL '{policy.id}/': this file and "
+                f"{other.path}; rename one of them",
                 path=policy.path,
+                commit=named.commit.sha,
             )
         seen[policy.id] = policy
-
-
-def _slug(text: str) -> str:
-    """A URL-safe name to suggest: accents folded to ASCII, other characters to hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
-    return "-".join(words) or "policy"

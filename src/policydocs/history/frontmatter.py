@@ -16,10 +16,12 @@ import yaml
 
 from policydocs.core.dates import YEARS, in_range
 from policydocs.core.errors import PolicyError, Problems, shown
+from policydocs.core.settings import Settings
+from policydocs.history.headings import first_heading, heading_text
 from policydocs.history.model import is_segment
 from policydocs.history.publishable import check_text
 
-KNOWN_KEYS = ("title", "effective", "summary", "version", "change")
+KNOWN_KEYS = ("title", "effective", "summary", "version", "change", "redirect_from")
 #: What `change:` may say of a revision (see `history.editorial`).
 CHANGES = ("editorial", "material")
 
@@ -84,6 +86,10 @@ for _loader in (_Loader, _NoAliases):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 _FENCE = re.compile(r"---[ \t]*")
+#: A text that opens (after blank lines) with a line of dashes: front matter gone wrong
+#: (not on the first line, not closed, `----`), never a policy's first words. Published
+#: as text it would print the metadata as a heading.
+_LOOKS_LIKE_FRONT_MATTER = re.compile(r"\s*---")
 #: Searched for in the text after the opening line, not line by line: a history holds
 #: thousands of revisions, and splitting each whole body into lines cost more than the YAML.
 _END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -99,6 +105,12 @@ class FrontMatter:
     extra: dict[str, Any] = field(default_factory=dict)
     #: `change:` as the file declares it (one of `CHANGES`), or None.
     change: str | None = None
+    #: Where the title came from: "front matter", "first heading" or "file name".
+    title_source: str = "front matter"
+    #: The effective date was found in the text by the site's `effective_pattern`.
+    effective_in_text: bool = False
+    #: Former addresses of the policy that redirect to it (Jekyll's `redirect_from`).
+    redirect_from: tuple[str, ...] = ()
 
     def effective_at(self, timezone: tzinfo) -> datetime | None:
         """The moment `effective` names: a date's midnight in the site's time zone."""
@@ -142,28 +154,27 @@ def split(text: str) -> tuple[str, str] | None:
 
 
 def parse(
-    data: bytes,
-    problems: Problems,
-    *,
-    path: str,
-    commit: str | None,
-    extra_keys: frozenset[str] = frozenset(),
-    timezone: tzinfo,
+    data: bytes, problems: Problems, *, path: str, commit: str | None, settings: Settings
 ) -> PolicyText | None:
-    """Parse one revision; on any error, record it in `problems` and return None."""
+    """Parse one revision; on any error, record it in `problems` and return None.
+
+    Front matter is optional (repositories kept for other tools have none): without a
+    `title` the title is the text's first `#` heading, else the file's name; without an
+    `effective` date the site's `effective_pattern` may find one in the text."""
     text = decode(data, problems, path=path, commit=commit)
     if text is None or not check_text(text, problems, path=path, commit=commit):
         return None
     where = {"path": path, "commit": commit}
     parts = split(text)
-    if parts is None:
+    if parts is None and _LOOKS_LIKE_FRONT_MATTER.match(text):
         problems.error(
-            "no front matter: the file must start with a '---' line, then at least "
-            "'title: ...', then a closing '---' line",
+            "this looks like front matter but cannot be read as it: front matter starts on "
+            "the first line with a '---' line and ends with a '---' line (a file may also "
+            "have none, then its title is its first heading)",
             **where,
         )
         return None
-    raw_yaml, body = parts
+    raw_yaml, body = parts if parts is not None else ("", text.replace("\r\n", "\n"))
     try:
         loader = _NoAliases if "*" in raw_yaml else _Loader
         meta = yaml.load(raw_yaml, Loader=loader) if raw_yaml.strip() else {}
@@ -188,50 +199,114 @@ def parse(
         return None
 
     before = len(problems.errors)
-    title = _title(meta.get("title"), problems, where)
-    effective = _effective(meta.get("effective"), problems, where, timezone)
+    title, title_source = _title(meta.get("title"), body, path, problems, where)
+    effective = _effective(meta.get("effective"), problems, where, settings.timezone)
+    effective_in_text = False
+    if "effective" not in meta and settings.effective_pattern is not None:
+        effective = _effective_in_text(body, settings, problems, where)
+        effective_in_text = effective is not None
     summary = _summary(meta.get("summary"), problems, where)
     version = _version(meta.get("version"), problems, where)
     change = _change(meta.get("change"), problems, where)
+    redirect_from = _redirect_from(meta.get("redirect_from"), problems, where)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
-    for key in extra:
-        if str(key) not in extra_keys:
-            problems.warning(
-                f"unknown front matter key {shown(key)} (known: {', '.join(KNOWN_KEYS)}; "
-                "declare site-specific keys in the plugin's 'extra_keys' option)",
-                **where,
-            )
+    if not settings.ignore_unknown_keys:
+        for key in extra:
+            if str(key) not in settings.extra_keys:
+                problems.warning(
+                    f"unknown front matter key {shown(key)} (known: {', '.join(KNOWN_KEYS)}; "
+                    "declare site-specific keys in the plugin's 'extra_keys' option, or "
+                    "set 'foreign_keys: ignore' for a repository kept for another tool)",
+                    **where,
+                )
     if len(problems.errors) > before or title is None:
         return None
-    return PolicyText(FrontMatter(title, effective, summary, version, extra, change), body)
+    declared = FrontMatter(
+        title,
+        effective,
+        summary,
+        version,
+        extra,
+        change,
+        title_source=title_source,
+        effective_in_text=effective_in_text,
+        redirect_from=redirect_from,
+    )
+    return PolicyText(declared, body)
 
 
-def parse_or_raise(
-    data: bytes, *, path: str, extra_keys: frozenset[str], timezone: tzinfo
-) -> PolicyText:
+def parse_or_raise(data: bytes, *, path: str, settings: Settings) -> PolicyText:
     """Parse a file outside the published history (the working tree, a revision named on
     the command line); its errors stop the command. Warnings are the history's concern."""
     problems = Problems()
-    parsed = parse(data, problems, path=path, commit=None, extra_keys=extra_keys, timezone=timezone)
+    parsed = parse(data, problems, path=path, commit=None, settings=settings)
     if parsed is None:
         raise PolicyError(problems.errors)
     return parsed
 
 
-def _title(value: Any, problems: Problems, where: dict[str, str | None]) -> str | None:
+def _title(
+    value: Any, body: str, path: str, problems: Problems, where: dict[str, str | None]
+) -> tuple[str | None, str]:
     if value is None:
-        problems.error("'title' is required", field="title", **where)
-        return None
+        found = first_heading(body)
+        if found is not None:
+            return heading_text(found), "first heading"
+        return _name_as_title(path), "file name"
     if not isinstance(value, str) or not value.strip():
         problems.error(
             f"'title' must be non-empty text, not {shown(value)}", field="title", **where
         )
+        return None, "front matter"
+    return value.strip(), "front matter"
+
+
+def _name_as_title(path: str) -> str:
+    """`privacy_notice.md` as "Privacy notice"; `privacy/index.md` as "Privacy". (`path`
+    may be followed by where the text is from: "terms.md at HEAD~1".)"""
+    named = re.match(r"(.*\.md)\b", path, re.IGNORECASE)
+    parts = (named[1] if named else path).split("/")
+    name = parts[-1].rsplit(".", 1)[0]
+    if name.lower() == "index" and len(parts) > 1:
+        name = parts[-2]
+    words = name.replace("_", " ").replace("-", " ").split()
+    text = " ".join(words) or name
+    return text[:1].upper() + text[1:]
+
+
+def _effective_in_text(
+    body: str, settings: Settings, problems: Problems, where: dict[str, str | None]
+) -> date | datetime | None:
+    """The date `effective_pattern` finds in the text (its first match), checked as a
+    front matter date is."""
+    assert settings.effective_pattern is not None
+    found = settings.effective_pattern.search(body)
+    if found is None or found["date"] is None:
         return None
-    return value.strip()
+    return _effective(found["date"], problems, where, settings.timezone, field="effective_pattern")
+
+
+def _redirect_from(value: Any, problems: Problems, where: dict[str, str | None]) -> tuple[str, ...]:
+    """Jekyll's `redirect_from`: former addresses of the policy (site paths)."""
+    if value is None:
+        return ()
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.error(
+            f"'redirect_from' must be a path or a list of paths, not {shown(value)}",
+            field="redirect_from",
+            **where,
+        )
+        return ()
+    return tuple(v.strip() for v in values if v.strip())
 
 
 def _effective(
-    value: Any, problems: Problems, where: dict[str, str | None], timezone: tzinfo
+    value: Any,
+    problems: Problems,
+    where: dict[str, str | None],
+    timezone: tzinfo,
+    field: str = "effective",
 ) -> date | datetime | None:
     if value is None:
         return None
@@ -243,15 +318,15 @@ def _effective(
         if in_range(moment):
             return moment if isinstance(value, datetime) else value
         problems.error(
-            f"'effective' {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}",
-            field="effective",
+            f"'{field}' {value.isoformat()} is outside the years {YEARS[0]} to {YEARS[1]}",
+            field=field,
             **where,
         )
         return None
     problems.error(
-        f"'effective' must be a date written as YYYY-MM-DD (or an ISO 8601 date and time), "
+        f"'{field}' must be a date written as YYYY-MM-DD (or an ISO 8601 date and time), "
         f"not {shown(value)}",
-        field="effective",
+        field=field,
         **where,
     )
     return None

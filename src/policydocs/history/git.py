@@ -13,13 +13,15 @@ from __future__ import annotations
 import subprocess
 import threading
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from policydocs.core.dates import YEARS, in_range
 from policydocs.core.errors import Level, PolicyError, Problem, Problems, shown
+from policydocs.core.settings import Settings
+from policydocs.history.selection import OTHER_MARKDOWN, Selection
 
 if TYPE_CHECKING:
     import git
@@ -130,13 +132,13 @@ class GitHistory:
             raise PolicyError(f"{folder}: not inside the git repository at {self.root}") from exc
         return rel.as_posix() if rel.parts else "."
 
-    def pathspec(self, folder: Path) -> str:
-        """Markdown files directly in the folder (a glob pathspec: `*` does not cross `/`)."""
-        rel = self.relative(folder)
-        return f":(glob){'' if rel == '.' else rel + '/'}*.md"
+    def selection(self, folder: Path, settings: Settings) -> Selection:
+        """The policy files of `folder`, as the settings choose them."""
+        return Selection(self.relative(folder), settings.include, settings.exclude)
 
-    def changes(self, folder: Path) -> list[Change]:
-        """Every change to the folder's policy files along HEAD's first parents, oldest first."""
+    def changes(self, selection: Selection) -> list[Change]:
+        """Every change to the selection's policy files along HEAD's first parents, oldest
+        first (see `selected`)."""
         output = self.repo.git.log(
             "--first-parent",
             "--diff-merges=first-parent",
@@ -150,10 +152,10 @@ class GitHistory:
             f"--format={_FORMAT}",
             "HEAD",
             "--",
-            self.pathspec(folder),
+            selection.pathspec,
             stdout_as_string=False,
         )
-        return parse_log(output)
+        return selected(parse_log(output), selection)
 
     def blobs(self, shas: Sequence[str]) -> Generator[tuple[str, bytes | None], None, None]:
         """Each blob's bytes (None if git has no such blob), in the order given, through
@@ -220,11 +222,11 @@ class GitHistory:
         except gitpython.GitCommandError:
             return None
 
-    def changed_since(self, commit: str, folder: Path) -> list[tuple[str, str | None, str]]:
+    def changed_since(self, commit: str, selection: Selection) -> list[tuple[str, str | None, str]]:
         """(status, old path, new path) of policy files changed from `commit` to the working
         tree, renames detected; files not yet added to git count as added."""
         output = self.repo.git.diff(
-            "-M", "--name-status", "-z", "--no-color", commit, "--", self.pathspec(folder)
+            "-M", "--name-status", "-z", "--no-color", commit, "--", selection.pathspec
         )
         tokens = iter(output.split("\0"))
         changes: list[tuple[str, str | None, str]] = []
@@ -238,10 +240,20 @@ class GitHistory:
                 path = next(tokens)
                 changes.append((status[0], path if status[0] != "A" else None, path))
         untracked = self.repo.git.ls_files(
-            "--others", "--exclude-standard", "-z", "--", self.pathspec(folder)
+            "--others", "--exclude-standard", "-z", "--", selection.pathspec
         )
         changes += [("A", None, path) for path in untracked.split("\0") if path]
-        return sorted(changes, key=lambda change: change[2])
+        kept = []
+        for status, old, new in changes:
+            old = old if old is not None and selection.is_policy(old) else None
+            if not selection.is_policy(new):
+                if old is not None:  # moved out of the selection: gone from it
+                    kept.append(("D", old, old))
+                continue
+            if status in "RC" and old is None:
+                status = "A"  # moved into the selection: new to it
+            kept.append((status, old, new))
+        return sorted(kept, key=lambda change: change[2])
 
     def last_commits(self, paths: Sequence[str]) -> dict[str, datetime]:
         """The date of the last first-parent commit that changed each of `paths`
@@ -269,23 +281,32 @@ class GitHistory:
                     dates.setdefault(name, commit_date(when, sha))
         return dates
 
-    def unread(self, folder: Path, *, working_tree: bool = False) -> list[str]:
-        """Files in the folder that look like Markdown but are not policies (see
-        `unread_markdown`), at HEAD or, with `working_tree`, as they are now (ignored
-        files left out): said, rather than left out silently."""
-        rel = self.relative(folder)
+    def files(self, selection: Selection, *, working_tree: bool = False) -> list[str]:
+        """Every file below the selection's folder at HEAD or, with `working_tree`, as it
+        is now (ignored files left out): what `policydocs check --list` sorts."""
+        below = selection.folder
         if working_tree:
             output = self.repo.git.ls_files(
-                "-z", "--cached", "--others", "--exclude-standard", "--", rel
+                "-z", "--cached", "--others", "--exclude-standard", "--", below
             )
         else:
-            output = self.repo.git.ls_tree("-r", "-z", "--name-only", "HEAD", "--", rel)
-        return unread_markdown([path for path in output.split("\0") if path], rel)
+            output = self.repo.git.ls_tree("-r", "-z", "--name-only", "HEAD", "--", below)
+        return sorted({path for path in output.split("\0") if path})
 
-    def uncommitted(self, folder: Path) -> list[str]:
+    def unread(self, selection: Selection, *, working_tree: bool = False) -> list[str]:
+        """Files below the folder that look like Markdown but are not read (`terms.markdown`):
+        said, rather than left out silently. (Files the patterns leave out are left out as
+        configured.)"""
+        return [
+            path
+            for path in self.files(selection, working_tree=working_tree)
+            if path.lower().endswith(OTHER_MARKDOWN)
+        ]
+
+    def uncommitted(self, selection: Selection) -> list[str]:
         """Policy files whose working-tree content differs from HEAD (edited, new or deleted)."""
         output = self.repo.git.status(
-            "--porcelain=v1", "-z", "--untracked-files=all", "--", self.pathspec(folder)
+            "--porcelain=v1", "-z", "--untracked-files=all", "--", selection.pathspec
         )
         paths = []
         entries = iter(output.split("\0"))
@@ -294,7 +315,8 @@ class GitHistory:
                 continue
             if entry[0] in "RC":  # a rename is followed by its source path
                 next(entries, None)
-            paths.append(entry[3:])
+            if selection.is_policy(entry[3:]):
+                paths.append(entry[3:])
         return sorted(paths)
 
 
@@ -331,6 +353,49 @@ def parse_log(output: bytes) -> list[Change]:
     return changes
 
 
+def selected(changes: list[Change], selection: Selection) -> list[Change]:
+    """The changes to the selection's policy files. A file moved out of the selection
+    (into an excluded folder) is deleted from it; one moved in is added to it; and one
+    commit's deletion and addition of files with the same id (`terms.md` made
+    `terms/index.md`, with edits too large for git to call it a rename) is a move."""
+    return _moves_by_id(_in_selection(changes, selection), selection)
+
+
+def _in_selection(changes: list[Change], selection: Selection) -> list[Change]:
+    kept = []
+    for change in changes:
+        new_in = selection.is_policy(change.path)
+        old_in = change.old_path is not None and selection.is_policy(change.old_path)
+        if change.status in "RC" and new_in != old_in:
+            if old_in:
+                assert change.old_path is not None
+                change = replace(change, status="D", path=change.old_path, old_path=None, blob=None)
+            else:
+                change = replace(change, status="A", old_path=None, old_blob=None)
+            kept.append(change)
+        elif new_in:
+            kept.append(change)
+    return kept
+
+
+def _moves_by_id(changes: list[Change], selection: Selection) -> list[Change]:
+    deleted: dict[tuple[str, str], int] = {}
+    for index, change in enumerate(changes):
+        if change.status == "D":
+            deleted.setdefault((change.commit.sha, selection.policy_id(change.path)), index)
+    moves: dict[int, Change] = {}  # the deletion's position → the move
+    added: set[int] = set()  # additions that became moves
+    for index, change in enumerate(changes):
+        if change.status != "A":
+            continue
+        gone = deleted.pop((change.commit.sha, selection.policy_id(change.path)), None)
+        if gone is not None:
+            old = changes[gone]
+            moves[gone] = replace(change, status="R", old_path=old.path, old_blob=old.old_blob)
+            added.add(index)
+    return [moves.get(i, change) for i, change in enumerate(changes) if i not in added]
+
+
 def _changes(commit: Commit, tokens: list[str]) -> list[Change]:
     """The files one commit changed, from its `--raw -z` lines."""
     changes = []
@@ -358,27 +423,5 @@ def _changes(commit: Commit, tokens: list[str]) -> list[Change]:
     return changes
 
 
-#: Suffixes of Markdown files (compared without case).
-_MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtext", ".mdtxt")
-
-
-def unread_markdown(paths: Sequence[str], folder: str) -> list[str]:
-    """Of `paths` (repository paths below `folder`), the Markdown files that are not read
-    as policies: only files named `*.md` directly in the folder are (`Terms.MD`,
-    `terms.markdown` and `legal/terms.md` are not)."""
-    prefix = "" if folder == "." else folder + "/"
-    unread = []
-    for path in paths:
-        name = path.removeprefix(prefix)
-        if name.lower().endswith(_MARKDOWN) and ("/" in name or not name.endswith(".md")):
-            unread.append(path)
-    return unread
-
-
 #: Entries git lists among the policy files that hold no text: what each is, for errors.
 NOT_FILES = {"120000": "a symbolic link", "160000": "a git submodule"}
-
-
-def policy_id(path: str) -> str:
-    """A policy's id is its file name without `.md`: it becomes the policy's URL segment."""
-    return PurePosixPath(path).stem

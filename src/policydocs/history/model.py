@@ -11,6 +11,8 @@ from typing import Any
 
 from policydocs.history.editorial import Change, ChangeSource
 from policydocs.history.git import Commit
+from policydocs.history.headings import without_title_heading
+from policydocs.history.selection import Selection
 
 #: What an id or a label may be, as the one path segment of a URL and a file name it
 #: becomes: letters, digits, '.', '_', '-', not starting with '.' (so never '.', '..' or
@@ -19,9 +21,15 @@ _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
 def is_segment(name: str) -> bool:
-    """Whether `name` can be an id or a label: see `_SEGMENT`. Every id and label of
-    the history passes through here before it becomes a path (see `site.outputs`)."""
+    """Whether `name` can be a label or one folder or file name of an id: see `_SEGMENT`.
+    Every id and label of the history passes through here before it becomes a path (see
+    `site.outputs`)."""
     return _SEGMENT.fullmatch(name) is not None
+
+
+def is_policy_id(name: str) -> bool:
+    """Whether `name` can be a policy's id: segments joined by '/' (a nested policy)."""
+    return all(is_segment(part) for part in name.split("/"))
 
 
 def long_date(day: date) -> str:
@@ -63,6 +71,8 @@ class EffectiveSource(StrEnum):
     """Where a version's effective date came from; published in versions.json."""
 
     FRONT_MATTER = "front-matter"
+    #: Found in the text by the site's `effective_pattern`.
+    TEXT = "text"
     #: No date given, or the date was carried over unchanged and had already passed.
     COMMIT = "commit"
 
@@ -115,10 +125,17 @@ class Version:
     #: publication is material.
     change: Change = Change.MATERIAL
     change_source: ChangeSource = ChangeSource.RENDERED
+    #: Former addresses of the policy its front matter gives (Jekyll's `redirect_from`).
+    redirect_from: tuple[str, ...] = ()
 
     @property
     def editorial(self) -> bool:
         return self.change is Change.EDITORIAL
+
+    @property
+    def page_body(self) -> str:
+        """The text as a page shows it under the title it prints (see `history.headings`)."""
+        return without_title_heading(self.body, self.title)
 
     @property
     def published(self) -> datetime:
@@ -183,6 +200,11 @@ class Policy:
         return self.versions[-1]
 
     @property
+    def redirect_from(self) -> list[str]:
+        """Every former address any of its versions gave (`redirect_from`), in order."""
+        return list(dict.fromkeys(a for v in self.versions for a in v.redirect_from))
+
+    @property
     def last_changed(self) -> date:
         """The last day the policy's pages changed: a version or a withdrawal published, or
         a version coming into force (as of the build's moment). Sitemaps give it as the
@@ -235,10 +257,15 @@ class Catalog:
     policies: list[Policy]
     head: str
     as_of: datetime
-    #: Repository path of the policies folder, for messages and edit links.
-    folder: str
+    #: The policy files of the policies folder, and the id each one gets.
+    selection: Selection
     #: Policy files whose working-tree state is not what HEAD publishes.
     uncommitted: list[str] = field(default_factory=list)
+
+    @property
+    def folder(self) -> str:
+        """Repository path of the policies folder, for messages and edit links."""
+        return self.selection.folder
 
     @property
     def linkable_ids(self) -> set[str]:

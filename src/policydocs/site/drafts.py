@@ -13,7 +13,6 @@ from datetime import date
 from policydocs.core.errors import Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
-from policydocs.history.git import policy_id
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.engine import Redline, redline
 
@@ -55,12 +54,11 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
             problems,
             path=f"{path} (uncommitted)",
             commit=None,
-            extra_keys=settings.extra_keys,
-            timezone=settings.timezone,
+            settings=settings,
         )
         if parsed is None:
             continue
-        pid = policy_id(path)
+        pid = catalog.selection.policy_id(path)
         base = next((p.latest for p in catalog.policies if p.id == pid), None)
         change = redline(base.body if base else "", parsed.body)
         moment = parsed.front_matter.effective_at(settings.timezone)
@@ -88,7 +86,6 @@ def _declared_summary(version: Version, settings: Settings) -> str | None:
         Problems(),
         path=version.path,
         commit=version.commit.sha,
-        extra_keys=settings.extra_keys,
-        timezone=settings.timezone,
+        settings=settings,
     )
     return parsed.front_matter.summary if parsed is not None else None

@@ -46,9 +46,9 @@ from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.html import to_html
 from policydocs.site.pages import (
     GeneratedAsset,
+    Links,
     StoredFile,
-    links_identity,
-    rebase_policy_links,
+    links_of,
 )
 from policydocs.site.sanitize import feed_html
 from policydocs.site.urls import FEED_FILES, UrlScheme
@@ -179,7 +179,7 @@ def start_feeds(
     memo's store, the RSS and Atom files of a feed together, each written one entry at a
     time: the site-wide feed holds every version's redline."""
     base = settings.base
-    linkable = frozenset(catalog.linkable_ids)
+    links = links_of(catalog)
     versions = {
         (policy.id, v.label): (policy, v) for policy in catalog.policies for v in policy.versions
     }
@@ -200,9 +200,9 @@ def start_feeds(
         if key in withdrawals:
             return _withdrawal_source(*withdrawals[key], urls, base)
         policy, version = versions[key]
-        return _entry_job(policy, version, urls, base, linkable, folder)
+        return _entry_job(policy, version, urls, base, links, folder)
 
-    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links_identity(linkable, urls)])
+    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links.identity(urls)])
     identities = {
         key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
     }
@@ -445,6 +445,8 @@ def _content_identity(policy: Policy, version: Version, shared: str) -> str:
             version.in_force_on.isoformat(),
             version.published_on.isoformat(),
             version.summary,
+            version.path,  # (its links are relative to it)
+            version.title,  # (a first publication's text is shown without its title heading)
         ]
     )
 
@@ -464,7 +466,9 @@ class _EntryJob:
     body: str
     base: str
     urls: UrlScheme
-    linkable: frozenset[str]
+    links: Links
+    #: The repository path of the version's file, which its links are relative to.
+    source: str
     folder: Path
 
 
@@ -473,7 +477,7 @@ def _entry_job(
     version: Version,
     urls: UrlScheme,
     base: str,
-    linkable: frozenset[str],
+    links: Links,
     folder: Path,
 ) -> _EntryJob:
     """Every input to it is in `_content_identity`."""
@@ -498,10 +502,11 @@ def _entry_job(
         version.label,
         urljoin(base, urls.changes(version)) if previous is not None else None,
         pair,
-        version.body if previous is None else "",
+        version.page_body if previous is None else "",
         base,
         urls,
-        linkable,
+        links,
+        version.path,
         folder,
     )
 
@@ -539,10 +544,11 @@ def _content_source(job: _EntryJob) -> str:
     parts.append(f"<p>{links}</p><hr>")
     urls, base = job.urls, job.base
 
-    def absolute(policy_id: str) -> str:
-        return urljoin(base, urls.url(urls.current_src(policy_id)))
+    def absolute(policy_id: str | None) -> str:
+        page = urls.home_src() if policy_id is None else urls.current_src(policy_id)
+        return urljoin(base, urls.url(page))
 
-    markdown = rebase_policy_links(body, job.linkable, absolute)
+    markdown = job.links.rebase(body, job.source, absolute)
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 

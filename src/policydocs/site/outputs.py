@@ -19,11 +19,10 @@ URLs, and a merged history cannot be changed to please a rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policydocs.core.errors import Problems
-from policydocs.history.git import policy_id
-from policydocs.history.model import Catalog, Policy, Version, is_segment
+from policydocs.history.model import Catalog, Policy, Version, is_policy_id
 from policydocs.site.urls import FEED_FILES, UrlScheme
 
 #: How messages name each kind of feed.
@@ -68,6 +67,8 @@ class Checked:
 
     problems: Problems
     redirected: dict[str, list[str]]
+    #: Each policy's `redirect_from` addresses that get a redirect page (their sources).
+    addresses: dict[str, list[str]] = field(default_factory=dict)
 
 
 def site_outputs(urls: UrlScheme, *, feeds: bool) -> list[Output]:
@@ -153,19 +154,19 @@ def check_catalog(
         _report(places.add(out), out, problems)
     for policy in catalog.policies:
         labels = [_label(version) for version in policy.versions]
-        path, commit = _named(policy, policy.id)
+        path, commit = _named(catalog, policy, policy.id)
         for out in policy_outputs(urls, policy.id, labels, feeds=feeds, path=path, commit=commit):
             _report(places.add(out), out, problems)
     published = {policy.id for policy in catalog.policies}
     for pid, path in drafts:
         where = f"{path} (uncommitted)"
-        if not is_segment(pid):
+        if not is_policy_id(pid):
             problems.error(_NOT_A_SEGMENT, path=where)
         elif pid not in published:
             for out in policy_outputs(urls, pid, [], feeds=feeds, path=where):
                 _report(places.add(out), out, problems)
     redirected = _former_ids(catalog, urls, places, published, problems)
-    return Checked(problems, redirected)
+    return Checked(problems, redirected, _addresses(catalog, urls, places, problems))
 
 
 def check_files(
@@ -179,7 +180,7 @@ def check_files(
     for out in site_outputs(urls, feeds=feeds):
         places.add(out)
     for pid, path, labels in files:
-        if not is_segment(pid):
+        if not is_policy_id(pid):
             problems.error(_NOT_A_SEGMENT, path=path)
             continue
         for out in policy_outputs(urls, pid, labels, feeds=feeds, path=path):
@@ -188,8 +189,8 @@ def check_files(
 
 
 _NOT_A_SEGMENT = (
-    "the file name becomes the policy's URL: use letters, digits, '.', '_' or '-', "
-    "not starting with '.'"
+    "the file's path becomes the policy's URL: use letters, digits, '.', '_' or '-' "
+    "(at most 200 per folder or file name)"
 )
 
 
@@ -206,7 +207,7 @@ def _former_ids(
             if reason is None:
                 kept.append(former)
                 continue
-            path, commit = _named(policy, former)
+            path, commit = _named(catalog, policy, former)
             problems.info(
                 f"no pages redirect from this former name of {policy.path}: {reason}",
                 path=path,
@@ -215,10 +216,43 @@ def _former_ids(
     return redirected
 
 
+def _addresses(
+    catalog: Catalog, urls: UrlScheme, places: Places, problems: Problems
+) -> dict[str, list[str]]:
+    """The `redirect_from` addresses that get redirect pages; one that cannot (not a
+    folder address, or where another file is) is said, as information: the address
+    was another site's, and the policy's own pages are all published."""
+    addresses: dict[str, list[str]] = {}
+    for policy in catalog.policies:
+        for address in policy.redirect_from:
+            version = next(v for v in policy.versions if address in v.redirect_from)
+            where = {"path": version.path, "commit": version.commit.sha}
+            src = urls.address_src(address)
+            if src is None:
+                problems.info(
+                    f"no page redirects from 'redirect_from' {address!r}: only a folder "
+                    "address made of plain names (such as /privacy-policy/) can have one",
+                    **where,
+                )
+                continue
+            out = _page(urls, src, f"the redirect from {address!r} to {policy.id!r}")
+            other = places.clash(out)
+            if other is not None:
+                problems.info(
+                    f"no page redirects from 'redirect_from' {address!r}: {other.what} is "
+                    f"at /{out.url}",
+                    **where,
+                )
+                continue
+            places.add(out)
+            addresses.setdefault(policy.id, []).append(src)
+    return addresses
+
+
 def _cannot_redirect(urls: UrlScheme, policy: Policy, former: str, places: Places) -> str | None:
     """Why a former id's pages cannot be published; None if they can (then they are
     added to `places`)."""
-    if not is_segment(former):
+    if not is_policy_id(former):
         return "it cannot be a URL"
     labels = [Label(version.label) for version in policy.versions]
     outputs = list(policy_outputs(urls, former, labels, feeds=False))
@@ -236,10 +270,10 @@ def _label(version: Version) -> Label:
     return Label(version.label, version.path, version.commit.sha, field)
 
 
-def _named(policy: Policy, pid: str) -> tuple[str, str | None]:
+def _named(catalog: Catalog, policy: Policy, pid: str) -> tuple[str, str | None]:
     """The file and commit that first published a version of the policy as `pid`."""
     for version in policy.versions:
-        if policy_id(version.path) == pid:
+        if catalog.selection.policy_id(version.path) == pid:
             return version.path, version.commit.sha
     return policy.path, None
 

@@ -12,13 +12,14 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from markupsafe import Markup
 
 from policydocs.history.model import Catalog, Policy, Version
+from policydocs.history.selection import resolve_link
 from policydocs.redline.engine import Redline
 from policydocs.site.drafts import Draft
 from policydocs.site.switcher import VersionLists
@@ -45,16 +46,82 @@ _PAGE_FORMAT = "1"
 POLICY_LIST_MARKER = "<!-- policydocs:policy-list -->"
 
 
-#: A link to a sibling policy file, inline `](terms.md#x)` or as a reference `[x]: terms.md`.
-#: Two patterns, each starting with a literal that the regex engine searches for quickly: one
-#: pattern with both forms and `^` (MULTILINE) tried every position, 35x slower on 30 KB, and
-#: this runs on every page and feed entry. The reference form is matched after a newline, so
-#: the text is searched with one put in front.
-_LINK_TARGET = r"(?:\./)?(?P<id>[A-Za-z0-9][A-Za-z0-9._-]*)\.md(?=[#)\s>]|$)"
+#: A link to a policy's file, relative to the file linking (`terms.md#x`,
+#: `../privacy/index.md`), inline `](…)` or as a reference `[x]: …`. Two patterns, each
+#: starting with a literal that the regex engine searches for quickly: one pattern with
+#: both forms and `^` (MULTILINE) tried every position, 35x slower on 30 KB, and this runs
+#: on every page and feed entry. The reference form is matched after a newline, so the
+#: text is searched with one put in front.
+_LINK_TARGET = r"(?P<target>(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s()<>#/][^\s()<>#]*?\.md)(?=[#)\s>]|$)"
 _POLICY_LINKS = (
     re.compile(r"(?P<lead>\]\(\s*<?)" + _LINK_TARGET, re.MULTILINE),
     re.compile(r"(?P<lead>\n[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)" + _LINK_TARGET, re.MULTILINE),
 )
+
+
+@dataclass(frozen=True)
+class Links:
+    """Links between policies are written as between their files, relative to the file
+    that links (`terms.md`, `../privacy/index.md`), as in the repository; wherever a text
+    is shown they must point at the policy's main page. A link to the policies folder's
+    own `index.md` or `README.md` points at the home page.
+
+    Small and picklable: it travels with the workers' jobs, and is part of cache keys."""
+
+    #: (repository path, policy id) of every name a policy's file has had.
+    files: frozenset[tuple[str, str]]
+    #: The policies folder's repository path ('.' for the repository's root).
+    folder: str
+
+    @cached_property
+    def _ids(self) -> dict[str, str]:
+        return dict(self.files)
+
+    @cached_property
+    def _home(self) -> frozenset[str]:
+        below = "" if self.folder == "." else self.folder + "/"
+        return frozenset((below + "index.md", below + "README.md"))
+
+    def rebase(self, body: str, source: str, target: Callable[[str | None], str]) -> str:
+        """`body`, the text of the file at repository path `source`, with each link to a
+        policy's file pointing at `target(policy id)`, and each to the folder's home page
+        at `target(None)` (relative on site pages, absolute in feeds).
+
+        A link inside inline code is rebased too (a Markdown regex does not see code
+        spans); the raw source always keeps the committed text."""
+
+        def rebase(match: re.Match[str]) -> str:
+            resolved = resolve_link(source, match["target"])
+            if resolved in self._ids:
+                return match["lead"] + target(self._ids[resolved])
+            if resolved in self._home:
+                return match["lead"] + target(None)
+            return match[0]
+
+        if ".md" not in body:
+            return body
+        inline, reference = _POLICY_LINKS
+        return reference.sub(rebase, "\n" + inline.sub(rebase, body))[1:]
+
+    def identity(self, urls: UrlScheme) -> str:
+        """What the links in every generated text depend on, as part of a cache key."""
+        return _links_identity(self, urls)
+
+
+def links_of(catalog: Catalog, drafts: Sequence[Draft] = ()) -> Links:
+    """The links every text of the catalog (and its drafts) may make to a policy."""
+    files = {
+        (version.path, policy.id) for policy in catalog.policies for version in policy.versions
+    }
+    files |= {(draft.path, draft.policy_id) for draft in drafts}
+    return Links(frozenset(files), catalog.folder)
+
+
+@lru_cache(maxsize=4)
+def _links_identity(links: Links, urls: UrlScheme) -> str:
+    """Made once per build, not for each of thousands of keys (sets are sorted: their
+    order changes from one process to the next)."""
+    return json.dumps([sorted(links.files), links.folder, urls.prefix, urls.use_directory_urls])
 
 
 @dataclass(frozen=True)
@@ -140,27 +207,21 @@ class PageText:
     src: str
     kind: str  # "changes" or "compare"
     title: str
-    linkable: frozenset[str]
+    links: Links
+    #: The repository path of the newer text, which its links are relative to.
+    source: str
     urls: UrlScheme
 
     def markdown(self, redline: Redline) -> str:
         return _page_markdown(
-            self.src, self.kind, self.urls, self.title, redline.markdown, self.linkable
+            self.src, self.kind, self.urls, self.title, redline.markdown, self.links, self.source
         )
 
     @property
     def identity(self) -> str:
         """Everything the Markdown is made from besides the redline (a cache key)."""
-        shared = links_identity(self.linkable, self.urls)
-        return json.dumps([_PAGE_FORMAT, self.src, self.kind, self.title, shared])
-
-
-@lru_cache(maxsize=4)
-def links_identity(linkable: frozenset[str], urls: UrlScheme) -> str:
-    """What the links in every generated text depend on, as part of a cache key: made once
-    per build, not for each of thousands of keys (sets are sorted: their order changes
-    from one process to the next)."""
-    return json.dumps([sorted(linkable), urls.prefix, urls.use_directory_urls])
+        shared = self.links.identity(self.urls)
+        return json.dumps([_PAGE_FORMAT, self.src, self.kind, self.title, self.source, shared])
 
 
 @dataclass(frozen=True)
@@ -172,7 +233,7 @@ class MarkedPage:
     policy: Policy
     version: Version
     urls: UrlScheme
-    linkable: frozenset[str]
+    links: Links
     lists: VersionLists
 
     @property
@@ -201,7 +262,8 @@ class MarkedPage:
             else f"version {self.version.label} compared with the current version"
         )
         title = f"{self.version.title}: {what}"
-        return PageText(self.src, self.kind, title, self.linkable, self.urls)
+        newer = self.texts[1]  # (its links are the ones a reader follows)
+        return PageText(self.src, self.kind, title, self.links, newer.path, self.urls)
 
     def view(self, redline: Redline) -> PageView:
         """What the page's template is given; `redline` without its marked text (that is
@@ -231,13 +293,14 @@ def generate(
     index: bytes,
     redirected: Mapping[str, Sequence[str]],
     drafts: Sequence[Draft] = (),
+    addresses: Mapping[str, Sequence[str]] = MappingProxyType({}),
 ) -> Generated:
     """All pages and assets of the policy site; `index` is the versions.json to publish;
     `redirected`, each policy's former ids that get pages (see `site.outputs`). Pages that
     show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
-    linkable = frozenset(catalog.linkable_ids | {draft.policy_id for draft in drafts})
+    links = links_of(catalog, drafts)
     by_id = {draft.policy_id: draft for draft in drafts}
     pages.append(
         # A site's own page at this address wins: the plugin then leaves this one out.
@@ -260,13 +323,13 @@ def generate(
                 urls,
                 title=f"{draft.text.front_matter.title} (unpublished draft)",
                 body=draft.redline.markdown,
-                linkable=linkable,
+                links=(links, draft.path),
                 redline=draft.redline,
                 draft=draft,
             )
         )
     for policy in catalog.policies:
-        pages.extend(_policy_pages(policy, urls, linkable, by_id.get(policy.id)))
+        pages.extend(_policy_pages(policy, urls, links, by_id.get(policy.id)))
         ids = [policy.id, *redirected.get(policy.id, ())]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
@@ -275,10 +338,12 @@ def generate(
         )
         for former in ids[1:]:
             pages.extend(_redirects(former, policy, urls))
+        targets = [(src, urls.current(policy)) for src in addresses.get(policy.id, ())]
+        pages.extend(_redirect_pages(policy, urls, targets))
     lists = VersionLists(urls)
     pages = [_with_lists(page, lists) for page in pages]
     marked = [
-        MarkedPage(kind, policy, version, urls, linkable, lists)
+        MarkedPage(kind, policy, version, urls, links, lists)
         for kind in ("changes", "compare")
         for policy in catalog.policies
         for version in policy.versions
@@ -300,7 +365,7 @@ def _with_lists(page: GeneratedPage, lists: VersionLists) -> GeneratedPage:
 def _policy_pages(
     policy: Policy,
     urls: UrlScheme,
-    linkable: AbstractSet[str],
+    links: Links,
     draft: Draft | None,
 ) -> list[GeneratedPage]:
     main = policy.shown
@@ -313,7 +378,8 @@ def _policy_pages(
             main,
             urls,
             title=policy.title,
-            body=main.body if main else "",
+            body=main.page_body if main else "",
+            links=(links, main.path) if main else None,
             in_nav=in_force,
             searchable=in_force,
             draft=draft,
@@ -336,32 +402,11 @@ def _policy_pages(
                 version,
                 urls,
                 title=f"{version.title} (version {version.label})",
-                body=version.body,
-                linkable=linkable,
+                body=version.page_body,
+                links=(links, version.path),
             )
         )
     return pages
-
-
-def rebase_policy_links(
-    body: str, policy_ids: AbstractSet[str], target: Callable[[str], str]
-) -> str:
-    """Links between policies are written as between files of the policies folder
-    (`terms.md`); wherever the text is shown they must point at `target(policy_id)`, the
-    policy's main page (relative on site pages, absolute in feeds).
-
-    A link inside inline code is rebased too (a Markdown regex does not see code spans);
-    the raw source always keeps the committed text."""
-
-    def rebase(match: re.Match[str]) -> str:
-        if match["id"] not in policy_ids:
-            return match[0]
-        return match["lead"] + target(match["id"])
-
-    if ".md" not in body:
-        return body
-    inline, reference = _POLICY_LINKS
-    return reference.sub(rebase, "\n" + inline.sub(rebase, body))[1:]
 
 
 def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPage]:
@@ -377,6 +422,13 @@ def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPa
         compared = urls.compare(policy, version)  # (a page of its own, or a changes page)
         if _has_marked_page("compare", policy, version) and compared is not None:
             targets.append((urls.compare_src(former, version.label), compared))
+    return _redirect_pages(policy, urls, targets)
+
+
+def _redirect_pages(
+    policy: Policy, urls: UrlScheme, targets: Iterable[tuple[str, str]]
+) -> list[GeneratedPage]:
+    """Pages at (source) that send readers to (URL): a policy's former addresses."""
     return [
         GeneratedPage(
             src,
@@ -397,16 +449,20 @@ def _page(
     *,
     title: str,
     body: str = "",
-    linkable: AbstractSet[str] = frozenset(),
+    links: tuple[Links, str] | None = None,
     redline: Redline | None = None,
     draft: Draft | None = None,
     in_nav: bool = False,
     searchable: bool = False,
 ) -> GeneratedPage:
-    """A generated Markdown page; `linkable`: rebase links to these policies for `src`."""
+    """A generated Markdown page; `links`: rebase the links of the text `body` is, from
+    the file it was at (see `Links`), for `src`."""
+    markdown = _page_markdown(
+        src, kind, urls, title, body, *(links or (None, "")), searchable=searchable
+    )
     return GeneratedPage(
         src,
-        _page_markdown(src, kind, urls, title, body, linkable, searchable=searchable),
+        markdown,
         in_nav=in_nav,
         # Templates need a redline's counts and sections; its marked text is this page's
         # body, and is not kept twice for the length of a build.
@@ -427,15 +483,19 @@ def _page_markdown(
     urls: UrlScheme,
     title: str,
     body: str,
-    linkable: AbstractSet[str],
+    links: Links | None,
+    source: str,
     *,
     searchable: bool = False,
 ) -> str:
-    if linkable:
+    if links is not None:
         folder = posixpath.dirname(src) or "."
-        body = rebase_policy_links(
-            body, linkable, lambda pid: posixpath.relpath(urls.current_src(pid), folder)
-        )
+
+        def target(policy_id: str | None) -> str:
+            page = urls.home_src() if policy_id is None else urls.current_src(policy_id)
+            return posixpath.relpath(page, folder)
+
+        body = links.rebase(body, source, target)
     meta = {"title": title, "template": TEMPLATES[kind]}
     return _markdown(meta, searchable=searchable) + body
 

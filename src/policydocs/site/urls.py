@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from policydocs.history.model import Policy, Version
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
 #: The file of each kind of feed (`site.feeds`).
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 
@@ -38,6 +40,16 @@ class UrlScheme:
     def version_src(self, policy_id: str, label: str) -> str:
         # index.md, not <label>.md: that name is the raw source's, and a folder export holds both.
         return self._src(policy_id, label, "index.md")
+
+    @staticmethod
+    def address_src(address: str) -> str | None:
+        """The page source for a site address a policy was at before (`redirect_from`:
+        `/privacy-policy/`, from the site's root, not the prefix); None for one that is
+        not a folder of plain names (`/old.html`, `/a b/`, `..`)."""
+        parts = address.strip().strip("/").split("/")
+        if not all(part and part[0].isalnum() and set(part) <= _PLAIN for part in parts):
+            return None
+        return "/".join((*parts, "index.md"))
 
     def draft_src(self, policy_id: str) -> str:
         return self._src(policy_id, "draft", "index.md")
