@@ -96,7 +96,7 @@ def _how_to_skip(errors: list[Problem]) -> list[Problem]:
     ]
 
 
-#: Why a Markdown file in the policies folder is not published (see `git.unread_markdown`).
+#: Why a Markdown file in the policies folder is not published (see `GitHistory.unread`).
 UNREAD = "not published: only files named *.md are policies (rename it to publish it)"
 
 

@@ -268,11 +268,6 @@ class Catalog:
         return self.selection.folder
 
     @property
-    def linkable_ids(self) -> set[str]:
-        """Ids a policy's text may link to (`terms.md`): current ones and former ones."""
-        return {p.id for p in self.policies} | {f for p in self.policies for f in p.former_ids}
-
-    @property
     def last_changed(self) -> date:
         """The last day any policy's pages changed (see `Policy.last_changed`): the date of
         pages that list the policies."""
