@@ -6,7 +6,9 @@ under any of its names, worked out here with git itself, commit by commit."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -97,3 +99,65 @@ def test_mozilla_english_documents_one_version_per_change(tmp_path: Path) -> Non
     versions = published(catalog)
     assert len(versions) == len(set(versions)), "a revision published twice"
     assert set(versions) == revisions(repo, "en", catalog.selection)
+
+
+def mkdocs_strict(repo: Path, config: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` from the short mkdocs.yml the README gives, as a company
+    adopting policydocs would run it."""
+    (repo / "mkdocs.yml").write_text(config)
+    (repo / "site-docs").mkdir()
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(repo / "site")],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+SHORT_CONFIG = """\
+site_name: Policies
+site_url: https://policies.example.org/
+theme: material
+docs_dir: site-docs
+{extensions}
+plugins:
+  - search
+  - policydocs:
+      policies_dir: .
+      as_of: 2026-06-01
+{options}"""
+
+
+def test_basecamp_builds_strict_with_its_files_and_jekyll_values(tmp_path: Path) -> None:
+    repo = clone("basecamp-policies", tmp_path / "basecamp")
+    options = """\
+      foreign_keys: ignore
+      variables:
+        site.email_support: mailto:support@basecamp.com
+        site.email_security: mailto:security@basecamp.com
+"""
+    built = mkdocs_strict(repo, SHORT_CONFIG.format(extensions="", options=options))
+    assert built.returncode == 0, built.stderr[-3000:]
+    site = repo / "site"
+    # A DPA the privacy policy links to, as git has it.
+    dpa = "privacy/regulations/dpa/Basecamp_Data_Processing_Addendum_v202109.pdf"
+    published = git(repo, "hash-object", str(site / dpa))
+    assert published == git(repo, "rev-parse", f"HEAD:{dpa}")
+    assert "mailto:support@basecamp.com" in (site / "terms/index.html").read_text()
+    assert "{{ site." not in (site / "terms/index.html").read_text()
+
+
+def test_mozilla_english_documents_build_strict(tmp_path: Path) -> None:
+    repo = clone("mozilla-legal-docs", tmp_path / "mozilla")
+    options = f"""\
+      include: ["en/*.md"]
+      effective_pattern: '{MOZILLA_DATE}'
+"""
+    config = SHORT_CONFIG.format(
+        extensions="markdown_extensions: [attr_list, tables]", options=options
+    )
+    built = mkdocs_strict(repo, config)
+    assert built.returncode == 0, built.stderr[-3000:]
+    # Old versions' bare e-mail links are history: reported once each, not warnings.
+    assert "links to what the site does not have" in built.stderr

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import cast
 
 from mkdocs import exceptions
@@ -77,6 +78,8 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     #: Where a file without an `effective` date in front matter writes it in its text: a
     #: regular expression with a group named `date` (YYYY-MM-DD).
     effective_pattern = c.Optional(c.Type(str))
+    #: Values of `{{ name }}` tags another site generator filled into the texts.
+    variables = c.DictOfItems(c.Type(str), default={})
     skip_commits = c.ListOfItems(c.Type(str), default=[])
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
@@ -116,6 +119,7 @@ def engine_settings(
         exclude=tuple(options.exclude),
         ignore_unknown_keys=options.foreign_keys == "ignore",
         effective_pattern=compile_effective_pattern(options.effective_pattern),
+        variables=MappingProxyType(dict(options.variables)),
         cache_dir=folder / options.cache_dir if options.cache_dir else None,
         show_authors=options.show_authors,
     )

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
+import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
@@ -29,7 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
@@ -39,11 +41,14 @@ from policydocs.core.errors import PolicyError
 from policydocs.core.parallel import workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
-from policydocs.history.model import Policy, Status
+from policydocs.history.links import targets
+from policydocs.history.model import Policy, Status, Version
 from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings, feed_settings
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
     POLICY_LIST_MARKER,
+    POLICY_TEXT,
+    FolderSection,
     PageView,
     SiteView,
 )
@@ -66,8 +71,81 @@ FEED_KINDS = (
     ("atom", "Atom", "application/atom+xml"),
     ("json", "JSON Feed", "application/feed+json"),
 )
-#: The kinds of generated page whose content is a policy's text (see `on_page_content`).
-POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
+
+
+#: Where MkDocs logs what it finds wrong with a page's links, and how (MkDocs 1.6).
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+_LINK_WARNING = re.compile(
+    r"Doc file '(?P<src>.+?)' contains (?:a|an absolute|an unrecognized relative) link "
+    r"'(?P<link>.*?)'(?:,| but| which)"
+)
+
+
+class _PastLinks(logging.Filter):
+    """MkDocs' warnings about links on pages that show a past version's text (see
+    `PageView.past_texts`), taken from its log: that text is published as it was merged
+    and cannot be fixed, so a warning there would fail a `--strict` build forever. Each
+    version's are reported once, as information (`report`); the current text still warns."""
+
+    def __init__(self, views: dict[str, PageView]):
+        super().__init__()
+        self._views = views
+        self._found: dict[tuple[str, str], tuple[Version, set[str]]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        match = _LINK_WARNING.match(record.getMessage())
+        view = self._views.get(match["src"]) if match else None
+        texts = view.past_texts if view else ()
+        if match is None or not texts:
+            return True
+        link = match["link"]
+        # (a redline's link is the older text's if only that one writes it)
+        written = (t for t in texts if any(link == target for target, _ in targets(t.body)))
+        version = next(written, None) or next((t for t in texts if link in t.body), texts[0])
+        _, links = self._found.setdefault((version.policy_id, version.label), (version, set()))
+        links.add(link)
+        return False
+
+    def report(self) -> None:
+        for (pid, label), (version, links) in sorted(self._found.items()):
+            log.info(
+                "version %s of %s (%s, commit %s) links to what the site does not have, "
+                "kept as written (a published version does not change): %s",
+                label,
+                pid,
+                version.path,
+                version.commit.sha[:12],
+                ", ".join(f"'{link}'" for link in sorted(links)),
+            )
+        self._found = {}
+
+
+def _arrange(items: list[Any], sections: Mapping[str, FolderSection], depth: int) -> None:
+    """Title the sections among `items` (at `depth` folders from the site's root) and
+    move each folder's own policy page into its section, then go down."""
+    for section in [item for item in items if isinstance(item, Section)]:
+        pages = _pages(section.children)
+        folder = "/".join(pages[0].file.src_uri.split("/")[:depth]) if pages else None
+        found = sections.get(folder) if folder is not None else None
+        if found is not None:
+            section.title = found.title or section.title
+            own = [i for i in items if isinstance(i, Page) and i.file.src_uri == found.own_page]
+            for page in own:
+                items.remove(page)
+                section.children.insert(0, page)
+                page.parent = section
+        _arrange(section.children, sections, depth + 1)
+
+
+def _pages(items: list[Any]) -> list[Page]:
+    """The pages among navigation items, in order, sections' included."""
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found += _pages(item.children)
+    return found
 
 
 class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped-call]
@@ -94,6 +172,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._hold = CacheHold(None)
         #: The day each of the site's own pages last changed in git, by path.
         self._days: dict[str, dt.date] = {}
+        #: What MkDocs finds wrong with links on pages of past versions (see `_PastLinks`).
+        self._past = _PastLinks(self._views)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
@@ -149,6 +229,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             pending.write_bytes(b"")
             self._generated = set()
             self._views = {}
+            self._past = _PastLinks(self._views)
+            _PAGES_LOG.addFilter(self._past)
             # In the run's order: MkDocs reads pages in the order they are added, so the
             # pages being made come last, when the workers have made them.
             for listed in run.pages():
@@ -181,6 +263,21 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 files.append(feed)
                 self._feeds[dest] = feed
         return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Policies grouped by folder, as MkDocs groups pages: each section titled by its
+        folder's `_folder.yml` or `.pages` (see `history.folders`), and a folder's own
+        policy (`privacy` beside `privacy/eu`) first in its section. A site that writes
+        its own `nav` keeps it as written."""
+        if self._site is None or config.nav is not None:
+            return nav
+        _arrange(nav.items, self._site.sections(), depth=1)
+        pages = _pages(nav.items)
+        for index, page in enumerate(pages):  # (the footer's links follow the new order)
+            page.previous_page = pages[index - 1] if index else None
+            page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+        nav.pages = pages
+        return nav
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """A generated page's Markdown, checked against its hash (see `Run.read`); a
@@ -260,6 +357,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 swept.size / 1e6,
                 extra={"policydocs_timings": {"sweep": time.perf_counter() - start}},
             )
+        self._past.report()
         self._end_build()
 
     def on_page_context(
@@ -354,6 +452,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
     def _end_build(self) -> None:
         """Let go of the build: its workers, its hold on the cache, a temporary store."""
         self._close_run()
+        _PAGES_LOG.removeFilter(self._past)
         self._feeds = {}
         self._used = []
         self._hold.release()

@@ -168,6 +168,21 @@ def test_a_move_between_folders_keeps_history_and_old_urls(repo: GitRepo) -> Non
     assert "customers/terms/" in old and 'http-equiv="refresh"' in old
 
 
+def test_a_policy_withdrawn_then_published_again_in_another_file_of_its_id_is_one(
+    repo: GitRepo,
+) -> None:
+    """`terms.md` deleted, then months later `terms/index.md` (the same policy, the same
+    URL) in another commit: its history continues, as when the same file comes back."""
+    commit(repo, {"policies/terms.md": "# Terms\n\nOne.\n"}, "2024-01-01T09:00:00Z")
+    repo.git("rm", "-q", "policies/terms.md")
+    repo.commit("withdraw", "2024-02-01T09:00:00Z")
+    commit(repo, {"policies/terms/index.md": "# Terms\n\nTwo.\n"}, "2024-03-01T09:00:00Z")
+    terms = load(repo).catalog.get("terms")
+    assert [v.path for v in terms.versions] == ["policies/terms.md", "policies/terms/index.md"]
+    assert [w.day.isoformat() for w in terms.withdrawals] == ["2024-02-01"]
+    assert terms.path == "policies/terms/index.md" and terms.current is terms.versions[1]
+
+
 def test_moving_a_file_into_an_excluded_folder_withdraws_it(repo: GitRepo) -> None:
     commit(repo, {"policies/terms.md": "# Terms\n\nOne.\n"}, "2024-01-01T09:00:00Z")
     repo.git("mv", "policies/terms.md", "policies/_archive.md")
@@ -229,10 +244,12 @@ def test_check_list_says_what_is_read_and_what_is_left_out(repo: GitRepo) -> Non
     commit(
         repo,
         {
-            "policies/privacy/index.md": "# Privacy\n\nText.\n",
+            "policies/privacy/index.md": "# Privacy\n\nThe [DPA](dpa.pdf).\n",
             "policies/README.md": "About.\n",
             "policies/terms.markdown": "# Terms\n",
             "policies/privacy/dpa.pdf": "%PDF",
+            "policies/privacy/notes.txt": "Not linked.",
+            "policies/privacy/_folder.yml": "title: Privacy\n",
         },
         "2024-01-01T09:00:00Z",
     )
@@ -244,4 +261,30 @@ def test_check_list_says_what_is_read_and_what_is_left_out(repo: GitRepo) -> Non
     )
     assert "policies/README.md: left out: the exclude pattern 'README.md' matches it" in lines
     assert "policies/terms.markdown: left out: only *.md files are policies" in lines
-    assert "policies/privacy/dpa.pdf: left out: only *.md files are policies" in lines
+    assert "policies/privacy/dpa.pdf: published as a file that policies link to" in lines
+    assert "policies/privacy/notes.txt: left out: only *.md files are policies" in lines
+    assert (
+        "policies/privacy/_folder.yml: titles its folder's section in the navigation "
+        "(if it has policies)" in lines
+    )
+
+
+def test_variables_fill_in_another_generators_tags_and_a_new_value_makes_new_pages(
+    repo: GitRepo, tmp_path
+) -> None:
+    """Jekyll's `{{ site.email }}`, whose value lived in a _config.yml outside the history;
+    the raw source keeps the tag; a tag not declared is printed as written."""
+    text = "# Terms\n\nWrite to [us]({{ site.email }}) or {{site.email}}; {{ page.x }} stays.\n"
+    commit(repo, {"policies/terms.md": text}, "2024-01-01T09:00:00Z")
+    commit(repo, {"policies/terms.md": text + "\nMore.\n"}, "2024-02-01T09:00:00Z")
+    cache = tmp_path / "cache"
+    first = load(repo, variables={"site.email": "mailto:a@example.com"}, cache_dir=cache)
+    terms = first.catalog.get("terms")
+    assert "[us](mailto:a@example.com) or mailto:a@example.com; {{ page.x }}" in terms.latest.body
+    assert b"{{ site.email }}" in terms.latest.raw
+    second = load(repo, variables={"site.email": "mailto:b@example.com"}, cache_dir=cache)
+    changes = second.catalog.get("terms").latest
+    src = f"terms/{changes.label}/changes/index.md"
+    [redline] = [page.markdown for page in second.pages if page.src == src]
+    assert "mailto:b@example.com" in redline
+    assert "mailto:a@example.com" not in redline

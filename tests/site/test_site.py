@@ -13,6 +13,7 @@ import pytest
 from policydocs.builder import run
 from policydocs.site import pages
 from policydocs.site.pages import POLICY_LIST_MARKER
+from policydocs.site.urls import UrlScheme
 
 from .. import stored
 from ..conftest import build_site, load
@@ -318,8 +319,10 @@ def test_links_between_policies_work_from_version_pages(site: Path) -> None:
     ],
 )
 def test_links_to_policies_are_rebased_in_both_markdown_forms(body: str, rebased: str | None):
-    links = pages.Links(frozenset({("policies/acceptable-use.md", "acceptable-use")}), "policies")
-    result = links.rebase(body, "policies/terms.md", lambda pid: "/aup/")
+    links = pages.Links(
+        frozenset({("policies/acceptable-use.md", "acceptable-use")}), "policies", UrlScheme()
+    )
+    result = links.rebase(body, (("policies/terms.md", "c1"),), lambda path: "/aup/")
     assert result == (body if rebased is None else rebased)
 
 
@@ -327,13 +330,22 @@ def test_links_to_policies_are_rebased_in_both_markdown_forms(body: str, rebased
     ("source", "body", "rebased"),
     [
         # Relative to the file that links, as in the repository (a nested policy).
-        ("legal/privacy/index.md", "[T](../terms/index.md#x)", "[T](<terms>#x)"),
-        ("legal/privacy/index.md", "[E](eu.md)", "[E](<privacy/eu>)"),
-        ("legal/privacy/eu.md", "[P](index.md)", "[P](<privacy>)"),
-        ("legal/privacy/eu.md", "[P](./index.md)", "[P](<privacy>)"),
+        ("legal/privacy/index.md", "[T](../terms/index.md#x)", "[T](<terms.md>#x)"),
+        ("legal/privacy/index.md", "[E](eu.md)", "[E](<privacy/eu.md>)"),
+        ("legal/privacy/eu.md", "[P](index.md)", "[P](<privacy.md>)"),
+        ("legal/privacy/eu.md", "[P](./index.md)", "[P](<privacy.md>)"),
+        ("legal/privacy/eu.md", "[P](Index.md 'Title')", None),  # (a name git tells apart)
         # The folder's own index.md or README.md is the home page.
-        ("legal/privacy/index.md", "[All](../index.md)", "[All](<home>)"),
-        ("legal/terms/index.md", "[All](../README.md)", "[All](<home>)"),
+        ("legal/privacy/index.md", "[All](../index.md)", "[All](<index.md>)"),
+        ("legal/terms/index.md", "[All](../README.md)", "[All](<index.md>)"),
+        # A file beside the policies: as the text's commit had it (spaces as MkDocs reads
+        # them, in the link or %-escaped), an image too; a title after it is kept.
+        ("legal/privacy/index.md", "[DPA](dpa/A%20b.pdf)", "[DPA](<privacy/dpa/A-b.pdf>)"),
+        ("legal/privacy/index.md", "[D](dpa/A b.pdf 'DPA')", "[D](<privacy/dpa/A-b.pdf> 'DPA')"),
+        ("legal/privacy/eu.md", "![How](../privacy/how.gif)", "![How](<privacy/how.abc.gif>)"),
+        ("legal/privacy/eu.md", "[how]: how.gif", "[how]: <privacy/how.abc.gif>"),
+        # The same file at a commit that did not have it: as written.
+        ("legal/terms/index.md", "[DPA](../privacy/dpa/A b.pdf)", None),
         # Not a policy, outside the folder, absolute, or another scheme: as written.
         ("legal/privacy/index.md", "[x](missing.md)", None),
         ("legal/privacy/index.md", "[x](../../README.md)", None),
@@ -351,8 +363,16 @@ def test_links_are_relative_to_the_file_that_links(source: str, body: str, rebas
             }
         ),
         "legal",
+        UrlScheme(),
+        frozenset(
+            {
+                ("c1", "legal/privacy/dpa/A b.pdf", "privacy/dpa/A-b.pdf"),
+                ("c1", "legal/privacy/how.gif", "privacy/how.abc.gif"),
+            }
+        ),
     )
-    result = links.rebase(body, source, lambda pid: f"<{pid or 'home'}>")
+    commit = "c2" if source.startswith("legal/terms") else "c1"  # (c2 linked to no file)
+    result = links.rebase(body, ((source, commit),), lambda path: f"<{path}>")
     assert result == (body if rebased is None else rebased)
 
 

@@ -340,7 +340,7 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
 
 
 def _pair(old: Version, new: Version) -> Pair:
-    return Pair(old.blob, new.blob, old.body, new.body)
+    return Pair(old.text_id, new.text_id, old.body, new.body)
 
 
 def file_days(settings: Settings, files: list[Path]) -> dict[Path, date]:

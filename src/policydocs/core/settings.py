@@ -63,6 +63,8 @@ class Settings:
     #: A regular expression with a group named `date` (YYYY-MM-DD) that finds the effective
     #: date in the text of a file whose front matter gives none.
     effective_pattern: re.Pattern[str] | None = None
+    #: Values of `{{ name }}` tags written in the texts (see `history.variables`).
+    variables: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_timezone(name: str) -> tzinfo:

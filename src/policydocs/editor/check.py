@@ -17,10 +17,10 @@ from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
 from policydocs.editor.new import PLACEHOLDER
 from policydocs.editor.start import SITE_URL_PLACEHOLDER
-from policydocs.history import frontmatter
+from policydocs.history import frontmatter, links
 from policydocs.history.catalog import UNREAD, load_catalog
 from policydocs.history.git import GitHistory
-from policydocs.history.selection import Selection, resolve_link
+from policydocs.history.selection import Selection
 from policydocs.site.outputs import Label, check_catalog, check_files
 from policydocs.site.urls import UrlScheme
 
@@ -39,10 +39,6 @@ _QUOTES = {
     "double": (re.compile('"'), re.compile("[\u201c\u201d]"), "“ ”"),
     "single": (re.compile("'"), re.compile("[\u2018\u2019]"), "\u2018 \u2019"),
 }
-_POLICY_LINK = re.compile(
-    r"(?:\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?:\./)?(?P<target>[^\s)#>:]+\.md)(?=[#)\s>]|$)",
-    re.MULTILINE,
-)
 
 
 @dataclass(frozen=True)
@@ -183,22 +179,23 @@ def _positions(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 def _check_links(path: str, text: str, policies: set[str], root: Path, problems: Problems) -> None:
-    """A link to a Markdown file, relative to the policy's own file, must name a policy
-    file or another file of the repository (`../index.md`)."""
-    for match in _POLICY_LINK.finditer(text):
-        target = match["target"]
-        resolved = resolve_link(path, target)
+    """A relative link must name a policy file or another file of the repository
+    (`../index.md`, `dpa.pdf`, which the site publishes beside the policies)."""
+    for target, start in links.targets(text):
+        resolved = links.resolve(path, target)
         if resolved is None or resolved in policies or (root / resolved).is_file():
             continue
-        line = text.count("\n", 0, match.start("target")) + 1
-        column = match.start("target") - (text.rfind("\n", 0, match.start("target")) + 1) + 1
-        near = sorted(p for p in policies if posixpath.dirname(p) == posixpath.dirname(path))
+        if links.is_markdown(target):
+            near = sorted(p for p in policies if posixpath.dirname(p) == posixpath.dirname(path))
+            beside = ", ".join(posixpath.basename(p) for p in near) or "none"
+            why = f"there is no such policy (beside it: {beside})"
+        else:
+            why = f"there is no file {resolved} in the repository"
         problems.error(
-            f"link to '{target}': there is no such policy (beside it: "
-            f"{', '.join(posixpath.basename(p) for p in near) or 'none'})",
+            f"link to '{target}': {why}",
             path=path,
-            line=line,
-            column=column,
+            line=text.count("\n", 0, start) + 1,
+            column=start - (text.rfind("\n", 0, start) + 1) + 1,
         )
 
 

@@ -21,8 +21,10 @@ from datetime import date, datetime
 from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
+from policydocs.history.attachments import attachments, linked_files
 from policydocs.history.editorial import Change as Revision
 from policydocs.history.editorial import ChangeSource, renders_identically
+from policydocs.history.folders import folder_files, folder_titles
 from policydocs.history.git import NOT_FILES, Change, GitHistory
 from policydocs.history.model import (
     Catalog,
@@ -57,11 +59,15 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         problems = Problems()
         selection = history.selection(folder, settings)
         changes = history.changes(selection)
-        lineages = _follow(changes, history, settings, problems)
+        lineages = _follow(changes, history, selection, settings, problems)
         for path in history.unread(selection):
             problems.warning(UNREAD, path=path, commit=history.head)
         uncommitted = history.uncommitted(selection)
         head = history.head
+        texts = [(v.commit.sha, v.path, v.body) for lineage in lineages for v in lineage.versions]
+        linked = linked_files(selection, texts, head)
+        titling = folder_files(selection, (lineage.path for lineage in lineages), head)
+        files = history.files_at(sorted(linked | titling))
     if problems.errors:
         raise PolicyError(problems.errors + _how_to_skip(problems.errors))
     if not any(lineage.versions for lineage in lineages):
@@ -77,7 +83,16 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
     _check_unique_ids(policies, problems)
     problems.raise_errors()
     policies.sort(key=lambda p: p.id)
-    return Catalog(policies, head, settings.as_of, selection, uncommitted), problems
+    catalog = Catalog(
+        policies,
+        head,
+        settings.as_of,
+        selection,
+        uncommitted,
+        attachments(files, linked, selection, head),
+        folder_titles(files, titling, selection, problems),
+    )
+    return catalog, problems
 
 
 def _how_to_skip(errors: list[Problem]) -> list[Problem]:
@@ -100,8 +115,23 @@ def _how_to_skip(errors: list[Problem]) -> list[Problem]:
 UNREAD = "not published: only files named *.md are policies (rename it to publish it)"
 
 
+def _withdrawn_with_id(
+    lineages: list[_Lineage], selection: Selection, policy_id: str
+) -> _Lineage | None:
+    """The withdrawn policy whose id a new file has, which that file publishes again."""
+    for lineage in lineages:
+        withdrawn = lineage.withdrawals and lineage.withdrawals[-1].after == len(lineage.versions)
+        if withdrawn and selection.policy_id(lineage.path) == policy_id:
+            return lineage
+    return None
+
+
 def _follow(
-    changes: list[Change], history: GitHistory, settings: Settings, problems: Problems
+    changes: list[Change],
+    history: GitHistory,
+    selection: Selection,
+    settings: Settings,
+    problems: Problems,
 ) -> list[_Lineage]:
     by_path: dict[str, _Lineage] = {}
     lineages: list[_Lineage] = []
@@ -126,6 +156,15 @@ def _follow(
                 continue
             else:  # added (possibly re-added after a deletion), modified or type changed
                 found = by_path.get(change.path)
+                if found is None and change.status == "A":
+                    found = _withdrawn_with_id(
+                        lineages, selection, selection.policy_id(change.path)
+                    )
+                    if found is not None:  # (back in another file of its id: `terms/index.md`)
+                        found.former_paths.append(found.path)
+                        del by_path[found.path]
+                        found.path = change.path
+                        by_path[change.path] = found
                 if found is None:
                     found = by_path[change.path] = _Lineage(change.path)
                     lineages.append(found)
@@ -238,6 +277,7 @@ def _add_version(
             change=revision,
             change_source=revision_source,
             redirect_from=declared.redirect_from,
+            substituted=parsed.substituted,
         )
     )
 

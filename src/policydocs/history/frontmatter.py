@@ -20,6 +20,7 @@ from policydocs.core.settings import Settings
 from policydocs.history.headings import first_heading, heading_text
 from policydocs.history.model import is_segment
 from policydocs.history.publishable import check_text
+from policydocs.history.variables import substitute
 
 KNOWN_KEYS = ("title", "effective", "summary", "version", "change", "redirect_from")
 #: What `change:` may say of a revision (see `history.editorial`).
@@ -123,7 +124,10 @@ class FrontMatter:
 @dataclass(frozen=True)
 class PolicyText:
     front_matter: FrontMatter
+    #: The text after the front matter, with the site's `variables` filled in.
     body: str
+    #: Whether `variables` changed it (then its blob no longer names it).
+    substituted: bool = False
 
 
 def decode(data: bytes, problems: Problems, *, path: str, commit: str | None) -> str | None:
@@ -174,7 +178,8 @@ def parse(
             **where,
         )
         return None
-    raw_yaml, body = parts if parts is not None else ("", text.replace("\r\n", "\n"))
+    raw_yaml, written = parts if parts is not None else ("", text.replace("\r\n", "\n"))
+    body = substitute(written, settings.variables)
     try:
         loader = _NoAliases if "*" in raw_yaml else _Loader
         meta = yaml.load(raw_yaml, Loader=loader) if raw_yaml.strip() else {}
@@ -232,7 +237,7 @@ def parse(
         effective_in_text=effective_in_text,
         redirect_from=redirect_from,
     )
-    return PolicyText(declared, body)
+    return PolicyText(declared, body, substituted=body != written)
 
 
 def parse_or_raise(data: bytes, *, path: str, settings: Settings) -> PolicyText:

@@ -78,6 +78,14 @@ class Change:
     mode: str
 
 
+@dataclass(frozen=True)
+class File:
+    """A file as a commit has it."""
+
+    blob: str
+    data: bytes
+
+
 def _import_git() -> Any:
     """GitPython, imported when first needed (it refuses to import without git)."""
     try:
@@ -161,20 +169,43 @@ class GitHistory:
         """Each blob's bytes (None if git has no such blob), in the order given, through
         one `git cat-file --batch` run sent every id at once: git works ahead instead of
         answering one request at a time (1,000 blobs: 0.14 s against 0.21 s)."""
+        for sha, found in self._objects(shas):
+            yield sha, found[2] if found else None
+
+    def files_at(self, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], File]:
+        """The file at each (commit, path), through one `git cat-file --batch` run (none if
+        nothing is wanted); a path missing there, or a folder, is left out, and so is one
+        with a newline, which that protocol cannot ask about. A symbolic link is a file
+        too: its bytes are the path it names, never what it names."""
+        asked = [(commit, path) for commit, path in wanted if "\n" not in path]
+        if not asked:
+            return {}
+        specs = [f"{commit}:{path}" for commit, path in asked]
+        found = {}
+        for key, (_, obj) in zip(asked, self._objects(specs), strict=True):
+            if obj is not None and obj[1] == "blob":
+                found[key] = File(obj[0], obj[2])
+        return found
+
+    def _objects(
+        self, specs: Sequence[str]
+    ) -> Generator[tuple[str, tuple[str, str, bytes] | None], None, None]:
+        """Each object git names by a spec (an id, `<commit>:<path>`), as (id, type,
+        bytes), or None; in the order given (see `blobs`)."""
         process = self.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
         proc = process.proc
-        writer = threading.Thread(target=_send, args=(proc.stdin, shas), daemon=True)
+        writer = threading.Thread(target=_send, args=(proc.stdin, specs), daemon=True)
         writer.start()
         done = False
         try:
-            for sha in shas:
+            for spec in specs:
                 header = proc.stdout.readline().split()
-                if len(header) != 3:  # "<sha> missing"
-                    yield sha, None
+                if len(header) != 3 or not header[2].isdigit():  # "<spec> missing"
+                    yield spec, None
                     continue
                 data = proc.stdout.read(int(header[2]))
                 proc.stdout.read(1)  # the newline after each object
-                yield sha, data
+                yield spec, (header[0].decode(), header[1].decode(), data)
             done = True
         finally:
             if not done:
@@ -320,10 +351,10 @@ class GitHistory:
         return sorted(paths)
 
 
-def _send(stdin: IO[bytes], shas: Sequence[str]) -> None:
+def _send(stdin: IO[bytes], specs: Sequence[str]) -> None:
     try:
-        for sha in shas:
-            stdin.write(f"{sha}\n".encode())
+        for spec in specs:
+            stdin.write(f"{spec}\n".encode(errors="surrogateescape"))
         stdin.close()
     except (BrokenPipeError, ValueError):  # git was stopped (the reader gave up)
         pass

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from policydocs.history.attachments import Attachments
 from policydocs.history.editorial import Change, ChangeSource
 from policydocs.history.git import Commit
 from policydocs.history.headings import without_title_heading
@@ -127,6 +129,16 @@ class Version:
     change_source: ChangeSource = ChangeSource.RENDERED
     #: Former addresses of the policy its front matter gives (Jekyll's `redirect_from`).
     redirect_from: tuple[str, ...] = ()
+    #: Whether the site's `variables` changed its text (see `text_id`).
+    substituted: bool = False
+
+    @property
+    def text_id(self) -> str:
+        """What names the text (`body`) in cache keys: its blob, unless the site's
+        `variables` filled values into it, then its hash (a new value is a new text)."""
+        if not self.substituted:
+            return self.blob
+        return "sha256-" + hashlib.sha256(self.body.encode()).hexdigest()
 
     @property
     def editorial(self) -> bool:
@@ -261,6 +273,10 @@ class Catalog:
     selection: Selection
     #: Policy files whose working-tree state is not what HEAD publishes.
     uncommitted: list[str] = field(default_factory=list)
+    #: The files beside the policies that their texts link to (see `history.attachments`).
+    attachments: Attachments = field(default_factory=dict)
+    #: Titles of the folders policies are in, by the folder's path in ids (`history.folders`).
+    folder_titles: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> str:

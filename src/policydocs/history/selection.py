@@ -15,7 +15,6 @@ always gets the same URL.
 
 from __future__ import annotations
 
-import posixpath
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -87,16 +86,6 @@ class Selection:
         name = self.below(path)
         assert name is not None  # (callers pass policy files)
         return policy_id(name)
-
-
-def resolve_link(source: str, target: str) -> str | None:
-    """The path a relative link names, from the file at `source` (both relative to the same
-    folder, as git spells paths); None for a link that leaves that folder or is not a
-    relative path (`/terms/`, `https://…`)."""
-    if not target or target.startswith("/") or ":" in target.split("/")[0]:
-        return None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-    return None if joined == ".." or joined.startswith("../") else joined
 
 
 def policy_id(name: str) -> str:

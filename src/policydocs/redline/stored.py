@@ -20,7 +20,7 @@ K = TypeVar("K", bound=Hashable)
 
 @dataclass(frozen=True)
 class Pair:
-    """Two texts to redline, with their blob ids (the key)."""
+    """Two texts to redline, with the ids that name them (`Version.text_id`: the key)."""
 
     old_blob: str
     new_blob: str

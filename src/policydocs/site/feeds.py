@@ -48,6 +48,7 @@ from policydocs.site.pages import (
     GeneratedAsset,
     Links,
     StoredFile,
+    Texts,
     links_of,
 )
 from policydocs.site.sanitize import feed_html
@@ -179,7 +180,7 @@ def start_feeds(
     memo's store, the RSS and Atom files of a feed together, each written one entry at a
     time: the site-wide feed holds every version's redline."""
     base = settings.base
-    links = links_of(catalog)
+    links = links_of(catalog, urls)
     versions = {
         (policy.id, v.label): (policy, v) for policy in catalog.policies for v in policy.versions
     }
@@ -202,9 +203,9 @@ def start_feeds(
         policy, version = versions[key]
         return _entry_job(policy, version, urls, base, links, folder)
 
-    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links.identity(urls)])
+    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links.identity()])
     identities = {
-        key: _content_identity(policy, v, shared) for key, (policy, v) in versions.items()
+        key: _content_identity(policy, v, shared, links) for key, (policy, v) in versions.items()
     }
     identities |= {key: _withdrawal_source(*withdrawals[key], urls, base) for key in withdrawals}
     keys = {key: f"rendered:{ENGINE_VERSION}:{identity}" for key, identity in identities.items()}
@@ -426,11 +427,12 @@ def _when(version: Version) -> str:
     return "takes effect" if version.in_force_from > version.published else "effective"
 
 
-def _content_identity(policy: Policy, version: Version, shared: str) -> str:
+def _content_identity(policy: Policy, version: Version, shared: str, links: Links) -> str:
     """Everything `_content_source` makes an entry's content from (a cache key; `shared`
     holds what all entries share, the redline is named by the engine version and the
     blobs it is made from)."""
-    previous = policy.versions[version.index - 1].blob if version.index else None
+    previous = policy.versions[version.index - 1].text_id if version.index else None
+    texts = _texts(version, policy.previous(version))
     return json.dumps(
         [
             shared,
@@ -438,14 +440,15 @@ def _content_identity(policy: Policy, version: Version, shared: str) -> str:
             version.label,
             version.index,
             previous,
-            version.blob,
+            version.text_id,
             version.in_force_from.isoformat(),
             version.published.isoformat(),
             version.effective.isoformat(),
             version.in_force_on.isoformat(),
             version.published_on.isoformat(),
             version.summary,
-            version.path,  # (its links are relative to it)
+            texts,  # (what its links are to)
+            links.files_of(texts),
             version.title,  # (a first publication's text is shown without its title heading)
         ]
     )
@@ -467,8 +470,9 @@ class _EntryJob:
     base: str
     urls: UrlScheme
     links: Links
-    #: The repository path of the version's file, which its links are relative to.
-    source: str
+    #: (repository path, commit) of the version's file, and of the one before it: what its
+    #: links are relative to, and whose files they name.
+    texts: Texts
     folder: Path
 
 
@@ -494,7 +498,9 @@ def _entry_job(
         facts.append(f"<p><strong>Summary:</strong> {html.escape(version.summary)}</p>")
     previous = policy.previous(version)
     pair = (
-        None if previous is None else Pair(previous.blob, version.blob, previous.body, version.body)
+        None
+        if previous is None
+        else Pair(previous.text_id, version.text_id, previous.body, version.body)
     )
     return _EntryJob(
         facts,
@@ -506,9 +512,14 @@ def _entry_job(
         base,
         urls,
         links,
-        version.path,
+        _texts(version, previous),
         folder,
     )
+
+
+def _texts(version: Version, previous: Version | None) -> Texts:
+    both = (version, previous) if previous else (version,)
+    return tuple((text.path, text.commit.sha) for text in both)
 
 
 def _render_entry(job: _EntryJob | str) -> bytes:
@@ -544,11 +555,10 @@ def _content_source(job: _EntryJob) -> str:
     parts.append(f"<p>{links}</p><hr>")
     urls, base = job.urls, job.base
 
-    def absolute(policy_id: str | None) -> str:
-        page = urls.home_src() if policy_id is None else urls.current_src(policy_id)
-        return urljoin(base, urls.url(page))
+    def absolute(path: str) -> str:
+        return urljoin(base, urls.url(path) if path.endswith(".md") else path)
 
-    markdown = job.links.rebase(body, job.source, absolute)
+    markdown = job.links.rebase(body, job.texts, absolute)
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 

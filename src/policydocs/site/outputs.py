@@ -157,6 +157,8 @@ def check_catalog(
         path, commit = _named(catalog, policy, policy.id)
         for out in policy_outputs(urls, policy.id, labels, feeds=feeds, path=path, commit=commit):
             _report(places.add(out), out, problems)
+    for out in _attachment_outputs(catalog, urls):
+        _report(places.add(out), out, problems)
     published = {policy.id for policy in catalog.policies}
     for pid, path in drafts:
         where = f"{path} (uncommitted)"
@@ -167,6 +169,18 @@ def check_catalog(
                 _report(places.add(out), out, problems)
     redirected = _former_ids(catalog, urls, places, published, problems)
     return Checked(problems, redirected, _addresses(catalog, urls, places, problems))
+
+
+def _attachment_outputs(catalog: Catalog, urls: UrlScheme) -> list[Output]:
+    """The files beside the policies that texts link to, each once (two files that make
+    one name are two outputs, which clash, unless they hold the same bytes)."""
+    outputs: dict[tuple[str, str], Output] = {}
+    for (commit, path), file in sorted(catalog.attachments.items()):
+        dest = urls.attachment_dest(file)
+        if dest is not None and (dest, file.blob) not in outputs:
+            what = f"the file {file.name} a policy links to"
+            outputs[(dest, file.blob)] = Output(dest, dest, what, path=path, commit=commit)
+    return list(outputs.values())
 
 
 def check_files(

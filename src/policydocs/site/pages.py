@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -18,12 +17,15 @@ from types import MappingProxyType
 
 from markupsafe import Markup
 
+from policydocs.history import links as repo_links
 from policydocs.history.model import Catalog, Policy, Version
-from policydocs.history.selection import resolve_link
 from policydocs.redline.engine import Redline
 from policydocs.site.drafts import Draft
 from policydocs.site.switcher import VersionLists
 from policydocs.site.urls import UrlScheme
+
+#: The (repository path, commit) of each text a page or an entry is made from.
+Texts = tuple[tuple[str, str], ...]
 
 #: Redlines by (policy id, version label), for every version after a policy's first.
 Redlines = dict[tuple[str, str], Redline]
@@ -38,6 +40,9 @@ TEMPLATES = {
     "redirect": "policydocs/redirect.html",
 }
 
+#: The kinds of page that show a policy's text (a version's, or a draft's).
+POLICY_TEXT = frozenset({"current", "version", "changes", "compare", "draft"})
+
 #: Part of a stored changes or comparison page's cache key (`PageText.identity`): change it
 #: whenever the Markdown made for the same redline and page changes.
 _PAGE_FORMAT = "1"
@@ -46,25 +51,13 @@ _PAGE_FORMAT = "1"
 POLICY_LIST_MARKER = "<!-- policydocs:policy-list -->"
 
 
-#: A link to a policy's file, relative to the file linking (`terms.md#x`,
-#: `../privacy/index.md`), inline `](…)` or as a reference `[x]: …`. Two patterns, each
-#: starting with a literal that the regex engine searches for quickly: one pattern with
-#: both forms and `^` (MULTILINE) tried every position, 35x slower on 30 KB, and this runs
-#: on every page and feed entry. The reference form is matched after a newline, so the
-#: text is searched with one put in front.
-_LINK_TARGET = r"(?P<target>(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s()<>#/][^\s()<>#]*?\.md)(?=[#)\s>]|$)"
-_POLICY_LINKS = (
-    re.compile(r"(?P<lead>\]\(\s*<?)" + _LINK_TARGET, re.MULTILINE),
-    re.compile(r"(?P<lead>\n[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)" + _LINK_TARGET, re.MULTILINE),
-)
-
-
 @dataclass(frozen=True)
 class Links:
     """Links between policies are written as between their files, relative to the file
     that links (`terms.md`, `../privacy/index.md`), as in the repository; wherever a text
     is shown they must point at the policy's main page. A link to the policies folder's
-    own `index.md` or `README.md` points at the home page.
+    own `index.md` or `README.md` points at the home page, and one to a file beside the
+    policies at the file as the text's commit had it (`history.attachments`).
 
     Small and picklable: it travels with the workers' jobs, and is part of cache keys."""
 
@@ -72,56 +65,91 @@ class Links:
     files: frozenset[tuple[str, str]]
     #: The policies folder's repository path ('.' for the repository's root).
     folder: str
+    urls: UrlScheme
+    #: (commit, repository path, where the site publishes it) of every file a text links to.
+    attached: frozenset[tuple[str, str, str]] = frozenset()
 
     @cached_property
     def _ids(self) -> dict[str, str]:
         return dict(self.files)
 
     @cached_property
+    def _files(self) -> dict[tuple[str, str], str]:
+        return {(commit, path): dest for commit, path, dest in self.attached}
+
+    @cached_property
     def _home(self) -> frozenset[str]:
         below = "" if self.folder == "." else self.folder + "/"
         return frozenset((below + "index.md", below + "README.md"))
 
-    def rebase(self, body: str, source: str, target: Callable[[str | None], str]) -> str:
-        """`body`, the text of the file at repository path `source`, with each link to a
-        policy's file pointing at `target(policy id)`, and each to the folder's home page
-        at `target(None)` (relative on site pages, absolute in feeds).
+    def rebase(self, body: str, texts: Texts, target: Callable[[str], str]) -> str:
+        """`body`, made from the `texts` ((repository path, commit) of each: a redline is
+        made from two), with each link to a policy's file, the home page or a file beside
+        the policies pointing at `target(its source or file in the site)` (relative on
+        site pages, absolute in feeds). A link is read as written by the first of the
+        texts in which it names something: a redline's deleted words link to the older
+        text's files.
 
         A link inside inline code is rebased too (a Markdown regex does not see code
         spans); the raw source always keeps the committed text."""
 
-        def rebase(match: re.Match[str]) -> str:
-            resolved = resolve_link(source, match["target"])
-            if resolved in self._ids:
-                return match["lead"] + target(self._ids[resolved])
-            if resolved in self._home:
-                return match["lead"] + target(None)
-            return match[0]
+        def rebase(link: str) -> str | None:
+            for source, commit in texts:
+                resolved = repo_links.resolve(source, link)
+                if resolved is None:
+                    return None
+                if resolved in self._ids:
+                    return target(self.urls.current_src(self._ids[resolved]))
+                if resolved in self._home:
+                    return target(self.urls.home_src())
+                dest = self._files.get((commit, resolved))
+                if dest is not None:
+                    return target(dest)
+            return None
 
-        if ".md" not in body:
+        if "](" not in body and "]:" not in body:
             return body
-        inline, reference = _POLICY_LINKS
-        return reference.sub(rebase, "\n" + inline.sub(rebase, body))[1:]
+        return repo_links.sub(body, rebase)
 
-    def identity(self, urls: UrlScheme) -> str:
-        """What the links in every generated text depend on, as part of a cache key."""
-        return _links_identity(self, urls)
+    def identity(self) -> str:
+        """What the links in every generated text depend on, as part of a cache key (with
+        `files_of` the text's: a new commit's files must not make every page new)."""
+        return _links_identity(self)
+
+    def files_of(self, texts: Texts) -> list[tuple[str, str, str]]:
+        """The files beside the policies that the `texts`' commits link to (a cache key's)."""
+        return [entry for _, commit in texts for entry in self._by_commit.get(commit, ())]
+
+    @cached_property
+    def _by_commit(self) -> dict[str, list[tuple[str, str, str]]]:
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for entry in sorted(self.attached):
+            found.setdefault(entry[0], []).append(entry)
+        return found
 
 
-def links_of(catalog: Catalog, drafts: Sequence[Draft] = ()) -> Links:
-    """The links every text of the catalog (and its drafts) may make to a policy."""
+def links_of(catalog: Catalog, urls: UrlScheme, drafts: Sequence[Draft] = ()) -> Links:
+    """The links every text of the catalog (and its drafts) may make."""
     files = {
         (version.path, policy.id) for policy in catalog.policies for version in policy.versions
     }
     files |= {(draft.path, draft.policy_id) for draft in drafts}
-    return Links(frozenset(files), catalog.folder)
+    dests = {key: urls.attachment_dest(file) for key, file in catalog.attachments.items()}
+    attached = {(commit, path, dest) for (commit, path), dest in dests.items() if dest}
+    return Links(frozenset(files), catalog.folder, urls, frozenset(attached))
 
 
 @lru_cache(maxsize=4)
-def _links_identity(links: Links, urls: UrlScheme) -> str:
+def _links_identity(links: Links) -> str:
     """Made once per build, not for each of thousands of keys (sets are sorted: their
     order changes from one process to the next)."""
+    urls = links.urls
     return json.dumps([sorted(links.files), links.folder, urls.prefix, urls.use_directory_urls])
+
+
+#: Where a text comes from, for its links: the site's links, and the (repository path,
+#: commit) of each text it is made from (a redline's newer text first).
+Origin = tuple[Links, Texts]
 
 
 @dataclass(frozen=True)
@@ -144,6 +172,25 @@ class PageView:
     #: Shared by all pages: the version switcher's lists, made once per policy and folder.
     lists: VersionLists | None = None
 
+    @property
+    def past_texts(self) -> tuple[Version, ...]:
+        """The versions whose texts the page shows when they can no longer change (a
+        redline's newer one first): any but a published policy's latest version, and every
+        redline (the newer text's links are on its version's own page, which says what to
+        fix); empty for other pages. A site generator reports what it finds wrong on these
+        pages as history, not as something to fix."""
+        policy, version = self.policy, self.version
+        if policy is None or version is None or self.kind not in POLICY_TEXT:
+            return ()
+        if self.kind == "changes":
+            return (version, policy.versions[version.index - 1])
+        if self.kind == "compare":
+            pair = policy.with_current(version)
+            return (pair[1], pair[0]) if pair else (version,)
+        if policy.withdrawal is not None or version is not policy.latest:
+            return (version,)
+        return ()
+
     def version_list(self, page_url: str) -> Markup:
         """The switcher's `<li>` items for the page at `page_url`."""
         if self.policy is None or self.lists is None:
@@ -159,6 +206,33 @@ class SiteView:
     urls: UrlScheme
     #: Whether version pages name the commit's author (`Settings.show_authors`).
     show_authors: bool = False
+
+    def sections(self) -> dict[str, FolderSection]:
+        """The navigation's sections: one per folder of policies in force, by the folder
+        their pages' sources are in (`privacy/eu`, below the URL prefix)."""
+        listed = {policy.id for policy in self.catalog.policies if policy.current is not None}
+        folders = {
+            pid.rsplit("/", depth)[0] for pid in listed for depth in range(1, pid.count("/") + 1)
+        }
+        titles = self.catalog.folder_titles
+        return {
+            self.urls.folder_src(folder): FolderSection(
+                titles.get(folder),
+                self.urls.current_src(folder) if folder in listed else None,
+            )
+            for folder in sorted(folders)
+        }
+
+
+@dataclass(frozen=True)
+class FolderSection:
+    """A folder of policies in the navigation."""
+
+    #: From the folder's `_folder.yml` or `.pages` (None: the site generator names it).
+    title: str | None
+    #: The page of the policy the folder is (`privacy/index.md` beside `privacy/eu.md`),
+    #: which belongs at the top of its section rather than beside it.
+    own_page: str | None
 
 
 @dataclass(frozen=True)
@@ -208,20 +282,20 @@ class PageText:
     kind: str  # "changes" or "compare"
     title: str
     links: Links
-    #: The repository path of the newer text, which its links are relative to.
-    source: str
+    #: The (repository path, commit) of the newer and the older text, whose links it shows.
+    texts: Texts
     urls: UrlScheme
 
     def markdown(self, redline: Redline) -> str:
-        return _page_markdown(
-            self.src, self.kind, self.urls, self.title, redline.markdown, self.links, self.source
-        )
+        origin = (self.links, self.texts)
+        return _page_markdown(self.src, self.kind, self.urls, self.title, redline.markdown, origin)
 
     @property
     def identity(self) -> str:
         """Everything the Markdown is made from besides the redline (a cache key)."""
-        shared = self.links.identity(self.urls)
-        return json.dumps([_PAGE_FORMAT, self.src, self.kind, self.title, self.source, shared])
+        shared, files = self.links.identity(), self.links.files_of(self.texts)
+        made_from = [self.src, self.kind, self.title, self.texts, shared, files]
+        return json.dumps([_PAGE_FORMAT, *made_from])
 
 
 @dataclass(frozen=True)
@@ -262,8 +336,9 @@ class MarkedPage:
             else f"version {self.version.label} compared with the current version"
         )
         title = f"{self.version.title}: {what}"
-        newer = self.texts[1]  # (its links are the ones a reader follows)
-        return PageText(self.src, self.kind, title, self.links, newer.path, self.urls)
+        older, newer = self.texts  # (the newer's links are the ones a reader follows)
+        texts = ((newer.path, newer.commit.sha), (older.path, older.commit.sha))
+        return PageText(self.src, self.kind, title, self.links, texts, self.urls)
 
     def view(self, redline: Redline) -> PageView:
         """What the page's template is given; `redline` without its marked text (that is
@@ -300,7 +375,7 @@ def generate(
     show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
-    links = links_of(catalog, drafts)
+    links = links_of(catalog, urls, drafts)
     by_id = {draft.policy_id: draft for draft in drafts}
     pages.append(
         # A site's own page at this address wins: the plugin then leaves this one out.
@@ -323,13 +398,13 @@ def generate(
                 urls,
                 title=f"{draft.text.front_matter.title} (unpublished draft)",
                 body=draft.redline.markdown,
-                links=(links, draft.path),
+                links=(links, ((draft.path, catalog.head),)),
                 redline=draft.redline,
                 draft=draft,
             )
         )
     for policy in catalog.policies:
-        pages.extend(_policy_pages(policy, urls, links, by_id.get(policy.id)))
+        pages.extend(_policy_pages(policy, urls, (links, catalog.head), by_id.get(policy.id)))
         ids = [policy.id, *redirected.get(policy.id, ())]
         assets.extend(
             GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
@@ -340,6 +415,8 @@ def generate(
             pages.extend(_redirects(former, policy, urls))
         targets = [(src, urls.current(policy)) for src in addresses.get(policy.id, ())]
         pages.extend(_redirect_pages(policy, urls, targets))
+    files = {urls.attachment_dest(file): file.data for file in catalog.attachments.values()}
+    assets += [GeneratedAsset(dest, data) for dest, data in sorted(files.items()) if dest]
     lists = VersionLists(urls)
     pages = [_with_lists(page, lists) for page in pages]
     marked = [
@@ -365,9 +442,11 @@ def _with_lists(page: GeneratedPage, lists: VersionLists) -> GeneratedPage:
 def _policy_pages(
     policy: Policy,
     urls: UrlScheme,
-    links: Links,
+    site: tuple[Links, str],
     draft: Draft | None,
 ) -> list[GeneratedPage]:
+    """A policy's pages; `site`: the site's links and HEAD's commit."""
+    links, head = site
     main = policy.shown
     in_force = policy.current is not None
     pages = [
@@ -379,7 +458,9 @@ def _policy_pages(
             urls,
             title=policy.title,
             body=main.page_body if main else "",
-            links=(links, main.path) if main else None,
+            # (the files it links to as they are now, or as its version had them if they
+            # are gone: a withdrawn policy's)
+            links=(links, ((main.path, head), (main.path, main.commit.sha))) if main else None,
             in_nav=in_force,
             searchable=in_force,
             draft=draft,
@@ -403,7 +484,7 @@ def _policy_pages(
                 urls,
                 title=f"{version.title} (version {version.label})",
                 body=version.page_body,
-                links=(links, version.path),
+                links=(links, ((version.path, version.commit.sha),)),
             )
         )
     return pages
@@ -449,17 +530,15 @@ def _page(
     *,
     title: str,
     body: str = "",
-    links: tuple[Links, str] | None = None,
+    links: Origin | None = None,
     redline: Redline | None = None,
     draft: Draft | None = None,
     in_nav: bool = False,
     searchable: bool = False,
 ) -> GeneratedPage:
     """A generated Markdown page; `links`: rebase the links of the text `body` is, from
-    the file it was at (see `Links`), for `src`."""
-    markdown = _page_markdown(
-        src, kind, urls, title, body, *(links or (None, "")), searchable=searchable
-    )
+    the file and commit it was at (see `Links`), for `src`."""
+    markdown = _page_markdown(src, kind, urls, title, body, links, searchable=searchable)
     return GeneratedPage(
         src,
         markdown,
@@ -483,19 +562,14 @@ def _page_markdown(
     urls: UrlScheme,
     title: str,
     body: str,
-    links: Links | None,
-    source: str,
+    origin: Origin | None,
     *,
     searchable: bool = False,
 ) -> str:
-    if links is not None:
+    if origin is not None:
         folder = posixpath.dirname(src) or "."
-
-        def target(policy_id: str | None) -> str:
-            page = urls.home_src() if policy_id is None else urls.current_src(policy_id)
-            return posixpath.relpath(page, folder)
-
-        body = links.rebase(body, source, target)
+        links, texts = origin
+        body = links.rebase(body, texts, lambda path: posixpath.relpath(path, folder))
     meta = {"title": title, "template": TEMPLATES[kind]}
     return _markdown(meta, searchable=searchable) + body
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from policydocs.history.attachments import Attachment
 from policydocs.history.model import Policy, Version
+from policydocs.history.selection import segment
 
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
@@ -51,6 +53,10 @@ class UrlScheme:
             return None
         return "/".join((*parts, "index.md"))
 
+    def folder_src(self, folder: str) -> str:
+        """The folder of page sources that a folder of policy ids is (`privacy/eu`)."""
+        return self._src(folder)
+
     def draft_src(self, policy_id: str) -> str:
         return self._src(policy_id, "draft", "index.md")
 
@@ -63,6 +69,21 @@ class UrlScheme:
     # Destination paths of generated files that are published as they are.
     def raw_dest(self, policy_id: str, label: str) -> str:
         return self._src(policy_id, f"{label}.md")
+
+    def attachment_dest(self, file: Attachment) -> str | None:
+        """Where a file beside the policies is published: at its path below the folder as
+        HEAD has it, an earlier state of it beside that in small letters with its blob's
+        first 12 digits before the suffix (`dpa.0123456789ab.pdf`: the same bytes under
+        names that differ only in capitals are one file); each name made a URL segment as
+        a policy's is. None for a name that makes none."""
+        parts = file.name.split("/")
+        stem, suffix = posixpath.splitext(parts.pop())
+        if not file.current:
+            stem, suffix = f"{stem}.{file.blob[:12]}".lower(), suffix.lower()
+        segments = [segment(part) for part in (*parts, stem)]
+        if not all(segments) or not set(suffix[1:]) <= _PLAIN:
+            return None
+        return self._src(*segments[:-1], segments[-1] + suffix)
 
     def index_dest(self) -> str:
         return self._src("versions.json")
