@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import build_bench
+import fixture_bench
 from diff_match_patch import diff_match_patch
 from synthetic_repo import WORDS, Shape, _document, _edit, generate
 
@@ -358,6 +359,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
     parser.add_argument("--builds", type=int, help="runs of each build (default 3; large: 1)")
+    parser.add_argument(
+        "--skip-fixtures", action="store_true", help="no builds of the real repositories"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     defaults = PRESETS[args.preset]
@@ -374,6 +378,8 @@ def main() -> None:
         if not args.skip_build:
             builds = args.builds or (1 if args.preset == "large" else 3)
             figures["build"] = bench_build(repo, Path(tmp), builds)
+        if not args.skip_fixtures and fixture_bench.available():
+            figures["fixtures"] = fixture_bench.bench_fixtures(Path(tmp), args.builds or 3)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
@@ -404,6 +410,13 @@ def main() -> None:
     print(f"  full catalog (history + front matter + statuses): {h['catalog_seconds']:.3f} s")
     if "build" in figures:
         _print_build(figures["build"])
+    for name, row in figures.get("fixtures", {}).items():
+        print(f"{name}: {row['pages']} pages, {row['current_policies']} policies in force")
+        for kind, runs in row["seconds"].items():
+            over = f"  policydocs: {row['over'][kind]}x" if kind in row["over"] else ""
+            print(
+                f"  {kind:<14} {', '.join(map(str, runs))} s, peak {row['peak_mb'][kind]} MB{over}"
+            )
 
 
 if __name__ == "__main__":

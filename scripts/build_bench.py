@@ -20,8 +20,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from policydocs.core.settings import Settings
 
 #: Pinned so that every run sees the same statuses (the synthetic history ends before it).
 AS_OF = "2030-01-01"
@@ -45,13 +49,15 @@ def write_site(repo: Path, cache_dir: str = ".cache/policydocs") -> Path:
     return path
 
 
-def write_floor(repo: Path, floor: Path) -> Path:
+def write_floor(repo: Path, floor: Path, settings: Settings | None = None) -> Path:
     """A plain MkDocs project whose docs/ holds the same pages with the same Markdown that
-    policydocs generates for `repo` (without its templates), and the same navigation."""
+    policydocs generates for `repo` (without its templates), and the same navigation;
+    `settings`: the engine's, if not the synthetic repository's."""
     from policydocs.builder import run
     from policydocs.core.settings import Settings, resolve_as_of
 
-    settings = Settings(policies_dir=repo / "policies", as_of=resolve_as_of(AS_OF, UTC))
+    if settings is None:
+        settings = Settings(policies_dir=repo / "policies", as_of=resolve_as_of(AS_OF, UTC))
     site = run.build(settings)
     docs = floor / "docs"
     nav = ["index.md"]
