@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from policydocs.redline.blocks import _parsed_leaves, _prose_leaves, join, split
 from policydocs.redline.engine import Redline, redline
 from policydocs.redline.markup import accept, reject, terminal
+from policydocs.redline.tokens import tokenize
 
 
 def marks(markdown: str) -> list[str]:
@@ -36,6 +38,35 @@ def test_numbers_urls_links_and_code_are_whole_tokens() -> None:
         ("del", "[portal](a.md) `v1`"),
         ("ins", "[portal](b.md) `v2`"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Déclaration de confidentialité](/legal/privacy-statement(12.20.19)(FR).pdf)",
+        "[Learn more\\[80\\]](https://example.com/notes#annotation-80)",
+        "[the [annex] list](annex.md 'The annex')",
+        "[x](<a b.pdf>)",
+        "6GB",
+        "1st-party",
+        "v2.1",
+        "2024-01-01",
+        "£7.50",
+    ],
+)
+def test_links_as_commonmark_reads_them_and_mixed_words_are_one_token(text: str) -> None:
+    assert tokenize(text.removeprefix("£")) == [text.removeprefix("£")]
+
+
+def test_a_changed_link_with_parentheses_keeps_both_texts_whole() -> None:
+    old = "Read the [Déclaration](/p/statement(12.20.19)(FR).pdf) now.\n"
+    new = "Read the [Statement](/p/statement(12.20.19)(EN).pdf) now.\n"
+    result = redline(old, new)
+    assert marks(result.markdown) == [
+        ("del", "[Déclaration](/p/statement(12.20.19)(FR).pdf)"),
+        ("ins", "[Statement](/p/statement(12.20.19)(EN).pdf)"),
+    ]
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
 
 
 def test_emphasis_is_never_cut_by_a_tag() -> None:

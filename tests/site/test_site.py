@@ -344,6 +344,7 @@ def test_links_to_policies_are_rebased_in_both_markdown_forms(body: str, rebased
         ("legal/privacy/index.md", "[D](dpa/A b.pdf 'DPA')", "[D](<privacy/dpa/A-b.pdf> 'DPA')"),
         ("legal/privacy/eu.md", "![How](../privacy/how.gif)", "![How](<privacy/how.abc.gif>)"),
         ("legal/privacy/eu.md", "[how]: how.gif", "[how]: <privacy/how.abc.gif>"),
+        ("legal/privacy/eu.md", "[FR](dpa/s(12.20)(FR).pdf)", "[FR](<privacy/dpa/s-FR.pdf>)"),
         # The same file at a commit that did not have it: as written.
         ("legal/terms/index.md", "[DPA](../privacy/dpa/A b.pdf)", None),
         # Not a policy, outside the folder, absolute, or another scheme: as written.
@@ -368,6 +369,7 @@ def test_links_are_relative_to_the_file_that_links(source: str, body: str, rebas
             {
                 ("c1", "legal/privacy/dpa/A b.pdf", "privacy/dpa/A-b.pdf"),
                 ("c1", "legal/privacy/how.gif", "privacy/how.abc.gif"),
+                ("c1", "legal/privacy/dpa/s(12.20)(FR).pdf", "privacy/dpa/s-FR.pdf"),
             }
         ),
     )

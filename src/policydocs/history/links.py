@@ -6,8 +6,9 @@ them. One pattern, so that the three agree on what a link is.
 
 A link is matched inline, `](…)` or `![…](…)`, or as a reference definition `[x]: …`,
 its target ending in a file name with a suffix. Python-Markdown, which MkDocs renders
-with, takes spaces in a target (`](Security Overview.pdf)`), so they are taken here too;
-a title after the target (`](x.pdf "Title")`) ends it.
+with, takes spaces in a target (`](Security Overview.pdf)`), so they are taken here too,
+and balanced parentheses (`](statement(FR).pdf)`, as CommonMark reads them); a title after
+the target (`](x.pdf "Title")`) ends it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from urllib.parse import unquote
 #: A relative target (no scheme, not from the root, not an anchor) that ends in a suffix,
 #: before an anchor, the link's end, a title, or the line's end.
 _TARGET = (
-    r"(?P<target>(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s()<>#/][^\n()<>#]*?\.[A-Za-z0-9]{1,10})"
+    r"(?P<target>(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s()<>#/]"
+    r"(?:[^\n()<>#]|\([^\n()<>#]*\))*?\.[A-Za-z0-9]{1,10})"
     r"(?=[#>]|[ \t]*\)|[ \t]+[\"'(]|[ \t]*$)"
 )
 #: Two patterns, each starting with a literal that the regex engine searches for quickly:

@@ -1,11 +1,14 @@
 """Word-level tokens of a block's Markdown, and diffs over them with diff-match-patch.
 
-A change never splits a token: words (with inner hyphens and apostrophes), numbers, URLs,
-links, emphasised spans, inline code and inline HTML elements on one line (`<b>…</b>`) are
-whole tokens, so "Licens[-ee-][+or+]" cannot happen and a link, `**emphasis**` or `<b>` is
-never cut by a mark: a change to the tag is the element deleted and inserted. (A tag left
-open across lines makes its block compared whole: see `blocks.Block.atomic`.) Line breaks with their
-continuation prefix (indentation, `>`) and table pipes are tokens of their own.
+A change never splits a token: words (with inner hyphens and apostrophes, and letters
+with digits: `6GB`, `1st-party`, `v2.1`, `2024-01-01`), numbers (`7.50`, `1,000`), URLs,
+links (read as CommonMark does: parentheses in the address, escaped or nested brackets in
+the text, `<…>` addresses, titles), emphasised spans, inline code and inline HTML elements
+on one line (`<b>…</b>`) are whole tokens, so "Licens[-ee-][+or+]" cannot happen and a
+link, `**emphasis**` or `<b>` is never cut by a mark: a change to the tag is the element
+deleted and inserted. (A tag left open across lines makes its block compared whole: see
+`blocks.Block.atomic`.) Line breaks with their continuation prefix (indentation, `>`) and
+table pipes are tokens of their own.
 
 diff-match-patch compares strings of characters, so each distinct token is mapped to one
 character (the library wiki's "line or word diffs" recipe), and the semantic cleanup runs on
@@ -30,7 +33,10 @@ TOKEN = re.compile(
     r"""
     (?P<newline>\n(?:[ \t]*>[ \t]?)*[ \t]*)
   | (?P<code>(`+)[^`].*?\3)
-  | (?P<link>!?\[[^\]\n]*\](?:\([^)\s]*(?:[ \t]+"[^"\n]*")?\)|\[[^\]\n]*\]))
+  | (?P<link>!?\[(?:\\.|\[(?:\\.|[^\[\]\\\n])*\]|[^\[\]\\\n])*\]
+             (?:\([ \t]*(?:<[^>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*)
+                 (?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)
+               |\[[^\]\n]*\]))
   | (?P<autolink><https?://[^>\s]+>)
   | (?P<url>https?://[^\s<>()]*[^\s<>().,;:!?'"])
   | (?P<strong>\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*|__[^_\s](?:[^_\n]*[^_\s])?__)
@@ -40,8 +46,7 @@ TOKEN = re.compile(
                (?:(?!</?(?P=tag)[\s>/])[^\n])*</(?P=tag)[ \t]*>)
   | (?P<html></?[A-Za-z][^<>\n]*>|<!--.*?-->)
   | (?P<escape>\\.)
-  | (?P<number>\d+(?:[.,:/]\d+)*)
-  | (?P<word>\w+(?:['\u2019-]\w+)*)
+  | (?P<word>\w+(?:(?:['\u2019-]|(?<=\d)[.,:/](?=\d))\w+)*)
   | (?P<space>[ \t]+)
   | (?P<pipe>\|)
   | (?P<other>.)
@@ -49,11 +54,12 @@ TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
-#: Text with none of these has only newlines, numbers, words, spaces, pipes and other
-#: single characters, which `_PROSE_TOKEN` finds as `TOKEN` would, several times faster.
+#: Text with none of these has only newlines, words (numbers among them), spaces, pipes
+#: and other single characters, which `_PROSE_TOKEN` finds as `TOKEN` would, several times
+#: faster.
 _SPECIAL = re.compile(r"[`\[<*_\\]|://")
 _PROSE_TOKEN = re.compile(
-    r"\n(?:[ \t]*>[ \t]?)*[ \t]*|\d+(?:[.,:/]\d+)*|\w+(?:['\u2019-]\w+)*|[ \t]+|.",
+    r"\n(?:[ \t]*>[ \t]?)*[ \t]*|\w+(?:(?:['\u2019-]|(?<=\d)[.,:/](?=\d))\w+)*|[ \t]+|.",
     re.DOTALL,
 )
 
