@@ -31,6 +31,7 @@ from policydocs.core.settings import (
     load_timezone,
     normalize_commits,
     normalize_prefix,
+    normalize_skips,
     resolve_as_of,
 )
 from policydocs.site.feeds import FeedSettings
@@ -81,6 +82,11 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     #: Values of `{{ name }}` tags another site generator filled into the texts.
     variables = c.DictOfItems(c.Type(str), default={})
     skip_commits = c.ListOfItems(c.Type(str), default=[])
+    #: One file at one commit left out: `{commit: …, path: …}` (the repository path).
+    skip = c.ListOfItems(c.Type(dict), default=[])
+    #: The commit the published history starts at: earlier revisions are left out, but
+    #: each policy's text as it stood then (with its own date).
+    history_from = c.Optional(c.Type(str))
     #: Redlines computed by earlier builds, relative to mkdocs.yml; "" turns the cache off.
     cache_dir = c.Type(str, default=".cache/policydocs")
     #: At most this many entries per feed, newest first (default: 50 site-wide, all of a
@@ -115,6 +121,8 @@ def engine_settings(
         use_directory_urls=use_directory_urls,
         extra_keys=frozenset(options.extra_keys),
         skip_commits=normalize_commits(options.skip_commits),
+        skip=normalize_skips(options.skip),
+        history_from=options.history_from,
         include=tuple(options.include),
         exclude=tuple(options.exclude),
         ignore_unknown_keys=options.foreign_keys == "ignore",

@@ -174,6 +174,24 @@ def test_broken_revision_can_be_skipped_explicitly(repo: GitRepo) -> None:
     assert any("skip_commits" in str(n) and bad[:12] in str(n) for n in site.notes)
 
 
+def test_one_file_at_one_commit_can_be_skipped_keeping_the_commits_other_files(
+    repo: GitRepo,
+) -> None:
+    repo.revise("tos", "Good.\n", "2024-01-01T09:00:00+00:00")
+    repo.revise("aup", "Rules.\n", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/tos.md", "---\ntitle: Terms\nlost its closing fence\n")
+    repo.policy("aup", "New rules.\n")
+    bad = repo.commit("one broken, one good", "2024-02-01T09:00:00+00:00")
+    assert "in 'skip' ('- {commit: …, path: …}')" in error_of(repo)
+
+    site = load(repo, skip=frozenset({(bad[:10], "policies/tos.md")}))
+
+    assert [v.body for v in site.catalog.get("tos").versions] == ["\nGood.\n"]
+    assert [v.body for v in site.catalog.get("aup").versions] == ["\nRules.\n", "\nNew rules.\n"]
+    assert any("'skip'" in str(n) and bad[:12] in str(n) for n in site.notes)
+    build_site(repo, {"skip": [{"commit": bad[:10], "path": "policies/tos.md"}]})
+
+
 def test_unknown_key_is_a_warning_unless_declared(repo: GitRepo) -> None:
     repo.policy("tos", owner="legal@example.com")
     repo.commit("v1")
@@ -234,6 +252,8 @@ def test_unknown_key_fails_a_strict_mkdocs_build(repo: GitRepo, mkdocs_errors) -
         ("url_prefix", "legal/a b", "'url_prefix' 'legal/a b' must be a plain path"),
         ("url_prefix", ".legal", "'url_prefix' '.legal' must be a plain path"),
         ("skip_commits", ["zz"], "'skip_commits': 'zz' is not a commit id"),
+        ("skip", [{"commit": "zz", "path": "p.md"}], "'skip': 'zz' is not a commit id"),
+        ("skip", [{"commit": "abcdef0"}], "'skip': {'commit': 'abcdef0'} is not one file"),
         ("feed_limit", 0, "'feed_limit': expected a whole number, 1 or more"),
         ("feed_limit", -1, "'feed_limit': expected a whole number, 1 or more"),
         ("feed_limit", True, "'feed_limit': expected a whole number, 1 or more"),

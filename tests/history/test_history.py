@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from policydocs.core.errors import PolicyError
 from policydocs.history.model import EffectiveSource, PolicyStatus, Status
 
-from ..conftest import load
+from ..conftest import build_site, load
 from ..gitrepo import GitRepo
 from ..histories import republished
 
@@ -350,8 +351,6 @@ def test_git_processes_do_not_grow_with_revisions(tmp_path: Path) -> None:
 
 
 def test_shallow_clone_history_is_refused(repo: GitRepo, tmp_path: Path) -> None:
-    from policydocs.core.errors import PolicyError
-
     for n in range(3):
         repo.revise("tos", f"Text {n}.\n", f"2024-01-0{n + 1}T09:00:00+00:00")
     clone = tmp_path / "shallow"
@@ -360,3 +359,32 @@ def test_shallow_clone_history_is_refused(repo: GitRepo, tmp_path: Path) -> None
     )
     with pytest.raises(PolicyError, match=r"shallow clone.*fetch-depth: 0"):
         load(GitRepo.existing(clone))
+
+
+def test_history_from_starts_the_published_history_at_a_commit(repo: GitRepo) -> None:
+    """Early history that cannot be published is left out, unread; each policy keeps the
+    text in force when the published history starts, with its own date."""
+    repo.write("policies/tos.md", "---\ntitle: Terms\nlost its closing fence\n")
+    repo.commit("broken, long ago", "2020-01-01T09:00:00+00:00")
+    repo.revise("tos", "Good.\n", "2020-06-01T09:00:00+00:00")
+    repo.revise("old", "Gone before the start.\n", "2020-07-01T09:00:00+00:00")
+    repo.git("rm", "-q", "policies/old.md")
+    repo.commit("withdraw old", "2020-08-01T09:00:00+00:00")
+    repo.revise("aup", "Rules.\n", "2020-09-01T09:00:00+00:00")
+    start = repo.revise("privacy", "Private.\n", "2021-01-01T09:00:00+00:00")
+    repo.revise("tos", "Better.\n", "2021-02-01T09:00:00+00:00")
+
+    site = load(repo, history_from=start[:10])
+
+    assert [p.id for p in site.catalog.policies] == ["aup", "privacy", "tos"]
+    tos = site.catalog.get("tos")
+    assert [(v.label, v.body) for v in tos.versions] == [
+        ("2020-06-01", "\nGood.\n"),
+        ("2021-02-01", "\nBetter.\n"),
+    ]
+    assert tos.versions[0].earlier_unpublished
+    assert not site.catalog.get("aup").versions[0].earlier_unpublished  # (its first)
+    page = build_site(repo, {"history_from": start[:10]}) / "tos/history/index.html"
+    assert "The earliest version published here (earlier ones are not)." in page.read_text()
+    with pytest.raises(PolicyError, match="'history_from' 'main~9' is not a commit"):
+        load(repo, history_from="main~9")

@@ -288,3 +288,16 @@ def test_variables_fill_in_another_generators_tags_and_a_new_value_makes_new_pag
     [redline] = [page.markdown for page in second.pages if page.src == src]
     assert "mailto:b@example.com" in redline
     assert "mailto:a@example.com" not in redline
+
+
+def test_long_file_names_are_published_and_the_limit_is_said_as_it_is(repo: GitRepo) -> None:
+    """A real tracker's names run past 64 characters; the limit is 200 per name."""
+    long = "Terms of Service for the Example Company Cloud Platform and Its Related Services"
+    commit(repo, {f"policies/{long}.md": "# Terms\n\nText.\n"}, "2024-01-01T09:00:00Z")
+    assert ids(load(repo)) == [long.replace(" ", "-")]
+    too_long = "x" * 201
+    commit(repo, {f"policies/{too_long}.md": "# X\n\nText.\n"}, "2024-02-01T09:00:00Z")
+    result = policydocs(repo.path, "check", "--history", "--as-of", "2030-01-01")
+    assert result.returncode == 1
+    assert "at most 200 per folder or file name" in result.stdout
+    assert "for example" not in result.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
@@ -50,6 +50,12 @@ class Settings:
     #: Commits whose policy revisions cannot be published (e.g. broken front matter merged
     #: before checks existed): left out, and said so in the build log.
     skip_commits: frozenset[str] = field(default_factory=frozenset)
+    #: One file's revision at one commit, left out as `skip_commits` leaves a commit's:
+    #: (commit id, repository path), sparing the commit's other files.
+    skip: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    #: The commit the published history starts at (None: the first): each policy's
+    #: earlier revisions are left out but the one in force then (see `git.from_commit`).
+    history_from: str | None = None
     #: Where computed redlines are kept between builds (None: no cache).
     cache_dir: Path | None = None
     #: Commit authors' names in what is published (versions.json, version pages).
@@ -65,6 +71,14 @@ class Settings:
     effective_pattern: re.Pattern[str] | None = None
     #: Values of `{{ name }}` tags written in the texts (see `history.variables`).
     variables: Mapping[str, str] = field(default_factory=dict)
+
+    def skipped(self, commit: str, path: str) -> str | None:
+        """The option that leaves out this file's revision at this commit, if one does."""
+        if any(commit.startswith(sha) for sha in self.skip_commits):
+            return "skip_commits"
+        if any(commit.startswith(sha) and path == skipped for sha, skipped in self.skip):
+            return "skip"
+        return None
 
 
 def load_timezone(name: str) -> tzinfo:
@@ -154,12 +168,27 @@ def compile_effective_pattern(pattern: str | None) -> re.Pattern[str] | None:
     return compiled
 
 
-def normalize_commits(values: list[str]) -> frozenset[str]:
+def normalize_commits(values: list[str], option: str = "skip_commits") -> frozenset[str]:
     """Commit ids for 'skip_commits': at least 7 hex digits, so one cannot match many."""
     commits = set()
     for value in values:
-        sha = value.strip().lower()
+        sha = str(value).strip().lower()
         if not re.fullmatch(r"[0-9a-f]{7,40}", sha):
-            raise PolicyError(f"'skip_commits': {value!r} is not a commit id (7 to 40 hex digits)")
+            raise PolicyError(f"'{option}': {value!r} is not a commit id (7 to 40 hex digits)")
         commits.add(sha)
     return frozenset(commits)
+
+
+def normalize_skips(values: Sequence[object]) -> frozenset[tuple[str, str]]:
+    """'skip': each item a `commit` and a `path` (the repository path, as the build's
+    messages name the file)."""
+    skips = set()
+    for value in values:
+        if not (isinstance(value, dict) and set(value) == {"commit", "path"}):
+            raise PolicyError(
+                f"'skip': {value!r} is not one file at one commit: write "
+                "'- {commit: 0123abc, path: policies/terms.md}'"
+            )
+        [sha] = normalize_commits([value["commit"]], "skip")
+        skips.add((sha, str(value["path"]).strip().lstrip("./")))
+    return frozenset(skips)

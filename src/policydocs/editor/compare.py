@@ -150,10 +150,11 @@ def _side(
         try:
             return Side(called, _parse(data, settings, path, called))
         except PolicyError as exc:
-            if not any(sha.startswith(skipped) for skipped in settings.skip_commits):
+            skipped = settings.skipped(sha, path)
+            if skipped is None:
                 raise
             note = (
-                f"commit {sha[:12]} is listed in 'skip_commits': the site leaves this "
+                f"commit {sha[:12]} is listed in '{skipped}': the site leaves this "
                 "revision out; compare published versions instead (see 'policydocs versions')"
             )
             raise PolicyError([*exc.problems, Problem(Level.INFO, note)]) from exc

@@ -25,7 +25,7 @@ from policydocs.history.attachments import attachments, linked_files
 from policydocs.history.editorial import Change as Revision
 from policydocs.history.editorial import ChangeSource, renders_identically
 from policydocs.history.folders import folder_files, folder_titles
-from policydocs.history.git import NOT_FILES, Change, GitHistory
+from policydocs.history.git import NOT_FILES, Change, GitHistory, from_commit
 from policydocs.history.model import (
     Catalog,
     EffectiveSource,
@@ -59,6 +59,8 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         problems = Problems()
         selection = history.selection(folder, settings)
         changes = history.changes(selection)
+        if settings.history_from is not None:
+            changes = from_commit(changes, _history_from(history, settings.history_from))
         lineages = _follow(changes, history, selection, settings, problems)
         for path in history.unread(selection):
             problems.warning(UNREAD, path=path, commit=history.head)
@@ -95,6 +97,18 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
     return catalog, problems
 
 
+def _history_from(history: GitHistory, revision: str) -> set[str]:
+    """The first-parent commits from `history_from` on (it included)."""
+    commits = history.first_parents()
+    sha = history.resolve(revision)
+    if sha is None or sha not in commits:
+        raise PolicyError(
+            f"'history_from' {revision!r} is not a commit of HEAD's first-parent history "
+            "(the commits merged into it, as 'git log --first-parent' lists them)"
+        )
+    return set(commits[: commits.index(sha) + 1])
+
+
 def _how_to_skip(errors: list[Problem]) -> list[Problem]:
     """A merged revision cannot be changed, only left out: how, naming its commits (a note
     after the errors, which name the files)."""
@@ -106,7 +120,9 @@ def _how_to_skip(errors: list[Problem]) -> list[Problem]:
             Level.INFO,
             "a merged revision cannot be changed: fix the file in a new commit, then leave "
             "the broken revisions out by listing their commits in the plugin's "
-            f"'skip_commits' (or --skip-commits): {', '.join(commits)}",
+            f"'skip_commits' (or --skip-commits): {', '.join(commits)}; or, to keep what "
+            "a commit changed in other files, each file at its commit in 'skip' "
+            "('- {commit: …, path: …}')",
         )
     ]
 
@@ -171,9 +187,10 @@ def _follow(
                 lineage = found
             if change.blob == change.old_blob:
                 continue  # a pure rename or a mode change: same text, no new revision
-            if any(change.commit.sha.startswith(sha) for sha in settings.skip_commits):
+            skipped = settings.skipped(change.commit.sha, change.path)
+            if skipped is not None:
                 problems.info(  # (configured: nothing to fix, so not a warning)
-                    "revision left out as configured in 'skip_commits'",
+                    f"revision left out as configured in '{skipped}'",
                     path=change.path,
                     commit=change.commit.sha,
                 )
@@ -278,6 +295,7 @@ def _add_version(
             change_source=revision_source,
             redirect_from=declared.redirect_from,
             substituted=parsed.substituted,
+            earlier_unpublished=change.starts_history,
         )
     )
 

@@ -76,6 +76,9 @@ class Change:
     blob: str | None
     #: git's file mode after the change ("100644" for a file; see `NOT_FILES`).
     mode: str
+    #: Made by `from_commit`: the file as it stood where the published history starts,
+    #: from the last commit that changed it before then, which was not its first.
+    starts_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,11 @@ class GitHistory:
                 proc.kill()  # the reader stopped early: the writer must not wait on git
             writer.join()
             proc.wait()
+
+    def first_parents(self) -> list[str]:
+        """HEAD's first-parent commits, newest first."""
+        listed: str = self.repo.git.rev_list("--first-parent", "HEAD")
+        return listed.split()
 
     def first_parent_since(self, revision: str) -> list[str] | None:
         """The commits along HEAD's first parents after `revision` (None: no such one)."""
@@ -382,6 +390,31 @@ def parse_log(output: bytes) -> list[Change]:
                 problems.error(bad, path=change.path, commit=sha)
     problems.raise_errors()
     return changes
+
+
+def from_commit(changes: list[Change], later: set[str]) -> list[Change]:
+    """The changes of the commits in `later` (where the published history starts, and
+    after), after one addition per file that existed when it started: the file as the
+    last earlier commit left it, with that commit's date (its real publication). Earlier
+    texts are not read at all: they may be what cannot be published."""
+    standing: dict[str, tuple[int, Change, bool]] = {}  # (its place, it, had it others?)
+    seen: set[str] = set()
+    for index, change in enumerate(changes):
+        if change.commit.sha in later:
+            break
+        earlier = change.path in seen or change.old_path in seen
+        seen.update(path for path in (change.path, change.old_path) if path)
+        if change.status == "D":
+            standing.pop(change.path, None)
+            continue
+        if change.status == "R" and change.old_path is not None:
+            standing.pop(change.old_path, None)
+        standing[change.path] = (index, change, earlier)
+    first = [
+        replace(change, status="A", old_path=None, old_blob=None, starts_history=earlier)
+        for _, change, earlier in sorted(standing.values(), key=lambda found: found[0])
+    ]
+    return first + [change for change in changes if change.commit.sha in later]
 
 
 def selected(changes: list[Change], selection: Selection) -> list[Change]:

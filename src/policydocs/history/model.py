@@ -131,6 +131,16 @@ class Version:
     redirect_from: tuple[str, ...] = ()
     #: Whether the site's `variables` changed its text (see `text_id`).
     substituted: bool = False
+    #: A policy's first version here, whose earlier revisions `history_from` left out.
+    earlier_unpublished: bool = False
+
+    @property
+    def opening(self) -> str:
+        """What a policy's first version is to its readers (not a first publication when
+        earlier revisions are left out)."""
+        if self.earlier_unpublished:
+            return "The earliest version published here (earlier ones are not)."
+        return "First publication."
 
     @property
     def text_id(self) -> str:

@@ -78,7 +78,7 @@ def _events(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, 
         cancelled = version.status is Status.NEVER_TOOK_EFFECT
         page = urls.changes(version) if version.index else urls.version(version)
         title = f"{version.title}: version {version.label} takes effect"
-        about = version.summary or ("First publication." if not version.index else "")
+        about = version.summary or ("" if version.index else version.opening)
         event = _event(
             str(stable_id(policy, version.label)),
             version.published,

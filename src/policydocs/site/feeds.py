@@ -372,9 +372,7 @@ def _entry(policy: Policy, version: Version, urls: UrlScheme, base: str) -> _Ent
     verb = "revised" if version.index else "published"
     title = f"{version.title} {verb} — {when} {long_date(version.in_force_on)}"
     page = urls.changes(version) if version.index else urls.version(version)
-    what = version.summary or (
-        f"Version {version.label}." if version.index else "First publication."
-    )
+    what = version.summary or (f"Version {version.label}." if version.index else version.opening)
     return _Entry(
         id=_entry_id(policy, version.label),
         title=title,
