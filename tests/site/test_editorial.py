@@ -90,3 +90,23 @@ def test_a_change_that_is_neither_is_an_error(repo: GitRepo, mkdocs_errors) -> N
     with pytest.raises(Abort):
         build_site(repo)
     assert any("'change' must be 'editorial'" in m for m in mkdocs_errors())
+
+
+def test_a_front_matter_only_change_says_what_changed(repo: GitRepo) -> None:
+    """A commit that only drops a key no page shows (`topics:`) is editorial, and its
+    changes page names the key rather than leave readers looking for a difference."""
+    repo.write("policies/terms.md", "---\ntitle: Terms\ntopics: [billing]\n---\n\nText.\n")
+    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/terms.md", "---\ntitle: Terms\n---\n\nText.\n")
+    repo.commit("drop topics", "2024-02-01T09:00:00+00:00")
+    repo.write("policies/terms.md", "---\ntitle: Terms\n---\n\nText.\n\n\n")
+    repo.commit("spacing", "2024-03-01T09:00:00+00:00")
+    site = build_site(repo, {"as_of": "2024-06-01", "foreign_keys": "ignore"})
+    page = (site / "terms/2024-02-01/changes/index.html").read_text(encoding="utf-8")
+    assert (
+        "this revision changed only front matter that no page shows (\u2018topics\u2019 removed)"
+        in page
+    )
+    assert "only details such as the dates or the summary differ" not in page
+    page = (site / "terms/2024-03-01/changes/index.html").read_text(encoding="utf-8")
+    assert "changed only how the Markdown is written" in page

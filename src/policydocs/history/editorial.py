@@ -95,3 +95,25 @@ def _inline(children: list[Token]) -> Iterator[tuple[object, ...]]:
 
 def _space(text: str) -> str:
     return _SPACE.sub(" ", text)
+
+
+def unseen_changes(
+    old_body: str, new_body: str, old_keys: dict[str, object], new_keys: dict[str, object]
+) -> str:
+    """What changed in a revision that reads the same (an editorial one), for its changes
+    page to say rather than leave a reader looking for a difference."""
+    parts = []
+    removed = sorted(str(key) for key in old_keys.keys() - new_keys.keys())
+    added = sorted(str(key) for key in new_keys.keys() - old_keys.keys())
+    changed = sorted(
+        str(key) for key in old_keys.keys() & new_keys.keys() if old_keys[key] != new_keys[key]
+    )
+    for keys, what in ((removed, "removed"), (added, "added"), (changed, "changed")):
+        if keys:
+            quoted = ", ".join("\u2018" + key + "\u2019" for key in keys)
+            parts.append(f"{quoted} {what}")
+    if parts:
+        parts = [f"front matter that no page shows ({'; '.join(parts)})"]
+    if old_body != new_body:
+        parts.append("how the Markdown is written (spacing, line breaks or markers)")
+    return " and ".join(parts) or "details that no page shows"

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from policydocs.history.attachments import Attachments
-from policydocs.history.editorial import Change, ChangeSource
+from policydocs.history.editorial import Change, ChangeSource, unseen_changes
 from policydocs.history.git import Commit
 from policydocs.history.headings import without_title_heading
 from policydocs.history.selection import Selection
@@ -153,6 +153,10 @@ class Version:
     @property
     def editorial(self) -> bool:
         return self.change is Change.EDITORIAL
+
+    def unseen_changes(self, older: Version) -> str:
+        """What changed since `older` when the page reads the same (`history.editorial`)."""
+        return unseen_changes(older.body, self.body, older.extra, self.extra)
 
     @property
     def page_body(self) -> str:
