@@ -182,7 +182,7 @@ def test_one_file_at_one_commit_can_be_skipped_keeping_the_commits_other_files(
     repo.write("policies/tos.md", "---\ntitle: Terms\nlost its closing fence\n")
     repo.policy("aup", "New rules.\n")
     bad = repo.commit("one broken, one good", "2024-02-01T09:00:00+00:00")
-    assert "in 'skip' ('- {commit: …, path: …}')" in error_of(repo)
+    assert "in the plugin's 'skip' ('- {commit: …, path: …}'" in error_of(repo)
 
     site = load(repo, skip=frozenset({(bad[:10], "policies/tos.md")}))
 

@@ -119,10 +119,9 @@ def _how_to_skip(errors: list[Problem]) -> list[Problem]:
         Problem(
             Level.INFO,
             "a merged revision cannot be changed: fix the file in a new commit, then leave "
-            "the broken revisions out by listing their commits in the plugin's "
-            f"'skip_commits' (or --skip-commits): {', '.join(commits)}; or, to keep what "
-            "a commit changed in other files, each file at its commit in 'skip' "
-            "('- {commit: …, path: …}')",
+            "the broken revisions out: each file at its commit in the plugin's 'skip' "
+            "('- {commit: …, path: …}', keeping what the commit changed in other files), "
+            f"or whole commits in 'skip_commits' (or --skip-commits): {', '.join(commits)}",
         )
     ]
 
