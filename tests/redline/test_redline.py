@@ -236,3 +236,31 @@ def test_below_its_work_bound_a_redline_is_what_an_unbounded_one_is(monkeypatch)
     monkeypatch.setattr(engine, "REDLINE_WORK", 10**15)
     engine._WORD_OPS.clear()
     assert redline(old, new) == bounded
+
+
+def test_no_mark_falls_in_a_setext_underline_or_a_table_delimiter_row() -> None:
+    """A mark there turns the heading into text, the table into a paragraph of pipes."""
+    import markdown as md
+
+    cases = [
+        ("Expiration\n----------\n\nText.\n", "Expiry dates\n------------\n\nText.\n", "<h2>"),
+        ("Overview\n========\n", "Overview of terms\n===\n", "<h1>"),
+        (
+            "| Fee | Amount |\n|---|---|\n| Late | 5 |\n",
+            "Fee | Amount\n--- | :---:\nLate | 5\n",
+            "<table>",
+        ),
+        (
+            "| Fee | Amount |\n|---|---|\n| Late | 5 |\n",
+            "| Fee | Sum |\n|---|---|\n| Late | 7 |\n",
+            "<table>",
+        ),
+    ]
+    for old, new, tag in cases:
+        marked = redline(old, new).markdown
+        for line in marked.splitlines():
+            if re.fullmatch(r"[ \t]*(=+|-+)[ \t]*|[ |:-]*-[ |:-]*", line):
+                assert "<" not in line, (old, new, line)
+        assert (accept(marked), reject(marked)) == (new, old)
+        rendered = md.markdown(marked, extensions=["tables"])
+        assert rendered.count(tag) >= 1 and "|" not in rendered.replace("&#124;", ""), rendered

@@ -48,12 +48,13 @@ sentence = st.lists(token, min_size=3, max_size=14)
 
 @st.composite
 def block(draw):
-    kind = draw(st.sampled_from(["h2", "h3", "p", "p", "p", "ul", "ol", "quote", "table"]))
-    if kind in ("h2", "h3"):
+    kind = draw(st.sampled_from(["h2", "h3", "p", "p", "p", "ul", "ol", "quote", *TABLES]))
+    kind = "setext" if kind == "h2" and draw(st.booleans()) else kind
+    if kind in ("h2", "h3", "setext"):
         return (kind, [draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))])
     if kind in ("ul", "ol"):
         return (kind, draw(st.lists(sentence, min_size=1, max_size=4)))
-    if kind == "table":
+    if kind in TABLES:
         rows = draw(
             st.lists(
                 st.lists(st.sampled_from(WORDS), min_size=2, max_size=2), min_size=1, max_size=3
@@ -63,21 +64,32 @@ def block(draw):
     return (kind, draw(st.lists(sentence, min_size=1, max_size=3)))
 
 
+#: Tables as repositories write them (the header and delimiter rows, and a row's pipes): a
+#: change of style changes the delimiter row, where a mark would break the table.
+TABLES = {
+    "table": ("| Term | Meaning |\n|---|---|", "| {} |"),
+    "table-bare": ("Term | Meaning\n--- | ---", "{}"),
+    "table-aligned": ("| Term | Meaning |\n| :--- | ---: |", "| {} |"),
+}
+
+
 def render(blocks: list) -> str:
     out = []
     for kind, parts in blocks:
         if kind in ("h2", "h3"):
             out.append(("## " if kind == "h2" else "### ") + " ".join(parts[0]))
+        elif kind == "setext":  # (its underline as long as its text: a change moves both)
+            title = " ".join(parts[0])
+            out.append(title + "\n" + "-" * len(title))
         elif kind == "ul":
             out.append("\n".join("- " + " ".join(item) for item in parts))
         elif kind == "ol":
             out.append("\n".join(f"{n}. " + " ".join(item) for n, item in enumerate(parts, 1)))
         elif kind == "quote":
             out.append("\n".join("> " + " ".join(line) for line in parts))
-        elif kind == "table":
-            rows = ["| Term | Meaning |", "|---|---|"]
-            rows += ["| " + " | ".join(row) + " |" for row in parts]
-            out.append("\n".join(rows))
+        elif kind in TABLES:
+            head, row = TABLES[kind]
+            out.append("\n".join([head] + [row.format(" | ".join(cells)) for cells in parts]))
         else:
             out.append("\n".join(" ".join(line) for line in parts))
     return "\n\n".join(out) + "\n"
@@ -87,7 +99,9 @@ def render(blocks: list) -> str:
 def edited(draw, blocks: list) -> list:
     blocks = [(kind, [list(p) for p in parts]) for kind, parts in blocks]
     for _ in range(draw(st.integers(1, 6))):
-        action = draw(st.sampled_from(["word", "word", "insert", "delete", "move", "item"]))
+        action = draw(
+            st.sampled_from(["word", "word", "insert", "delete", "move", "item", "restyle"])
+        )
         if not blocks:
             action = "insert"
         index = draw(st.integers(0, max(0, len(blocks) - 1)))
@@ -100,7 +114,7 @@ def edited(draw, blocks: list) -> list:
                 part[position] = draw(token)
             elif choice == "insert":
                 part.insert(position, draw(token))
-            elif len(part) > 1 and kind != "table":
+            elif len(part) > 1 and kind not in TABLES:
                 del part[position]
         elif action == "insert":
             blocks.insert(index, draw(block()))
@@ -109,6 +123,10 @@ def edited(draw, blocks: list) -> list:
         elif action == "move" and len(blocks) > 1:
             moved = blocks.pop(index)
             blocks.insert(draw(st.integers(0, len(blocks))), moved)
+        elif action == "restyle" and blocks[index][0] in (*TABLES, "h2", "setext"):
+            kind, parts = blocks[index]
+            styles = list(TABLES) if kind in TABLES else ["h2", "setext"]
+            blocks[index] = (draw(st.sampled_from(styles)), parts)
         elif action == "item" and blocks[index][0] in ("ul", "ol"):
             items = blocks[index][1]
             items.insert(draw(st.integers(0, len(items))), draw(sentence))

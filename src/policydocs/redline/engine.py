@@ -31,7 +31,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "4"
+ENGINE_VERSION = "5"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -227,6 +227,8 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
 def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
     """Steps for two paired units: rows of two tables, or the word diff of two blocks."""
     if len(old) > 1 or len(new) > 1:
+        if _structure_line(old[0]) != _structure_line(new[0]):
+            return None  # another delimiter row: a row of one would not parse in the other
         return list(_align(old, new, budget, tables=False))
     step = _word_diff(old[0], new[0], budget)
     return [step] if step is not None else None
@@ -237,7 +239,15 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     the redline's work is spent."""
     if budget.spent:
         return None
-    ops = _word_ops(old.content, new.content, budget)
+    structure = _structure_line(old)
+    if structure != _structure_line(new):
+        return None  # a setext underline or a table's delimiter row changed: shown whole
+    if structure is None:
+        ops = _word_ops(old.content, new.content, budget)
+    else:  # (compared above it, so that no mark falls in the line)
+        cut = len(structure) + 1
+        ops = _word_ops(old.content[:-cut], new.content[:-cut], budget)
+        ops += (tk.Op(tk.Kind.EQUAL, ("\n" + structure,)),)
     if (old.open_tags or new.open_tags) and any(
         op.kind is not tk.Kind.EQUAL and tk.has_tag(op.tokens) for op in ops
     ):
@@ -247,6 +257,15 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
             if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
                 return None  # a table's columns changed: show the rows whole
     return _Step("changed", old, new, ops)
+
+
+def _structure_line(block: Block) -> str | None:
+    """The last line of a block that makes it what it is and holds no words: a setext
+    heading's underline, the delimiter row under a table's header. A mark in it would make
+    the heading a paragraph, or the table a paragraph of pipes."""
+    if block.kind in ("heading", "tr") and "\n" in block.content:
+        return block.content.rsplit("\n", 1)[1]
+    return None
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
@@ -447,8 +466,11 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     tag_open = f'<{kind} class="{classes}"{ident}>'
     later_open = f'<{kind} class="{classes}">'
     close = f"</{kind}>"
+    structure = _structure_line(block)  # (never inside a mark: it goes with its block)
+    under = "" if structure is None else "\n" + structure
+    content = block.content[: len(block.content) - len(under)]
     if block.kind == "tr":
-        cells = re.split(r"((?<!\\)\|)", block.content)
+        cells = re.split(r"((?<!\\)\|)", content)
         wrapped, opened = [], False
         for cell in cells:
             if cell == "|" or not cell.strip() or _DELIMITER_CELL.fullmatch(cell):
@@ -461,13 +483,13 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
                 f"{lead_space}{later_open if opened else tag_open}{inner}{close}{tail_space}"
             )
             opened = True
-        return block.lead + block.prefix + "".join(wrapped) + block.end
-    lines = _CONTINUATION.split(block.content)
+        return block.lead + block.prefix + "".join(wrapped) + under + block.end
+    lines = _CONTINUATION.split(content)
     # lines alternates: first line, prefix, line, prefix, line…
     body = [f"{tag_open}{lines[0]}{close}"]
     for index in range(1, len(lines), 2):
         body.append(f"\n{lines[index]}{later_open}{lines[index + 1]}{close}")
-    return block.lead + block.prefix + "".join(body) + block.end
+    return block.lead + block.prefix + "".join(body) + under + block.end
 
 
 def _comment(name: str, data: Mapping[str, object]) -> str:

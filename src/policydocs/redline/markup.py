@@ -6,7 +6,9 @@
 1. The `<!--pd-doc {…}-->` line at the end says what followed the last block on each side.
 2. A *whole line* of a deleted block (its content entirely inside `class="pd-del pd-block"`
    spans, with only list markers, `>`, `#`s, pipes or spaces outside) goes, and so do the
-   blank lines just before it: they were that block's own leading blank lines.
+   blank lines just before it: they were that block's own leading blank lines; so does the
+   line after it that no mark may hold, a table header's delimiter row or a setext
+   heading's underline.
    `<pre class="pd-del pd-block">` lines, which hold blocks that cannot carry tags, likewise.
    A kept whole block marked `data-pd-lead=""` loses the blank line before it: it was shown
    only to keep it apart from a block of the other version.
@@ -28,7 +30,9 @@ _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
 _STRUCTURE_ONLY = re.compile(r"[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)]|#{1,6}|\|)[ \t]*)*")
 _BLANK = re.compile(r"[ \t]*")
-_TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?")
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
+#: A setext heading's underline, which stays outside the marks of its heading.
+_UNDERLINE = re.compile(r"[ \t]*(?:=+|-+)[ \t]*")
 
 
 def _span(side: str, block_only: bool = False) -> re.Pattern[str]:
@@ -79,12 +83,13 @@ def _drop_whole_lines(markdown: str, side: str) -> str:
         if emptied != line and _STRUCTURE_ONLY.fullmatch(emptied):
             keep[index] = False
             following = index + 1
-            if (
-                "|" in line
-                and following < len(lines)
-                and _TABLE_DELIMITER.fullmatch(lines[following])
+            if following < len(lines) and (
+                ("|" in line and _TABLE_DELIMITER.fullmatch(lines[following]))
+                or (not emptied.strip() and _UNDERLINE.fullmatch(lines[following]))
             ):
-                keep[following] = False  # a table's header row goes with its delimiter row
+                # a table's header row goes with its delimiter row, a heading with its
+                # underline
+                keep[following] = False
             before = index - 1
             while before >= 0 and keep[before] and _BLANK.fullmatch(lines[before]):
                 keep[before] = False
