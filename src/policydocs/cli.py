@@ -284,7 +284,7 @@ def _export(args: argparse.Namespace) -> int:
     feeds = None
     if site_url:
         name = site.site_name or urlsplit(site_url).netloc  # (no mkdocs.yml: no site_name)
-        feeds = feed_settings(site.options, site_url, name)
+        feeds = feed_settings(site.options, site_url, name, site.reading)
     written = export(_site(args, feeds), args.out)
     print(f"policydocs: wrote {len(written)} files to {args.out}")
     if feeds is None:
@@ -306,7 +306,7 @@ def _diff(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         sys.stdout.write(markdown_report(comparison))
     else:
-        sys.stdout.write(html_report(comparison))
+        sys.stdout.write(html_report(comparison, args.site.reading))
     return 0
 
 
@@ -349,7 +349,9 @@ def _notice(args: argparse.Namespace) -> int:
     site_url = args.site_url or site.site_url
     if not site_url:
         raise PolicyError("a notice links to the site: set site_url in mkdocs.yml or --site-url")
-    feeds = feed_settings(site.options, site_url, site.site_name or urlsplit(site_url).netloc)
+    feeds = feed_settings(
+        site.options, site_url, site.site_name or urlsplit(site_url).netloc, site.reading
+    )
     settings = _settings(args)
     catalog, _ = load_catalog(settings)
     if args.policy:
@@ -416,7 +418,9 @@ def _websub(args: argparse.Namespace) -> int:
         return 0
     if not site.site_url:
         raise PolicyError("the feeds' addresses need the site's: set site_url in mkdocs.yml")
-    feeds = feed_settings(site.options, site.site_url, site.site_name)  # (checks both URLs)
+    feeds = feed_settings(
+        site.options, site.site_url, site.site_name, site.reading
+    )  # (checks both URLs)
     settings = _settings(args)
     catalog, _ = load_catalog(settings)
     urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)

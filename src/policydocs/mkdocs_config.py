@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import cast
@@ -35,6 +35,7 @@ from policydocs.core.settings import (
     resolve_as_of,
 )
 from policydocs.site.feeds import FeedSettings
+from policydocs.site.html import Reading
 
 #: The names MkDocs looks for when no file is named, in its order.
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -133,9 +134,18 @@ def engine_settings(
     )
 
 
-def feed_settings(options: PolicyDocsConfig, site_url: str, site_name: str) -> FeedSettings:
+def feed_settings(
+    options: PolicyDocsConfig, site_url: str, site_name: str, reading: Reading
+) -> FeedSettings:
     """The feeds' settings: the site's address and name, and the plugin's feed options."""
-    return FeedSettings(site_url, site_name, options.feed_limit, options.websub_hub)
+    return FeedSettings(site_url, site_name, options.feed_limit, options.websub_hub, reading)
+
+
+def reading_of(config: MkDocsConfig) -> Reading:
+    """How the site's pages read Markdown (`markdown_extensions`, named in mkdocs.yml;
+    an extension given as an object, which only Python code can do, is left out)."""
+    names = tuple(name for name in config.markdown_extensions if isinstance(name, str))
+    return Reading(names, dict(config.mdx_configs))
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,8 @@ class SiteOptions:
     site_url: str | None
     site_name: str
     use_directory_urls: bool = True
+    #: How its pages read Markdown (for feeds and reports made without MkDocs).
+    reading: Reading = field(default_factory=Reading)
 
     def settings(self) -> Settings:
         return engine_settings(self.options, self.folder, self.use_directory_urls)
@@ -189,6 +201,7 @@ def read_site_options(
             config.site_url,
             config.site_name,
             config.use_directory_urls,
+            reading_of(config),
         ),
         notes,
     )

@@ -43,7 +43,12 @@ from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
 from policydocs.history.links import targets
 from policydocs.history.model import Policy, Status, Version
-from policydocs.mkdocs_config import PolicyDocsConfig, engine_settings, feed_settings
+from policydocs.mkdocs_config import (
+    PolicyDocsConfig,
+    engine_settings,
+    feed_settings,
+    reading_of,
+)
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
     POLICY_LIST_MARKER,
@@ -199,7 +204,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             )
         self._end_build()  # (a build that stopped without telling us)
         try:
-            feeds = feed_settings(self.config, config.site_url, config.site_name)
+            feeds = feed_settings(
+                self.config, config.site_url, config.site_name, reading_of(config)
+            )
             drafts = self.config.drafts == "always" or (
                 self.config.drafts == "serve" and self._serving
             )

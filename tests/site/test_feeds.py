@@ -352,3 +352,19 @@ def test_a_browser_shows_a_feed_as_a_page_through_its_stylesheet(site: Path) -> 
         text = " ".join(str(page).split())
         assert "This is a feed" in text and f"{SITE}{name}" in text
         assert "takes effect 1 June 2030" in text
+
+
+def test_entries_are_rendered_with_the_sites_markdown_extensions(repo: GitRepo) -> None:
+    """An entry reads as the page does: Mozilla's `{: datetime="…" }` is `attr_list`
+    syntax, printed as written in feeds rendered without the site's extensions."""
+    text = '# Notice\n\nEffective {day}\n{{: datetime="{day}" }}\n\nText.\n'
+    repo.write("policies/notice.md", text.format(day="2024-01-01"))
+    repo.commit("publish", "2024-01-01T09:00:00+00:00")
+    repo.write("policies/notice.md", text.format(day="2024-02-01"))
+    repo.commit("revise", "2024-02-01T09:00:00+00:00")
+    site = build_site(repo, {"as_of": "2024-06-01"}, markdown_extensions=["attr_list"])
+    page = (site / "notice/index.html").read_text(encoding="utf-8")
+    assert "{:" not in page.split("<article", 1)[1]
+    feed = feedparser.parse((site / "notice/atom.xml").read_bytes())
+    for entry in feed.entries:
+        assert "{:" not in entry.content[0].value, entry.link

@@ -6,7 +6,7 @@ import html
 
 from policydocs.editor.compare import Comparison
 from policydocs.redline.markup import terminal
-from policydocs.site.html import to_html
+from policydocs.site.html import Reading
 
 _STYLE = (
     "ins{text-decoration:underline;background:#2ea04330}"
@@ -80,7 +80,8 @@ def base_report(base: str, start: str, comparisons: list[Comparison]) -> str:
     return "\n".join(parts)
 
 
-def html_report(comparison: Comparison) -> str:
+def html_report(comparison: Comparison, reading: Reading) -> str:
+    """A page showing the comparison, its Markdown read as the site's pages read it."""
     heading = html.escape(_heading(comparison))
     fields = "".join(
         f"<tr><th>{html.escape(n)}</th><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
@@ -91,7 +92,7 @@ def html_report(comparison: Comparison) -> str:
         if fields
         else ""
     )
-    body = to_html(comparison.redline.markdown)
+    body = reading.to_html(comparison.redline.markdown)
     return (
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{heading}</title>'
         f"<style>{_STYLE}</style></head>\n<body><h1>{heading}</h1>{table}"

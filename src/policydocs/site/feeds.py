@@ -23,7 +23,7 @@ import posixpath
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache as cache_once
 from functools import partial
@@ -43,7 +43,7 @@ from policydocs.core.store import Store
 from policydocs.history.model import Catalog, Policy, Version, Withdrawal, long_date
 from policydocs.redline.engine import ENGINE_VERSION
 from policydocs.redline.stored import Pair, stored_redline
-from policydocs.site.html import to_html
+from policydocs.site.html import Reading
 from policydocs.site.pages import (
     GeneratedAsset,
     Links,
@@ -133,6 +133,8 @@ class FeedSettings:
     #: A WebSub hub (w3.org/TR/websub) the feeds name, which readers may subscribe at to
     #: learn of a change at once (the site's publishing pings it).
     websub_hub: str | None = None
+    #: How the site's pages read Markdown, which entries are rendered with too.
+    reading: Reading = field(default_factory=Reading)
 
     @property
     def base(self) -> str:
@@ -201,9 +203,11 @@ def start_feeds(
         if key in withdrawals:
             return _withdrawal_source(*withdrawals[key], urls, base)
         policy, version = versions[key]
-        return _entry_job(policy, version, urls, base, links, folder)
+        return _entry_job(policy, version, urls, base, links, folder, settings.reading)
 
-    shared = json.dumps([_RENDERING, ENGINE_VERSION, base, links.identity()])
+    shared = json.dumps(
+        [_RENDERING, ENGINE_VERSION, base, links.identity(), settings.reading.identity]
+    )
     identities = {
         key: _content_identity(policy, v, shared, links) for key, (policy, v) in versions.items()
     }
@@ -472,6 +476,7 @@ class _EntryJob:
     #: links are relative to, and whose files they name.
     texts: Texts
     folder: Path
+    reading: Reading
 
 
 def _entry_job(
@@ -481,6 +486,7 @@ def _entry_job(
     base: str,
     links: Links,
     folder: Path,
+    reading: Reading,
 ) -> _EntryJob:
     """Every input to it is in `_content_identity`."""
     when = _when(version)
@@ -512,6 +518,7 @@ def _entry_job(
         links,
         _texts(version, previous),
         folder,
+        reading,
     )
 
 
@@ -522,7 +529,9 @@ def _texts(version: Version, previous: Version | None) -> Texts:
 
 def _render_entry(job: _EntryJob | str) -> bytes:
     """Runs in a worker: an entry's content, from its job or (a withdrawal) its source."""
-    return render_content(job if isinstance(job, str) else _content_source(job))
+    if isinstance(job, str):
+        return render_content(job)
+    return render_content(_content_source(job), job.reading)
 
 
 def _content_source(job: _EntryJob) -> str:
@@ -560,14 +569,15 @@ def _content_source(job: _EntryJob) -> str:
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 
-def render_content(source: str) -> bytes:
+def render_content(source: str, reading: Reading | None = None) -> bytes:
     """An entry's HTML from `[html head, Markdown body, base URL]` (JSON): the body
     rendered, the whole sanitised, links made absolute against the base; escaped as lxml
     escapes element text, in UTF-8, ready for the feeds (done once here, in a worker,
     rather than for each of the four feeds an entry is in)."""
     _, head, markdown, base = json.loads(source)
     holder = etree.Element("x")
-    holder.text = feed_html(head + _readable_marks(to_html(markdown)), base)
+    html_text = (reading or Reading()).to_html(markdown)
+    holder.text = feed_html(head + _readable_marks(html_text), base)
     return etree.tostring(holder, encoding="utf-8")[len(b"<x>") : -len(b"</x>")]
 
 
