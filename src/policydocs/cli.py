@@ -325,7 +325,7 @@ def _check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1 if failures else 0
-    problems = check(_settings(args), args.paths or None, history=args.history)
+    problems = check(_settings(args), args.paths or None, args.history, site.reading)
     if site.config_file is not None:
         problems += check_site_url(site.site_url, str(site.config_file))
     for problem in problems:

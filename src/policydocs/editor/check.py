@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
 from policydocs.editor.new import PLACEHOLDER
@@ -21,6 +23,8 @@ from policydocs.history import frontmatter, links
 from policydocs.history.catalog import UNREAD, load_catalog
 from policydocs.history.git import GitHistory
 from policydocs.history.selection import Selection
+from policydocs.site.html import Reading
+from policydocs.site.lists import EXTENSION_NAME as LISTS_EXTENSION
 from policydocs.site.outputs import Label, check_catalog, check_files
 from policydocs.site.urls import UrlScheme
 
@@ -41,6 +45,10 @@ _QUOTES = {
 }
 
 
+#: How the redline and the editorial rule read a text's blocks (CommonMark).
+_COMMONMARK = MarkdownIt("commonmark")
+
+
 @dataclass(frozen=True)
 class _File:
     path: str  # repository path
@@ -48,9 +56,13 @@ class _File:
 
 
 def check(
-    settings: Settings, paths: list[Path] | None = None, history: bool = False
+    settings: Settings,
+    paths: list[Path] | None = None,
+    history: bool = False,
+    reading: Reading | None = None,
 ) -> list[Problem]:
-    """All problems found, sorted by file and position."""
+    """All problems found, sorted by file and position; `reading`: how the site's pages
+    read Markdown, if known (see `_check_lists`)."""
     problems = Problems()
     folder = settings.policies_dir
     if not folder.is_dir():
@@ -64,6 +76,8 @@ def check(
         published = []  # what each file would publish, for the build's check of its URLs
         for file in files:
             parsed = _check_text(file, settings, policies, repo.root, problems)
+            if reading is not None and LISTS_EXTENSION not in reading.extensions:
+                _check_lists(file, problems)
             committed = repo.file_at(repo.head, file.path)
             if parsed is not None and committed is not None and committed != file.data:
                 _check_revision(file.path, committed, parsed, settings, problems)
@@ -108,6 +122,38 @@ def _check_text(
         _check_links(file.path, text, policies, root, problems)
         _check_placeholder(file.path, text, problems)
     return parsed
+
+
+def _check_lists(file: _File, problems: Problems) -> None:
+    """A list written straight after a paragraph (`Terms:` then `- one`) is a list to the
+    redline and the editorial rule (CommonMark), but text with literal dashes on pages
+    rendered by Python-Markdown without `policydocs.site.lists`: readers would see one
+    thing, the changes pages describe another."""
+    text = frontmatter.decode(file.data, Problems(), path=file.path, commit=None)
+    if text is None:
+        return
+    text = text.replace("\r\n", "\n")
+    parts = frontmatter.split(text)
+    body = text if parts is None else parts[1]
+    offset = text[: len(text) - len(body)].count("\n")
+    tokens = _COMMONMARK.parse(body)
+    items = 0  # list items open: a list in one is nested (Python-Markdown reads it one way)
+    for index, token in enumerate(tokens):
+        items += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+        if token.type not in ("bullet_list_open", "ordered_list_open") or index < 3 or items:
+            continue
+        paragraph = tokens[index - 3]  # (paragraph_open, inline, paragraph_close)
+        follows = paragraph.map and token.map and paragraph.map[1] == token.map[0]
+        if paragraph.type == "paragraph_open" and follows and token.map:
+            problems.warning(
+                "this list follows a paragraph with no blank line between: the site's "
+                "pages show it as text with literal markers, its redlines as a list. "
+                f"Add a blank line before it, or '{LISTS_EXTENSION}' to mkdocs.yml's "
+                "markdown_extensions",
+                path=file.path,
+                line=offset + token.map[0] + 1,
+                column=1,
+            )
 
 
 def _check_placeholder(path: str, text: str, problems: Problems) -> None:
