@@ -57,3 +57,33 @@ def test_without_javascript_the_whole_text_is_shown(browser, site_url: str) -> N
     assert redline.get_by_text(SECTIONS["Law"]).is_visible()
     assert redline.locator("ins", has_text="every quarter").is_visible()
     context.close()
+
+
+def test_a_replaced_number_reads_as_two_with_a_rule_between(browser, tmp_path: Path) -> None:
+    """`£~~5~~7.50` must not read as "£57.50": the insertion after a deletion starts with a
+    visible rule, in print too, outside both texts."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("fees", "Pay £5 within 14 days.\n", "2024-01-01T09:00:00+00:00", title="Fees")
+    repo.revise("fees", "Pay £7.50 within 21 days.\n", "2024-02-01T09:00:00+00:00", title="Fees")
+    for site_url in serve(build_site(repo)):
+        for media in ("screen", "print"):
+            page = browser.new_page()
+            page.emulate_media(media=media)
+            page.goto(site_url + "fees/2024-02-01/changes/")
+            gaps = page.evaluate(
+                """() => [...document.querySelectorAll('.pd-redline del.pd-del + ins.pd-ins')]
+                    .map(ins => {
+                      const del = ins.previousElementSibling;
+                      const style = getComputedStyle(ins);
+                      return [ins.getBoundingClientRect().left - del.getBoundingClientRect().right,
+                              parseFloat(style.borderInlineStartWidth), ins.textContent];
+                    })"""
+            )
+            assert [text for _, _, text in gaps] == ["7.50", "21"], gaps
+            assert all(gap >= 1 and rule >= 1 for gap, rule, _ in gaps), (media, gaps)
+            # To a screen reader, the two are apart: each mark is its own node, and says
+            # where it starts and ends.
+            spoken = page.locator(".pd-redline p").first.aria_snapshot()
+            assert '- deletion: "[deletion start] 5 [deletion end]"' in spoken
+            assert '- insertion: "[insertion start] 7.50 [insertion end]"' in spoken
+            page.close()
