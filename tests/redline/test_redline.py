@@ -264,3 +264,22 @@ def test_no_mark_falls_in_a_setext_underline_or_a_table_delimiter_row() -> None:
         assert (accept(marked), reject(marked)) == (new, old)
         rendered = md.markdown(marked, extensions=["tables"])
         assert rendered.count(tag) >= 1 and "|" not in rendered.replace("&#124;", ""), rendered
+
+
+def test_a_rewrapped_line_keeps_its_words_unmarked() -> None:
+    """Spacing is compared as read: "suspend\\naccounts" made "suspend accounts\\n" used
+    to show "accounts" deleted and inserted again. Spacing alone is still marked (so that
+    accept and reject give back both texts) but as spacing, and is no change."""
+    old = "We may suspend\naccounts that break the rules.\n"
+    new = "We may suspend accounts\nthat break these rules.\n"
+    result = redline(old, new)
+    shown = re.findall(r'<(ins|del) class="pd-\1"[^>]*>(.*?)</\1>', result.markdown, re.DOTALL)
+    assert shown == [("del", "the"), ("ins", "these")]
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    assert (result.words_added, result.words_removed) == (1, 1)
+    rewrapped = redline("We may suspend\naccounts.\n", "We may suspend accounts.\n")
+    assert not rewrapped.changed
+    assert (accept(rewrapped.markdown), reject(rewrapped.markdown)) == (
+        "We may suspend accounts.\n",
+        "We may suspend\naccounts.\n",
+    )

@@ -12,7 +12,9 @@
     });
     sections.forEach(function (elements) {
       var changed = elements.some(function (element) {
-        return element.matches("ins, del, pre.pd-block") || element.querySelector("ins, del, pre.pd-block");
+        // (marks of spacing alone, `.pd-space`, are not changes a reader sees)
+        var marks = "ins:not(.pd-space), del:not(.pd-space), pre.pd-block";
+        return element.matches(marks) || element.querySelector(marks);
       });
       if (!changed) elements.forEach(function (element) { element.classList.add("pd-unchanged"); });
     });

@@ -31,7 +31,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "5"
+ENGINE_VERSION = "6"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -366,8 +366,9 @@ def _emit(steps: list[_Step]) -> Redline:
             out.append(block.source)
             continue
         separate = _needs_separator(after, step)
-        if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL for op in step.ops):
-            # Only the layout changed (a renumbered list item): recorded, not a change.
+        if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL or op.space for op in step.ops):
+            # Only the layout changed (a renumbered list item, a re-wrapped line):
+            # recorded, not a change.
             assert step.old is not None and step.new is not None
             out.append(_changed(step.old, step.new, step.ops, "", separate))
             continue
@@ -411,8 +412,11 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
             parts.append(text)
             continue
         name = "ins" if op.kind is tk.Kind.INSERT else "del"
-        opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")
-        first = False
+        if op.space:  # (only how the words are spaced: marked, never the change's anchor)
+            opening = f'<{name} class="pd-{name} pd-space">'
+        else:
+            opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")
+            first = False
         if comment and not in_table and "\n" in text:
             # The first line ends inside this change: close the tag around the comment, so
             # that accepting or rejecting the change cannot remove the comment with it.

@@ -65,6 +65,13 @@ _PROSE_TOKEN = re.compile(
 
 #: Tokens that carry words for the change summary's counts.
 _WORDY = re.compile(r"\w")
+#: Whitespace a reader sees as one space: spaces, and a line break inside a block with
+#: the continuation prefix after it (`\n`, `\n  `, `\n> `).
+_SOFT_SPACE = re.compile(r"[ \t]+|\n(?:[ \t]*>[ \t]?)*[ \t]*")
+
+
+def reads_as_space(token: str) -> bool:
+    return _SOFT_SPACE.fullmatch(token) is not None
 
 
 class Kind(Enum):
@@ -77,6 +84,12 @@ class Kind(Enum):
 class Op:
     kind: Kind
     tokens: tuple[str, ...]
+
+    @property
+    def space(self) -> bool:
+        """Whether it only changes how words are spaced or wrapped (what a reader sees the
+        same): still marked, so that accept and reject stay exact, but not a change."""
+        return self.kind is not Kind.EQUAL and all(map(reads_as_space, self.tokens))
 
     @property
     def text(self) -> str:
@@ -159,20 +172,55 @@ class _Bounded(diff_match_patch):  # type: ignore[misc]  # (the library ships no
 
 def diff(old: Sequence[str], new: Sequence[str], budget: Budget | None = None) -> list[Op]:
     """Token diff: equal, deleted and inserted runs, semantically cleaned up, deterministic;
-    bounded by `budget` if one is given (see `Budget`)."""
+    bounded by `budget` if one is given (see `Budget`).
+
+    Whitespace is compared as a reader sees it (`reads_as_space`): a line re-wrapped
+    (`suspend\naccounts` made `suspend accounts\n`) keeps its words equal, where comparing
+    the characters showed "accounts" deleted and inserted again. Where the two sides'
+    whitespace differs within an equal run, that whitespace alone is deleted and inserted
+    (`Op.space`), so that the marks still give back both texts exactly."""
     codes: dict[str, str] = {}
     a, b = _encode(old, codes), _encode(new, codes)
     engine = _Bounded()
     engine.Diff_Timeout = 0
     result = engine.diff_main(a, b, False, budget if budget is not None else Budget(1 << 62))
     engine.diff_cleanupSemantic(result)
-    tokens = {code: token for token, code in codes.items()}
-    return [Op(Kind(kind), tuple(tokens[c] for c in chars)) for kind, chars in result if chars]
+    ops: list[Op] = []
+    i = j = 0
+    for kind, chars in result:
+        if kind == 0:
+            ops += _equal_run(old[i : i + len(chars)], new[j : j + len(chars)])
+            i, j = i + len(chars), j + len(chars)
+        elif kind < 0:
+            ops.append(Op(Kind.DELETE, tuple(old[i : i + len(chars)])))
+            i += len(chars)
+        elif chars:
+            ops.append(Op(Kind.INSERT, tuple(new[j : j + len(chars)])))
+            j += len(chars)
+    return [op for op in ops if op.tokens]
+
+
+def _equal_run(old: Sequence[str], new: Sequence[str]) -> list[Op]:
+    """An equal run (equal as read): equal tokens, and each place where the whitespace
+    was written otherwise, deleted and inserted."""
+    ops: list[Op] = []
+    start = 0
+    for index, (was, now) in enumerate(zip(old, new, strict=True)):
+        if was != now:
+            ops += [
+                Op(Kind.EQUAL, tuple(new[start:index])),
+                Op(Kind.DELETE, (was,)),
+                Op(Kind.INSERT, (now,)),
+            ]
+            start = index + 1
+    ops.append(Op(Kind.EQUAL, tuple(new[start:])))
+    return ops
 
 
 def _encode(sequence: Sequence[str], codes: dict[str, str]) -> str:
     out = []
-    for item in sequence:
+    for token in sequence:
+        item = " " if reads_as_space(token) else token
         code = codes.get(item)
         if code is None:
             code = codes[item] = _char(len(codes))

@@ -106,6 +106,10 @@ _KEY = (
 )
 _MARK = re.compile(r"(<ins\b[^>]*>)|(</ins>)|(<del\b[^>]*>)|(</del>)")
 _BRACKETS = ("{+", "+}", "[-", "-]")
+#: Marks of spacing alone (`tokens.Op.space`): in a feed, the new spacing, unmarked.
+_SPACING = re.compile(
+    r'<del class="pd-del pd-space">\s*</del>|<ins class="pd-ins pd-space">(?P<now>\s*)</ins>'
+)
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
 #: replaced by the entry's content as the file is written, one entry at a time. As element
@@ -719,7 +723,7 @@ def _readable_marks(rendered: str) -> str:
         text = _BRACKETS[index - 1]
         return f"{opened}{text}" if opened else f"{text}{closed}"
 
-    return _MARK.sub(bracket, rendered)
+    return _MARK.sub(bracket, _SPACING.sub(lambda m: m["now"] or "", rendered))
 
 
 def stable_id(policy: Policy, name: str) -> uuid.UUID:
