@@ -87,3 +87,14 @@ def test_a_replaced_number_reads_as_two_with_a_rule_between(browser, tmp_path: P
             assert '- deletion: "[deletion start] 5 [deletion end]"' in spoken
             assert '- insertion: "[insertion start] 7.50 [insertion end]"' in spoken
             page.close()
+
+
+def test_the_label_in_a_heading_never_breaks_at_its_hyphens(browser, site_url: str) -> None:
+    page = browser.new_page()
+    for width in range(300, 480, 6):  # (wherever the heading wraps, the label stays whole)
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(site_url + "terms/2024-02-01/changes/")
+        label = page.locator("h1 .pd-label")
+        assert label.inner_text() == "2024-02-01"
+        assert label.evaluate("el => el.getClientRects().length") == 1, width
+    page.close()

@@ -111,7 +111,8 @@ def test_compare_with_current_goes_to_the_page_that_shows_the_difference(site: P
 
 def test_compare_page_marks_everything_since_the_old_version(site: Path) -> None:
     compare = page(site, "terms/2024-01-01/compare")
-    assert "version 2024-01-01 compared with the current version" in compare.cssselect("h1")[0].text
+    heading = compare.cssselect("h1")[0].text_content()
+    assert "version 2024-01-01 compared with the current version" in heading
     intro = compare.cssselect(".pd-compare")[0].text_content()
     assert "What has changed since version 2024-01-01" in " ".join(intro.split())
     assert links(compare, "2024-02-01") == ["../../2024-02-01/changes/"]  # the one in between
