@@ -181,6 +181,27 @@ def test_tables_fit_a_phone_screen(
     context.close()
 
 
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+def test_no_page_is_wider_than_its_column_on_a_desktop(
+    browser: Browser, example_site: str, width: int
+) -> None:
+    """Every page type's content fits its column, with nothing to scroll sideways: not
+    the page, nor a table inside Material's scrolling wrapper (the history table was 910
+    px in a 690 px column at 1280, its last columns out of sight)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for kind, path in PAGE_TYPES.items():
+        page.goto(example_site + path)
+        over = page.evaluate(
+            """() => [document.documentElement.scrollWidth - window.innerWidth,
+                 ...[...document.querySelectorAll('.md-content *')]
+                   .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+                   .map(e => e.scrollWidth - e.clientWidth).filter(d => d > 0)]"""
+        )
+        assert over == [0], f"{kind} at {width} px scrolls sideways: {over}"
+    context.close()
+
+
 def test_a_version_prints_as_a_clean_document_headed_by_its_facts(
     page: Page, example_site: str, artifacts: Path
 ) -> None:
