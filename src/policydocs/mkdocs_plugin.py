@@ -65,7 +65,7 @@ log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent
 STYLESHEET = "assets/policydocs/policydocs.css"
 #: Files shipped in the package's assets/ folder, published under assets/policydocs/.
-PACKAGE_ASSETS = ("policydocs.css", "changes.js")
+PACKAGE_ASSETS = ("policydocs.css", "changes.js", "lookup.js")
 #: Material 9's search dialog has no accessible name (axe: aria-dialog-name, serious).
 UNNAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 NAMED_SEARCH_DIALOG = UNNAMED_SEARCH_DIALOG.replace(

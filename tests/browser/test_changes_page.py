@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -98,3 +102,63 @@ def test_the_label_in_a_heading_never_breaks_at_its_hyphens(browser, site_url: s
         assert label.inner_text() == "2024-02-01"
         assert label.evaluate("el => el.getClientRects().length") == 1, width
     page.close()
+
+
+def test_which_version_applied_on_a_day_agrees_with_versions_json(browser, tmp_path: Path) -> None:
+    """The history page's day lookup, at every day boundary of a scripted history, in a
+    site time zone that is not UTC: the versions it names are those versions.json says
+    were in force at some moment of that day (the day a text changed has two)."""
+    zone = ZoneInfo("America/New_York")
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", "Terms.\n", "2024-01-01T12:00:00+00:00", title="Terms")
+    repo.revise("fees", "One.\n", "2024-01-10T12:00:00+00:00", title="Fees", effective="2024-03-01")
+    repo.revise("fees", "Two.\n", "2024-05-01T12:00:00+00:00", title="Fees", effective="2024-06-01")
+    repo.revise("fees", "Three.\n", "2024-07-10T03:30:00+00:00", title="Fees")  # (9 July there)
+    repo.revise("fees", "Four.\n", "2024-07-10T20:00:00+00:00", title="Fees")
+    repo.git("rm", "-q", "policies/fees.md")
+    repo.commit("withdraw", "2024-08-01T15:00:00+00:00")
+    site = build_site(repo, {"as_of": "2024-12-01", "timezone": "America/New_York"})
+    policies = json.loads((site / "versions.json").read_text())["policies"]
+    versions = next(p for p in policies if p["id"] == "fees")["versions"]
+
+    def expected(day: date) -> list[str]:
+        start = datetime.combine(day, datetime.min.time(), zone)
+        end = start + timedelta(days=1)
+        return [
+            v["label"]
+            for v in versions
+            if v["in_force_from"] is not None
+            and datetime.fromisoformat(v["in_force_from"]) < end
+            and (v["in_force_until"] is None or datetime.fromisoformat(v["in_force_until"]) > start)
+        ]
+
+    days = [date(2024, 2, 29), date(2024, 3, 1), date(2024, 5, 31), date(2024, 6, 1),
+            date(2024, 7, 8), date(2024, 7, 9), date(2024, 7, 10), date(2024, 7, 11),
+            date(2024, 7, 31), date(2024, 8, 1), date(2024, 8, 2)]  # fmt: skip
+    for site_url in serve(site):
+        page = browser.new_page()
+        page.goto(site_url + "fees/history/")
+        field = page.get_by_label("Which version applied on a given day?")
+        for day in days:
+            field.fill(day.isoformat())
+            answer = page.locator(".pd-lookup output")
+            named = [
+                link.removeprefix("version ") for link in answer.locator("a").all_inner_texts()
+            ]
+            assert named == expected(day), (day, answer.inner_text())
+            if not named:  # (before the first version, or while withdrawn)
+                assert re.search(r": (none yet|no version \(withdrawn\))", answer.inner_text())
+            for link in answer.locator("a").all():
+                href = link.get_attribute("href")
+                assert href and (site / "fees/history" / href / "index.html").resolve().is_file()
+        field.fill("2024-08-01")
+        assert page.locator(".pd-lookup output").inner_text() == (
+            "On 1 August 2024: version 2024-07-10, then no version (withdrawn). "
+            "It changed that day."
+        )
+        page.close()
+        context = browser.new_context(java_script_enabled=False)
+        plain = context.new_page()
+        plain.goto(site_url + "fees/history/")
+        assert plain.locator(".pd-lookup").is_hidden()  # (the table's dates answer it)
+        context.close()

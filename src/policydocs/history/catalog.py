@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 
 from policydocs.core.errors import Level, PolicyError, Problem, Problems
 from policydocs.core.settings import Settings
@@ -29,6 +29,7 @@ from policydocs.history.git import NOT_FILES, Change, GitHistory, from_commit
 from policydocs.history.model import (
     Catalog,
     EffectiveSource,
+    Period,
     Policy,
     PolicyStatus,
     Status,
@@ -80,7 +81,9 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         )
         raise PolicyError(f"{selection.folder}/: no committed policy files (*.md){hint}")
     policies = [
-        _policy(lineage, selection, settings.as_of) for lineage in lineages if lineage.versions
+        _policy(lineage, selection, settings.as_of, settings.timezone)
+        for lineage in lineages
+        if lineage.versions
     ]
     _check_unique_ids(policies, problems)
     problems.raise_errors()
@@ -351,7 +354,7 @@ def _written_day(
     return moment.astimezone(settings.timezone).date()
 
 
-def _policy(lineage: _Lineage, selection: Selection, as_of: datetime) -> Policy:
+def _policy(lineage: _Lineage, selection: Selection, as_of: datetime, timezone: tzinfo) -> Policy:
     pid = selection.policy_id(lineage.path)
     former = []
     for path in lineage.former_paths:
@@ -368,7 +371,7 @@ def _policy(lineage: _Lineage, selection: Selection, as_of: datetime) -> Policy:
         former_ids=former,
         withdrawals=lineage.withdrawals,
     )
-    _assign_statuses(policy, as_of)
+    _assign_statuses(policy, as_of, timezone)
     return policy
 
 
@@ -385,7 +388,7 @@ def _assign_labels(versions: list[Version]) -> None:
         version.label = label
 
 
-def _assign_statuses(policy: Policy, as_of: datetime) -> None:
+def _assign_statuses(policy: Policy, as_of: datetime, timezone: tzinfo) -> None:
     """Evaluate the timeline of versions and withdrawals at `as_of`.
 
     The event in force at a moment t is the newest one (in history order) starting at or
@@ -398,6 +401,10 @@ def _assign_statuses(policy: Policy, as_of: datetime) -> None:
         index
         for index, start in enumerate(starts)
         if all(start < later for later in starts[index + 1 :])
+    ]
+    policy.periods = [
+        _period(events[index], starts[index], starts[then] if then is not None else None, timezone)
+        for index, then in zip(effective_events, [*effective_events[1:], None], strict=True)
     ]
     started = [index for index in effective_events if starts[index] <= as_of]
     in_force = started[-1] if started else None
@@ -442,6 +449,15 @@ def _timeline(policy: Policy) -> list[Version | Withdrawal]:
         events.append(version)
         events += policy.withdrawals_after(version)
     return events
+
+
+def _period(
+    event: Version | Withdrawal, start: datetime, end: datetime | None, timezone: tzinfo
+) -> Period:
+    """The days are the site's: the last is the one the period's last moment falls on."""
+    last = (end - timedelta(microseconds=1)).astimezone(timezone).date() if end else None
+    version = event if isinstance(event, Version) else None
+    return Period(version, start, end, start.astimezone(timezone).date(), last)
 
 
 def _start(event: Version | Withdrawal) -> datetime:

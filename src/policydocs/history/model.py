@@ -180,6 +180,20 @@ class Version:
         return f"{text} (the file gives {day(self.effective)}, {written})"
 
 
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time in which one version was in force (`version` None: the policy
+    was withdrawn), from its start to the next one's, and the calendar days it touches in
+    the site's time zone, the first and the last included: what "which version applied on
+    this day?" is answered from (a day on which the text changed has two)."""
+
+    version: Version | None
+    start: datetime
+    end: datetime | None
+    first_day: date
+    last_day: date | None
+
+
 @dataclass
 class Withdrawal:
     """The policy's file deleted. Adding it again later continues the history: the
@@ -207,6 +221,8 @@ class Policy:
     withdrawal: Withdrawal | None = None
     status: PolicyStatus = PolicyStatus.CURRENT
     current: Version | None = None
+    #: Each version's time in force, and each withdrawal's, in order (see `Period`).
+    periods: list[Period] = field(default_factory=list)
 
     @property
     def title(self) -> str:

@@ -21,6 +21,7 @@ from policydocs.history import links as repo_links
 from policydocs.history.model import Catalog, Policy, Version
 from policydocs.redline.engine import Redline
 from policydocs.site.drafts import Draft
+from policydocs.site.lookup import lookup_data
 from policydocs.site.switcher import VersionLists
 from policydocs.site.urls import UrlScheme
 
@@ -190,6 +191,10 @@ class PageView:
         if policy.withdrawal is not None or version is not policy.latest:
             return (version,)
         return ()
+
+    def lookup(self, page_url: str) -> Markup:
+        """For the history page's "which version applied on this day?" (`site.lookup`)."""
+        return lookup_data(self.policy, self.urls, page_url) if self.policy else Markup("[]")
 
     def version_list(self, page_url: str) -> Markup:
         """The switcher's `<li>` items for the page at `page_url`."""

@@ -39,7 +39,7 @@ class VersionLists:
     def html(self, policy: Policy, page_url: str, shown: Version | None, kind: str) -> Markup:
         """`<li>` items, newest first, for the page at `page_url` (from the site root);
         `shown` is marked aria-current ("page" on its own version page)."""
-        folder = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+        folder = page_folder(page_url)
         if policy.id not in self._entries:
             self._entries[policy.id] = [self._entry(v) for v in reversed(policy.versions)]
         current = "page" if kind == "version" else "true"
@@ -93,6 +93,16 @@ def _more(count: int, history: str) -> str:
         f'<li class="pd-switcher__more"><a href="{history}">{count} more {versions} '
         "(all versions)</a></li>"
     )
+
+
+def relative(target: str, page_url: str) -> str:
+    """The link to `target` (a URL from the site root) from the page at `page_url`."""
+    return _relative(target, page_folder(page_url))
+
+
+def page_folder(page_url: str) -> str:
+    """The folder relative links on the page at `page_url` start from."""
+    return page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
 
 
 def _relative(target: str, folder: str) -> str:
