@@ -49,6 +49,7 @@ from policydocs.mkdocs_config import (
     feed_settings,
     reading_of,
 )
+from policydocs.site.html import headings_as_revised
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
     POLICY_LIST_MARKER,
@@ -140,6 +141,13 @@ def _arrange(items: list[Any], sections: Mapping[str, FolderSection], depth: int
                 section.children.insert(0, page)
                 page.parent = section
         _arrange(section.children, sections, depth + 1)
+
+
+def _retitle(toc: Any, titles: Mapping[str, str]) -> None:
+    """A redline page's table of contents lists its headings as revised (`titles`)."""
+    for item in toc:
+        item.title = titles.get(item.id, item.title)
+        _retitle(item.children, titles)
 
 
 def _pages(items: list[Any]) -> list[Page]:
@@ -333,6 +341,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         the site trusts its editors (`raw_html: trust`): no policy can run a script on the
         site or load anything from elsewhere."""
         view = self._view(page.file.src_uri)
+        if view is not None and view.redline is not None:
+            _retitle(page.toc, headings_as_revised(html))
         if view is None or view.kind not in POLICY_TEXT or self.config.raw_html == "trust":
             return html
         return page_html(html)

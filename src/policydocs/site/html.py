@@ -3,11 +3,13 @@ report (which must look as the site's pages do)."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import lxml.html
 import markdown
 
 
@@ -36,3 +38,18 @@ class Reading:
             name: dict(self.configs[name]) for name in self.extensions if name in self.configs
         }
         return markdown.markdown(text, extensions=list(self.extensions), extension_configs=configs)
+
+
+def headings_as_revised(rendered: str) -> dict[str, str]:
+    """A redline's headings as the newer text has them, by their ids, HTML-escaped: what
+    a page's table of contents should list. Its labels are the headings' whole text, so
+    "## ~~5~~6. Fees" was listed as "56. Fees"."""
+    if "<del" not in rendered:
+        return {}
+    tree = lxml.html.fragment_fromstring(rendered, create_parent="div")
+    for deleted in tree.xpath("//del"):
+        deleted.drop_tree()
+    return {
+        heading.get("id"): html.escape(" ".join(heading.text_content().split()), quote=False)
+        for heading in tree.xpath("//h1[@id]|//h2[@id]|//h3[@id]|//h4[@id]|//h5[@id]|//h6[@id]")
+    }
