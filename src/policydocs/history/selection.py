@@ -27,7 +27,8 @@ from policydocs.core.settings import DEFAULT_EXCLUDE
 #: `terms.markdown` is not silently left unpublished.
 OTHER_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtext", ".mdtxt")
 
-_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+#: The characters a URL carries as they are.
+URL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,23 @@ def policy_id(name: str) -> str:
     return "/".join(segments) if all(segments) else ""
 
 
+def is_plain(name: str) -> bool:
+    """Whether a name is a URL segment as it is: `URL_SAFE` characters, a letter or digit
+    first (so never hidden, `.` or `..`)."""
+    return bool(name) and set(name) <= URL_SAFE and name[0].isalnum()
+
+
 def segment(name: str) -> str:
     """A folder or file name as a URL segment: accents folded to ASCII, every run of other
     characters a URL cannot carry as they are (spaces, punctuation) one hyphen, no leading
     '.' or '-'. A name that is already one is kept as it is, capitals included, so the URLs
     of flat `policies/*.md` sites do not change."""
-    if name and set(name) <= _SAFE and name[0].isalnum():
+    if is_plain(name):
         return name
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     out: list[str] = []
     for char in folded:
-        if char in _SAFE:
+        if char in URL_SAFE:
             out.append(char)
         elif out and out[-1] != "-":
             out.append("-")

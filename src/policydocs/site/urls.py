@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from policydocs.history.attachments import Attachment
 from policydocs.history.model import Policy, Version
-from policydocs.history.selection import segment
-
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+from policydocs.history.selection import URL_SAFE, is_plain, segment
 
 #: The file of each kind of feed (`site.feeds`).
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
@@ -49,7 +47,7 @@ class UrlScheme:
         `/privacy-policy/`, from the site's root, not the prefix); None for one that is
         not a folder of plain names (`/old.html`, `/a b/`, `..`)."""
         parts = address.strip().strip("/").split("/")
-        if not all(part and part[0].isalnum() and set(part) <= _PLAIN for part in parts):
+        if not all(map(is_plain, parts)):
             return None
         return "/".join((*parts, "index.md"))
 
@@ -81,7 +79,7 @@ class UrlScheme:
         if not file.current:
             stem, suffix = f"{stem}.{file.blob[:12]}".lower(), suffix.lower()
         segments = [segment(part) for part in (*parts, stem)]
-        if not all(segments) or not set(suffix[1:]) <= _PLAIN:
+        if not all(segments) or not set(suffix[1:]) <= URL_SAFE:
             return None
         return self._src(*segments[:-1], segments[-1] + suffix)
 
