@@ -176,26 +176,31 @@ class GitHistory:
             yield sha, found[2] if found else None
 
     def files_at(self, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], File]:
-        """The file at each (commit, path), through one `git cat-file --batch` run (none if
-        nothing is wanted); a path missing there, or a folder, is left out, and so is one
-        with a newline, which that protocol cannot ask about. A symbolic link is a file
-        too: its bytes are the path it names, never what it names."""
+        """The file at each (commit, path), through two `git cat-file` runs (none if nothing
+        is wanted): which blob each is, then each blob's bytes, read once however many
+        commits have it (a PDF every version links to). A path missing there, or a folder,
+        is left out, and so is one with a newline, which that protocol cannot ask about. A
+        symbolic link is a file too: its bytes are the path it names, never what it names."""
         asked = [(commit, path) for commit, path in wanted if "\n" not in path]
         if not asked:
             return {}
         specs = [f"{commit}:{path}" for commit, path in asked]
-        found = {}
-        for key, (_, obj) in zip(asked, self._objects(specs), strict=True):
-            if obj is not None and obj[1] == "blob":
-                found[key] = File(obj[0], obj[2])
-        return found
+        named = {
+            key: obj[0]
+            for key, (_, obj) in zip(asked, self._objects(specs, contents=False), strict=True)
+            if obj is not None and obj[1] == "blob"
+        }
+        read = self.blobs(sorted(set(named.values())))
+        data = {blob: content for blob, content in read if content is not None}
+        return {key: File(blob, data[blob]) for key, blob in named.items() if blob in data}
 
     def _objects(
-        self, specs: Sequence[str]
+        self, specs: Sequence[str], *, contents: bool = True
     ) -> Generator[tuple[str, tuple[str, str, bytes] | None], None, None]:
         """Each object git names by a spec (an id, `<commit>:<path>`), as (id, type,
-        bytes), or None; in the order given (see `blobs`)."""
-        process = self.repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        bytes; empty without `contents`), or None; in the order given (see `blobs`)."""
+        mode = "--batch" if contents else "--batch-check"
+        process = self.repo.git.cat_file(mode, as_process=True, istream=subprocess.PIPE)
         proc = process.proc
         writer = threading.Thread(target=_send, args=(proc.stdin, specs), daemon=True)
         writer.start()
@@ -206,8 +211,10 @@ class GitHistory:
                 if len(header) != 3 or not header[2].isdigit():  # "<spec> missing"
                     yield spec, None
                     continue
-                data = proc.stdout.read(int(header[2]))
-                proc.stdout.read(1)  # the newline after each object
+                data = b""
+                if contents:
+                    data = proc.stdout.read(int(header[2]))
+                    proc.stdout.read(1)  # the newline after each object
                 yield spec, (header[0].decode(), header[1].decode(), data)
             done = True
         finally:
