@@ -43,6 +43,14 @@ def test_example_site_builds_strictly(tmp_path: Path) -> None:
     assert merged["published"] == "2024-09-16T11:00:00+01:00"
     tos = ids["terms-of-service"]["versions"]
     assert tos[-1]["effective_source"] == "commit"  # typo fix: passed date carried over
+    # Section 4 of the upcoming AUP keeps its first sentence and rewrites the rest (issue
+    # 24): the kept sentence is unmarked, the rewritten ones deleted and inserted.
+    upcoming = aup["versions"][2]["label"]
+    page = (tmp_path / f"site/acceptable-use/{upcoming}/changes/index.html").read_text()
+    section = page[page.index('<h2 id="4-fair-use') : page.index('<h2 id="5-reselling')]
+    kept = section.index("Unlimited plans are for personal use. ")
+    assert section.index("<del", kept) - kept == len("Unlimited plans are for personal use. ")
+    assert section.rfind("<del", 0, kept) < 0 and section.rfind("<ins", 0, kept) < 0
 
 
 @pytest.mark.skipif(not _full_checkout(), reason="needs a full git checkout of this repository")

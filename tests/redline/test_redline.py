@@ -283,3 +283,81 @@ def test_a_rewrapped_line_keeps_its_words_unmarked() -> None:
         "We may suspend accounts.\n",
         "We may suspend\naccounts.\n",
     )
+
+
+def _shown(markdown: str) -> list[tuple[str, str]]:
+    """The visible marks (not spacing), whole blocks included, in order."""
+    found = re.findall(r'<(ins|del) class="pd-\1(?: pd-block)?"[^>]*>(.*?)</\1>', markdown, re.S)
+    return [(kind, " ".join(text.split())) for kind, text in found]
+
+
+def test_a_kept_sentence_is_unmarked_when_the_rest_of_its_paragraph_is_rewritten() -> None:
+    """Too few words in common to pair the paragraphs (AUP section 4 of the example), but
+    one sentence kept: it stays unmarked, and the rewritten sentences are replaced, instead
+    of the paragraph being shown deleted whole and inserted whole."""
+    old = (
+        "## 4. Fair use\n\nUnlimited plans are for personal use. If your use is far above that"
+        " of a typical customer\nand affects other customers' service, we may ask you to"
+        " reduce it.\n"
+    )
+    new = (
+        "## 4. Fair use\n\nUnlimited plans are for\npersonal use. If you use more than 1,000 GB"
+        " in a calendar month\nfor three months in a row, we may offer you a business plan."
+        " We will give you 30 days' notice.\n"
+    )
+    result = redline(old, new)
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    shown = _shown(result.markdown)
+    assert [kind for kind, _ in shown] == ["del", "ins"]
+    assert shown[0][1].startswith("If your use") and shown[1][1].startswith("If you use")
+    assert "personal use. <del" in result.markdown and "pd-block" not in result.markdown
+    assert (result.words_added, result.words_removed) == (31, 23)
+
+
+def test_sentences_between_kept_ones_are_word_compared_when_similar() -> None:
+    """Paired by a kept sentence, the paragraphs' changed runs are compared on their own:
+    one much like what it replaces is word-compared, a rewritten one replaced whole."""
+    old = (
+        "Unlimited plans are for personal use. We may contact you by email. Fair use rules"
+        " apply to every plan. Other customers must not be affected by heavy downloads,"
+        " streaming or gaming at peak hours in the evening.\n"
+    )
+    new = (
+        "Unlimited plans are for personal use. We may contact you by post. Fair use rules"
+        " apply to every plan. Business plans suit households that run servers, shops or"
+        " offices from home and need a fixed address with guaranteed upload speeds.\n"
+    )
+    result = redline(old, new)
+    assert _shown(result.markdown) == [
+        ("del", "email"),
+        ("ins", "post"),
+        (
+            "del",
+            "Other customers must not be affected by heavy downloads, streaming or gaming at"
+            " peak hours in the evening.",
+        ),
+        (
+            "ins",
+            "Business plans suit households that run servers, shops or offices from home and"
+            " need a fixed address with guaranteed upload speeds.",
+        ),
+    ]
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # A short sentence in common is no anchor: "We may." pairs nothing.
+        ("We may. Charges apply to every account each month.\n", "We may. Nothing else.\n"),
+        # "e.g. the" is no sentence boundary (a small letter follows the stop).
+        (
+            "Servers, e.g. the game servers we host for you, are covered.\n",
+            "Servers, e.g. the game servers we host for you, are excluded entirely today.\n",
+        ),
+    ],
+)
+def test_paragraphs_without_a_kept_sentence_are_not_paired_by_sentence(old, new) -> None:
+    result = redline(old, new)
+    assert "pd-block" in result.markdown or len(_shown(result.markdown)) <= 2
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)

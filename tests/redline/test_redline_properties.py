@@ -6,6 +6,8 @@ the old one: on the Markdown, and on the rendered HTML (text, and block structur
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,9 +43,17 @@ INLINE = [
     "v2.1",
 ]
 
+#: Words a rewritten sentence is made of: none of `WORDS`, so that a paragraph whose other
+#: sentences are rewritten has too little in common to pair but by the sentence it kept.
+OTHER_WORDS = (
+    "broadband households servers residential threshold monthly gigabytes business plan "
+    "slow offer three months row calendar public game web mail open run"
+).split()
+
 token = st.one_of(st.sampled_from(WORDS), st.sampled_from(INLINE))
 #: A sentence is a list of whole tokens ("**the Services**" stays one token, as in real text).
 sentence = st.lists(token, min_size=3, max_size=14)
+rewritten = st.lists(st.sampled_from(OTHER_WORDS), min_size=3, max_size=14)
 
 
 @st.composite
@@ -90,9 +100,14 @@ def render(blocks: list) -> str:
         elif kind in TABLES:
             head, row = TABLES[kind]
             out.append("\n".join([head] + [row.format(" | ".join(cells)) for cells in parts]))
-        else:
-            out.append("\n".join(" ".join(line) for line in parts))
+        else:  # (each line a sentence, so that paragraphs can be aligned by sentence)
+            out.append("\n".join(_sentence(line) for line in parts))
     return "\n\n".join(out) + "\n"
+
+
+def _sentence(words: list[str]) -> str:
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
 
 
 @st.composite
@@ -100,7 +115,9 @@ def edited(draw, blocks: list) -> list:
     blocks = [(kind, [list(p) for p in parts]) for kind, parts in blocks]
     for _ in range(draw(st.integers(1, 6))):
         action = draw(
-            st.sampled_from(["word", "word", "insert", "delete", "move", "item", "restyle"])
+            st.sampled_from(
+                ["word", "word", "insert", "delete", "move", "item", "restyle", "rewrite"]
+            )
         )
         if not blocks:
             action = "insert"
@@ -127,6 +144,15 @@ def edited(draw, blocks: list) -> list:
             kind, parts = blocks[index]
             styles = list(TABLES) if kind in TABLES else ["h2", "setext"]
             blocks[index] = (draw(st.sampled_from(styles)), parts)
+        elif action == "rewrite" and blocks[index][0] == "p":
+            # One sentence kept, the others rewritten (issue 24): paired by that sentence.
+            parts = blocks[index][1]
+            kept = draw(st.integers(0, len(parts) - 1))
+            for position in range(len(parts)):
+                if position != kept:
+                    parts[position] = draw(rewritten)
+            if draw(st.booleans()):
+                parts.append(draw(rewritten))
         elif action == "item" and blocks[index][0] in ("ul", "ol"):
             items = blocks[index][1]
             items.insert(draw(st.integers(0, len(items))), draw(sentence))
@@ -211,3 +237,28 @@ def test_rendered_redline_is_exact_and_keeps_structure(data, old_blocks) -> None
     assert _skeleton(rejected) == _skeleton(_html(old))
     assert _addresses(accepted) == _addresses(_html(new))
     assert _addresses(rejected) == _addresses(_html(old))
+
+
+_MARK = re.compile(r"<(ins|del) [^>]*>.*?</\1>", re.DOTALL)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    old=st.lists(sentence, min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_a_kept_sentence_is_never_marked(old, data) -> None:
+    """A paragraph keeps one sentence and rewrites the others (issue 24's AUP section 4):
+    the kept sentence reads unmarked, however little else is kept, and the marks still
+    give back both texts."""
+    kept = data.draw(st.integers(0, len(old) - 1))
+    new = [part if n == kept else data.draw(rewritten) for n, part in enumerate(old)]
+    new += data.draw(st.lists(rewritten, max_size=2))
+    wrap = data.draw(st.sampled_from([" ", "\n"]))
+    old_text = wrap.join(map(_sentence, old)) + "\n"
+    new_text = " ".join(map(_sentence, new)) + "\n"
+    result = redline(old_text, new_text)
+    assert (accept(result.markdown), reject(result.markdown)) == (new_text, old_text)
+    unmarked = " ".join(_MARK.sub(" ", result.markdown).split())
+    if len(old[kept]) >= 4 and _sentence(old[kept]).count(".") == 1:
+        assert _sentence(old[kept]) in unmarked, result.markdown

@@ -4,7 +4,8 @@ Word comparison, as Markdown that still renders as the same document.
 How: split both texts into blocks; align blocks with diff-match-patch (one character per
 block); inside a run of changed blocks, pair old and new blocks of the same shape by word
 overlap, keeping their order (greedy pairing by similarity alone misaligns repeated legal
-boilerplate); compare paired blocks word by word; show unpaired blocks whole, and as moved
+boilerplate), or by a sentence they share (paragraphs: see `sentences`); compare paired
+blocks word by word; show unpaired blocks whole, and as moved
 when the same block was deleted in one place and inserted in another.
 
 The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which remove it):
@@ -25,13 +26,13 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
+from policydocs.redline import sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "6"
+ENGINE_VERSION = "7"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -53,7 +54,6 @@ _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 MOVE_MIN_WORDS = 4
 
 _CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
-_WORD = re.compile(r"\w+")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*$")
 _DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
 _HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
@@ -193,7 +193,8 @@ def _source(unit: Unit) -> str:
 
 def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step]:
     """Pair changed units in order: each old unit takes the most similar new unit of the
-    same shape within a short window ahead, if similar enough. Between pairs, each unit that
+    same shape within a short window ahead, if similar enough, or else (paragraphs) the
+    first one it shares a sentence with (see `sentences`). Between pairs, each unit that
     stands alone is shown deleted, followed by the inserted unit taking its place, so that
     a replaced list item stays inside its list."""
     old_words = [_word_set(u) for u in old]
@@ -202,12 +203,16 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
     j = 0
     for i, unit in enumerate(old):
         best, best_score = None, PAIRING_THRESHOLD
+        sharing = None  # (the first new unit it shares a sentence with)
         for k in range(j, min(len(new), j + PAIRING_WINDOW)):
             if not _same_shape(unit[0], new[k][0]):
                 continue
-            score = _dice(old_words[i], new_words[k])
+            score = tk.dice(old_words[i], new_words[k])
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
+            elif sharing is None and len(unit) == len(new[k]) == 1:
+                sharing = k if _share_sentence(unit[0], new[k][0]) else None
+        best = sharing if best is None else best
         steps = _compare(unit, new[best], budget) if best is not None else None
         if steps is not None and best is not None:
             pairs.append((i, best, steps))
@@ -235,15 +240,16 @@ def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
 
 
 def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
-    """The word diff of two paired blocks; None (shown whole, deleted and inserted) once
-    the redline's work is spent."""
+    """The word diff of two paired blocks (aligned by sentence first when they are
+    paragraphs sharing a sentence); None (shown whole, deleted and inserted) once the
+    redline's work is spent."""
     if budget.spent:
         return None
     structure = _structure_line(old)
     if structure != _structure_line(new):
         return None  # a setext underline or a table's delimiter row changed: shown whole
     if structure is None:
-        ops = _word_ops(old.content, new.content, budget)
+        ops = _word_ops(old.content, new.content, budget, by_sentence=_share_sentence(old, new))
     else:  # (compared above it, so that no mark falls in the line)
         cut = len(structure) + 1
         ops = _word_ops(old.content[:-cut], new.content[:-cut], budget)
@@ -269,11 +275,13 @@ def _structure_line(block: Block) -> str | None:
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
-_WORD_OPS: OrderedDict[tuple[str, str], tuple[tuple[tk.Op, ...], int]] = OrderedDict()
+_WORD_OPS: OrderedDict[tuple[str, str, bool], tuple[tuple[tk.Op, ...], int]] = OrderedDict()
 _WORD_OPS_KEPT = 256
 
 
-def _word_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...]:
+def _word_ops(
+    old: str, new: str, budget: tk.Budget, *, by_sentence: bool = False
+) -> tuple[tk.Op, ...]:
     """The word diff of two blocks' contents, remembered: comparing every version with the
     current one meets the same pair of paragraphs again and again (a paragraph unchanged
     from one version to the next pairs with the same current paragraph), so on 20 policies
@@ -284,15 +292,20 @@ def _word_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...]:
 
     Only diffs that finished are kept, with the work they took, and one is used only if
     the budget left would have let it finish again (its work is spent as if it had run):
-    so a redline is the same whether its diffs were remembered or not."""
-    key = (old, new)
+    so a redline is the same whether its diffs were remembered or not. `by_sentence`:
+    aligned by sentence first (see `sentences`)."""
+    key = (old, new, by_sentence)
     found = _WORD_OPS.get(key)
     if found is not None and found[1] <= budget.left:
         _WORD_OPS.move_to_end(key)
         budget.left -= found[1]
         return found[0]
     before = budget.left
-    ops = tuple(tk.diff(tk.tokenize(old), tk.tokenize(new), budget))
+    if by_sentence:
+        found_ops = sentences.diff(tk.tokenize(old), tk.tokenize(new), budget, PAIRING_THRESHOLD)
+    else:
+        found_ops = tk.diff(tk.tokenize(old), tk.tokenize(new), budget)
+    ops = tuple(found_ops)
     if not budget.spent:
         _WORD_OPS[key] = (ops, before - budget.left)
         if len(_WORD_OPS) > _WORD_OPS_KEPT:
@@ -300,29 +313,21 @@ def _word_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...]:
     return ops
 
 
+def _share_sentence(old: Block, new: Block) -> bool:
+    """Whether two paragraphs have a sentence in common (see `sentences`)."""
+    if old.kind != "paragraph" or new.kind != "paragraph":
+        return False
+    return not sentences.anchors(old.content).isdisjoint(sentences.anchors(new.content))
+
+
 def _same_shape(old: Block, new: Block) -> bool:
     return old.kind == new.kind and old.shape == new.shape and not old.atomic
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
-    """The unit's words, for pairing by similarity (plain words are enough for that)."""
     if len(unit) == 1:
-        return _words(unit[0].content)
-    return frozenset().union(*(_words(block.content) for block in unit))
-
-
-@lru_cache(maxsize=1024)
-def _words(content: str) -> frozenset[str]:
-    """Remembered for the reason `_word_ops` is: the same paragraphs are paired again in
-    every comparison of a policy's versions (73,425 word sets, 2,948 distinct; 1,024 kept
-    find 67,669 of them)."""
-    return frozenset(w.lower() for w in _WORD.findall(content))
-
-
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return 2 * len(a & b) / (len(a) + len(b))
+        return tk.word_set(unit[0].content)
+    return frozenset().union(*(tk.word_set(block.content) for block in unit))
 
 
 def _mark_moves(steps: list[_Step]) -> None:

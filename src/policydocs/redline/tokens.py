@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
@@ -110,6 +111,25 @@ def has_tag(tokens: Sequence[str]) -> bool:
     return any(map(_TAG_TOKEN.match, tokens))
 
 
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1024)
+def word_set(text: str) -> frozenset[str]:
+    """The text's words, lower-cased, for pairing by similarity (plain words are enough for
+    that). Remembered for the reason `engine._word_ops` is: the same paragraphs are paired
+    again in every comparison of a policy's versions (73,425 word sets, 2,948 distinct;
+    1,024 kept find 67,669 of them)."""
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much two sets of words overlap, from 0 (nothing in common) to 1 (the same)."""
+    if not a and not b:
+        return 1.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
 def words(tokens: Sequence[str]) -> int:
     """How many tokens carry words or numbers (whitespace and punctuation do not count)."""
     return sum(map(bool, map(_WORDY.search, tokens)))  # (no Python loop: 1 MB is 500,000)
@@ -170,9 +190,11 @@ class _Bounded(diff_match_patch):  # type: ignore[misc]  # (the library ships no
         return diffs
 
 
-def diff(old: Sequence[str], new: Sequence[str], budget: Budget | None = None) -> list[Op]:
-    """Token diff: equal, deleted and inserted runs, semantically cleaned up, deterministic;
-    bounded by `budget` if one is given (see `Budget`).
+def diff(
+    old: Sequence[str], new: Sequence[str], budget: Budget | None = None, *, cleanup: bool = True
+) -> list[Op]:
+    """Token diff: equal, deleted and inserted runs, semantically cleaned up (unless
+    `cleanup` is false), deterministic; bounded by `budget` if one is given (see `Budget`).
 
     Whitespace is compared as a reader sees it (`reads_as_space`): a line re-wrapped
     (`suspend\naccounts` made `suspend accounts\n`) keeps its words equal, where comparing
@@ -184,12 +206,13 @@ def diff(old: Sequence[str], new: Sequence[str], budget: Budget | None = None) -
     engine = _Bounded()
     engine.Diff_Timeout = 0
     result = engine.diff_main(a, b, False, budget if budget is not None else Budget(1 << 62))
-    engine.diff_cleanupSemantic(result)
+    if cleanup:
+        engine.diff_cleanupSemantic(result)
     ops: list[Op] = []
     i = j = 0
     for kind, chars in result:
         if kind == 0:
-            ops += _equal_run(old[i : i + len(chars)], new[j : j + len(chars)])
+            ops += equal_run(old[i : i + len(chars)], new[j : j + len(chars)])
             i, j = i + len(chars), j + len(chars)
         elif kind < 0:
             ops.append(Op(Kind.DELETE, tuple(old[i : i + len(chars)])))
@@ -200,7 +223,7 @@ def diff(old: Sequence[str], new: Sequence[str], budget: Budget | None = None) -
     return [op for op in ops if op.tokens]
 
 
-def _equal_run(old: Sequence[str], new: Sequence[str]) -> list[Op]:
+def equal_run(old: Sequence[str], new: Sequence[str]) -> list[Op]:
     """An equal run (equal as read): equal tokens, and each place where the whitespace
     was written otherwise, deleted and inserted."""
     ops: list[Op] = []

@@ -1,0 +1,128 @@
+"""Sentences of a paragraph: how two paragraphs that share a sentence are compared.
+
+A paragraph whose first sentence is kept and whose others are rewritten has too few words in
+common to be paired (see `engine.PAIRING_THRESHOLD`), so it used to be shown deleted whole
+and inserted whole, hiding that its first sentence did not change; paired, a word diff's
+semantic clean-up could still absorb the kept sentence into the changes around it. A
+lawyer's comparison shows the kept sentence unmarked and the rewritten ones replaced. So
+paragraphs that share a sentence are paired by it, and aligned sentence by sentence first:
+sentences the same (as read: a re-wrapped line is the same sentence) stay unmarked, and
+between them the changed sentences are word-compared when they are similar enough, else
+shown deleted and inserted whole.
+
+The split only decides what is aligned with what: a sentence boundary found where there is
+none ("e.g. The") makes a coarser or finer alignment, never a wrong text, since the marks
+are made of the paragraph's own tokens in order (accept and reject stay exact).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from policydocs.redline import tokens as tk
+
+#: A kept sentence pairs two paragraphs from this many words on ("We may." is no anchor).
+SENTENCE_MIN_WORDS = 4
+
+_ENDS = frozenset(".!?")
+#: What may close a sentence after its full stop: a bracket, a quotation mark.
+_CLOSERS = frozenset(")]\"'\u201d\u2019")
+#: What a sentence may start with: a capital, a digit, an opening bracket, quotation mark or
+#: emphasis (tokens such as `**The Services**` and `[Annex](…)` start with their syntax).
+_START = re.compile(r"[\"'(\[*_`\u201c\u2018]*[^\W\d_a-z]|\d", re.UNICODE)
+
+Units = list[tuple[str, ...]]
+
+
+def units(tokens: Sequence[str]) -> Units:
+    """The tokens cut into sentences and the whitespace between them (a unit of its own,
+    so that a sentence reads the same wherever it ends a paragraph)."""
+    out: Units = []
+    start = 0
+    index = 0
+    while index < len(tokens):
+        end = _sentence_end(tokens, index)
+        if end is None:
+            index += 1
+            continue
+        out.append(tuple(tokens[start:end]))
+        out.append((tokens[end],))
+        start = index = end + 1
+    if start < len(tokens):
+        out.append(tuple(tokens[start:]))
+    return out
+
+
+def _sentence_end(tokens: Sequence[str], index: int) -> int | None:
+    """Where the whitespace after a sentence ending at `index` is, if one ends there."""
+    if tokens[index] not in _ENDS:
+        return None
+    end = index + 1
+    while end < len(tokens) and tokens[end] in _CLOSERS:
+        end += 1
+    starts = end + 1 < len(tokens) and _START.match(tokens[end + 1])
+    return end if starts and tk.reads_as_space(tokens[end]) else None
+
+
+def key(unit: Sequence[str]) -> str:
+    """The unit as read: its whitespace as one space (NUL-joined, so that equal keys have
+    the same tokens one by one)."""
+    return "\0".join(" " if tk.reads_as_space(t) else t for t in unit)
+
+
+@lru_cache(maxsize=1024)
+def anchors(content: str) -> frozenset[str]:
+    """The paragraph's sentences that can pair it with another: long enough to mean it."""
+    return frozenset(
+        key(unit) for unit in units(tk.tokenize(content)) if tk.words(unit) >= SENTENCE_MIN_WORDS
+    )
+
+
+def diff(old: Sequence[str], new: Sequence[str], budget: tk.Budget, similar: float) -> list[tk.Op]:
+    """The diff of two paragraphs' tokens, aligned by sentence: runs of changed sentences
+    are word-diffed when their words' Dice overlap reaches `similar`, else shown whole.
+    Bounded by `budget` as `tokens.diff` is (past it, coarser, still exact)."""
+    old_units, new_units = units(old), units(new)
+    # (No semantic clean-up: it weighs units, not words, and would absorb a kept sentence
+    # into the rewritten ones around it.)
+    aligned = tk.diff(
+        [key(u) for u in old_units], [key(u) for u in new_units], budget, cleanup=False
+    )
+    ops: list[tk.Op] = []
+    i = j = 0
+    gone: list[str] = []
+    came: list[str] = []
+    for index, op in enumerate(aligned):
+        count = len(op.tokens)
+        if op.kind is tk.Kind.DELETE:
+            gone += _joined(old_units[i : i + count])
+            i += count
+        elif op.kind is tk.Kind.INSERT:
+            came += _joined(new_units[j : j + count])
+            j += count
+        else:
+            was, now = _joined(old_units[i : i + count]), _joined(new_units[j : j + count])
+            i += count
+            j += count
+            between = (gone or came) and index + 1 < len(aligned)
+            if between and all(map(tk.reads_as_space, was)):
+                gone += was  # (the space between two changed sentences is in the change)
+                came += now
+                continue
+            ops += _changed(gone, came, budget, similar)
+            gone, came = [], []
+            ops += tk.equal_run(was, now)
+    ops += _changed(gone, came, budget, similar)
+    return [op for op in ops if op.tokens]
+
+
+def _joined(chosen: Units) -> list[str]:
+    return [token for unit in chosen for token in unit]
+
+
+def _changed(gone: list[str], came: list[str], budget: tk.Budget, similar: float) -> list[tk.Op]:
+    if gone and came and tk.dice(tk.word_set("".join(gone)), tk.word_set("".join(came))) >= similar:
+        return tk.diff(gone, came, budget)
+    return [tk.Op(tk.Kind.DELETE, tuple(gone)), tk.Op(tk.Kind.INSERT, tuple(came))]
