@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 
@@ -19,7 +20,14 @@ QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: real git repositories, real MkDocs builds."""
+    """The whole test suite: real git repositories, real MkDocs builds (and PDFs, made
+    with WeasyPrint, which needs the Pango system library)."""
+    _apt(
+        session,
+        ctypes.util.find_library("pango-1.0") is None,
+        ("libpango-1.0-0", "libpangoft2-1.0-0"),
+        "WeasyPrint's Pango",
+    )
     session.install("-e", ".[test]")
     session.run("pytest", "--ignore=tests/browser", *session.posargs, env=QUIET)
 
@@ -27,14 +35,22 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def browser(session: nox.Session) -> None:
     """Pages in a real browser: Debian's chromium driven by Playwright (no browser download)."""
-    if not (os.environ.get("CHROMIUM") or shutil.which("chromium")):
-        if os.geteuid() != 0:
-            session.error("install Debian's chromium first: sudo apt-get install chromium")
-        session.run("apt-get", "update", "-qq", external=True)
-        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    missing = not (os.environ.get("CHROMIUM") or shutil.which("chromium"))
+    _apt(session, missing, ("chromium",), "Debian's chromium")
     # axe-playwright-python: axe-core's axe.min.js from PyPI (no npm needed), pinned.
     session.install("-e", ".[test]", "playwright", "axe-playwright-python==0.1.8")
     session.run("pytest", "tests/browser", *session.posargs, env=QUIET)
+
+
+def _apt(session: nox.Session, missing: bool, packages: tuple[str, ...], what: str) -> None:
+    """System packages a session needs that pip cannot install: installed when missing
+    (as root, as on CI), else an error saying how."""
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        session.error(f"install {what} first: sudo apt-get install {' '.join(packages)}")
+    session.run("apt-get", "update", "-qq", external=True)
+    session.run("apt-get", "install", "-y", "-qq", *packages, external=True)
 
 
 @nox.session

@@ -106,6 +106,8 @@ class PolicyDocsConfig(Config):  # type: ignore[no-untyped-call]  # (MkDocs' own
     #: Commit authors' names on version pages and in versions.json. A company publishes its
     #: policies as itself, so they are left out unless a site opts in.
     show_authors = c.Type(bool, default=False)
+    #: A citable PDF of every version (needs WeasyPrint: `pip install 'policydocs[pdf]'`).
+    pdf = c.Type(bool, default=False)
 
 
 def engine_settings(
@@ -131,6 +133,7 @@ def engine_settings(
         variables=MappingProxyType(dict(options.variables)),
         cache_dir=folder / options.cache_dir if options.cache_dir else None,
         show_authors=options.show_authors,
+        pdf=options.pdf,
     )
 
 

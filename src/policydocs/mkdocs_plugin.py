@@ -38,7 +38,7 @@ from mkdocs.utils.templates import TemplateContext
 from policydocs.builder.run import Run, file_days
 from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError
-from policydocs.core.parallel import workers
+from policydocs.core.parallel import Result, workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
 from policydocs.history.links import targets
@@ -228,7 +228,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             self._end_build()
             raise PluginError(f"policydocs: {exc}") from exc
         self._run = run
-        self._site = SiteView(run.catalog, run.urls, settings.show_authors)
+        self._site = SiteView(run.catalog, run.urls, settings.show_authors, settings.pdf)
         self._links = {}
         for warning in run.warnings:
             log.warning(str(warning))
@@ -268,6 +268,14 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             for name in PACKAGE_ASSETS:
                 path = str(PACKAGE_DIR / "assets" / name)
                 files.append(File.generated(config, f"assets/policydocs/{name}", abs_src_path=path))
+            for dest, pdf in run.pdfs.items():  # (copied once made: waited for in on_env)
+                file = _Published(
+                    dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest
+                )
+                file.generated_by = "policydocs"
+                file.abs_src_path = str(pending)
+                file.publish = partial(_write_made, pdf)
+                files.append(file)
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
                 feed = _Published(
@@ -358,6 +366,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                     feed = self._feeds[stored.dest]
                     feed.abs_src_path = str(self._run.path(stored))
                     feed.publish = partial(self._run.publish, stored)
+                for pdf in self._run.pdfs.values():  # (made before the workers stop)
+                    pdf.get()
             self._used = self._run.objects_used
             self._close_run()
         return env
@@ -568,6 +578,12 @@ class _Published(File):
             raise PluginError(f"policydocs: {self.dest_uri} was not made")
         with _writing_generated_files():
             self.publish(Path(self.abs_dest_path))
+
+
+def _write_made(made: Result[bytes], dest: Path) -> None:
+    """A file made by the workers (a PDF), read from the store, written at `dest`."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(made.get())
 
 
 def _log_timings(run: Run) -> None:

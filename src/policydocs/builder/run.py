@@ -19,7 +19,7 @@ from pathlib import Path
 from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError, Problem
 from policydocs.core.memo import Memo
-from policydocs.core.parallel import Background, workers
+from policydocs.core.parallel import Background, Result, workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import Store, store_in
 from policydocs.history.catalog import load_catalog
@@ -43,6 +43,7 @@ from policydocs.site.pages import (
     StoredPage,
     generate,
 )
+from policydocs.site.pdf import start_pdfs
 from policydocs.site.urls import UrlScheme
 
 
@@ -93,7 +94,8 @@ class Run:
     1. `Run(...)` (MkDocs' on_files) reads the history, checks every output's place
        (`site.outputs`), stores the pages that show no redline and sends all other work to
        the workers, in the order it will be asked for: changes pages, comparison pages,
-       then feed entries (each made from the redline its changes page stored). Nothing
+       then feed entries (each made from the redline its changes page stored), then the
+       versions' PDFs (`pdfs`, by where each is published; with `Settings.pdf`). Nothing
        more is sent, so the workers exit once done (the build holds most memory at its end).
     2. `pages()`: every page, those that show a redline last, so that a site generator that
        renders the others first (on this core) finds them made (on the other cores).
@@ -139,6 +141,7 @@ class Run:
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
         self._authors = settings.show_authors
+        self._pdf = settings.pdf
         self._memo = Memo(self._store, self._pool)
         self._marked_pages = MarkedPages(self._memo)
         with self._stage("redlines"):
@@ -171,7 +174,22 @@ class Run:
             self._finish_feeds = (
                 start_feeds(self.catalog, self.urls, feeds, self._memo) if feeds else None
             )
+        with self._stage("pdfs"):
+            self.pdfs = self._start_pdfs(settings, feeds)
         self._pool.finish()
+
+    def _start_pdfs(
+        self, settings: Settings, feeds: FeedSettings | None
+    ) -> dict[str, Result[bytes]]:
+        """Each version's PDF by where it is published (`Settings.pdf`; none without)."""
+        if not settings.pdf:
+            return {}
+        if feeds is None:
+            raise PolicyError(
+                "the 'pdf' option needs the site's address, which each PDF cites: set "
+                "site_url in mkdocs.yml (or give --site-url)"
+            )
+        return start_pdfs(self.catalog, self.urls, feeds.base, feeds.reading, self._memo)
 
     def pages(self) -> list[Listed]:
         """Every page, those that show a redline last (see the class's docstring)."""
@@ -269,7 +287,7 @@ class Run:
         self.close()
 
     def _generate(self) -> Generated:
-        index = build_index(self.catalog, self.urls, authors=self._authors)
+        index = build_index(self.catalog, self.urls, authors=self._authors, pdf=self._pdf)
         return generate(
             self.catalog, self.urls, index, self._redirected, self._drafts, self._addresses
         )
@@ -311,6 +329,7 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
                 assets = run.assets + [
                     GeneratedAsset(file.dest, run.content(file)) for file in run.feeds()
                 ]
+                assets += [GeneratedAsset(dest, pdf.get()) for dest, pdf in run.pdfs.items()]
                 redlines, comparisons = run.redlines("changes"), run.redlines("compare")
             with _stage(run.timings, "sweep"):
                 hold.sweep(run.objects_used)

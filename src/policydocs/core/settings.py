@@ -60,6 +60,8 @@ class Settings:
     cache_dir: Path | None = None
     #: Commit authors' names in what is published (versions.json, version pages).
     show_authors: bool = False
+    #: A citable PDF of every version (`site.pdf`; needs WeasyPrint and the site's address).
+    pdf: bool = False
     #: gitignore patterns, relative to `policies_dir`, that pick the policy files (empty:
     #: every `*.md`) and leave files out.
     include: tuple[str, ...] = ()

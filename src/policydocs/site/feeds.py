@@ -564,12 +564,7 @@ def _content_source(job: _EntryJob) -> str:
         )
         body_base = link
     parts.append(f"<p>{links}</p><hr>")
-    urls, base = job.urls, job.base
-
-    def absolute(path: str) -> str:
-        return urljoin(base, urls.url(path) if path.endswith(".md") else path)
-
-    markdown = job.links.rebase(body, job.texts, absolute)
+    markdown = job.links.rebase(body, job.texts, partial(job.urls.absolute, job.base))
     return json.dumps([_RENDERING, "".join(parts), markdown, body_base])
 
 

@@ -15,17 +15,20 @@ from policydocs.site.urls import UrlScheme
 SCHEMA_VERSION = 1
 
 
-def build_index(catalog: Catalog, urls: UrlScheme, *, authors: bool = False) -> bytes:
-    """`authors`: each version names its commit's author (`Settings.show_authors`)."""
+def build_index(
+    catalog: Catalog, urls: UrlScheme, *, authors: bool = False, pdf: bool = False
+) -> bytes:
+    """`authors`: each version names its commit's author (`Settings.show_authors`);
+    `pdf`: and its PDF (`Settings.pdf`)."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "commit": catalog.head,
-        "policies": [_policy(policy, urls, authors) for policy in catalog.policies],
+        "policies": [_policy(policy, urls, authors, pdf) for policy in catalog.policies],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _policy(policy: Policy, urls: UrlScheme, authors: bool) -> dict[str, Any]:
+def _policy(policy: Policy, urls: UrlScheme, authors: bool, pdf: bool) -> dict[str, Any]:
     withdrawal = policy.withdrawal
     return {
         "id": policy.id,
@@ -44,7 +47,7 @@ def _policy(policy: Policy, urls: UrlScheme, authors: bool) -> dict[str, Any]:
         # Every deletion of its file, the ones a re-added file came back from too: what the
         # policy said was not in force in between, and a reader of this file must see that.
         "withdrawals": [_withdrawal(each, policy) for each in policy.withdrawals],
-        "versions": [_version(version, urls, authors) for version in policy.versions],
+        "versions": [_version(version, urls, authors, pdf) for version in policy.versions],
     }
 
 
@@ -56,7 +59,7 @@ def _withdrawal(withdrawal: Withdrawal, policy: Policy) -> dict[str, Any]:
     }
 
 
-def _version(version: Version, urls: UrlScheme, authors: bool) -> dict[str, Any]:
+def _version(version: Version, urls: UrlScheme, authors: bool, pdf: bool) -> dict[str, Any]:
     fields = {
         "label": version.label,
         "title": version.title,
@@ -78,4 +81,6 @@ def _version(version: Version, urls: UrlScheme, authors: bool) -> dict[str, Any]
     }
     if authors:  # left out, not null: null would say the author is unknown
         fields["author"] = version.commit.author
+    if pdf:
+        fields["pdf_url"] = urls.pdf(version)
     return fields

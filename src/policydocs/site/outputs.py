@@ -101,7 +101,7 @@ def policy_outputs(
     commit: str | None = None,
 ) -> Iterator[Output]:
     """The files of a policy with the id `pid` and these versions' labels (its redirects
-    too, for a former id): its pages, each version's pages and raw source, its feeds. A
+    too, for a former id): its pages, each version's pages, raw source and PDF, its feeds. A
     version's changes and comparison pages are counted for every version: they sit in
     the version's folder, where nothing else can be."""
     policy = {"path": path, "commit": commit, "fix": "rename the file"}
@@ -124,6 +124,8 @@ def policy_outputs(
         yield _page(urls, urls.version_src(pid, label.label), f"the page of {of}", **version)
         raw = urls.raw_dest(pid, label.label)
         yield Output(raw, raw, f"the Markdown source of {of}", **version)  # type: ignore[arg-type]
+        pdf = urls.pdf_dest(pid, label.label)  # (kept free when `pdf` is off, as pages are)
+        yield Output(pdf, pdf, f"the PDF of {of}", **version)  # type: ignore[arg-type]
         yield _page(
             urls, urls.changes_src(pid, label.label), f"the changes page of {of}", **version
         )

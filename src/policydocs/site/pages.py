@@ -211,6 +211,8 @@ class SiteView:
     urls: UrlScheme
     #: Whether version pages name the commit's author (`Settings.show_authors`).
     show_authors: bool = False
+    #: Whether each version has a PDF to link to (`Settings.pdf`).
+    pdf: bool = False
 
     def sections(self) -> dict[str, FolderSection]:
         """The navigation's sections: one per folder of policies in force, by the folder

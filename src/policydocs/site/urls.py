@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from policydocs.history.attachments import Attachment
 from policydocs.history.model import Policy, Version
@@ -68,6 +69,10 @@ class UrlScheme:
     def raw_dest(self, policy_id: str, label: str) -> str:
         return self._src(policy_id, f"{label}.md")
 
+    def pdf_dest(self, policy_id: str, label: str) -> str:
+        """A version's citable PDF (the `pdf` option, `site.pdf`), beside its source."""
+        return self._src(policy_id, f"{label}.pdf")
+
     def attachment_dest(self, file: Attachment) -> str | None:
         """Where a file beside the policies is published: at its path below the folder as
         HEAD has it, an earlier state of it beside that in small letters with its blob's
@@ -106,6 +111,11 @@ class UrlScheme:
         url = self.url(src)
         return f"{url}index.html" if url == "" or url.endswith("/") else url
 
+    def absolute(self, base: str, target: str) -> str:
+        """A page's source or a published file's place (what `Links.rebase` gives), as an
+        absolute URL below the site's `base`: for feeds and PDFs, read away from the site."""
+        return urljoin(base, self.url(target) if target.endswith(".md") else target)
+
     def url(self, src: str) -> str:
         """The URL MkDocs gives a Markdown page at `src`."""
         stem, _ = posixpath.splitext(src)
@@ -143,3 +153,6 @@ class UrlScheme:
 
     def raw(self, version: Version) -> str:
         return self.raw_dest(version.policy_id, version.label)
+
+    def pdf(self, version: Version) -> str:
+        return self.pdf_dest(version.policy_id, version.label)
