@@ -93,6 +93,35 @@ def test_a_replaced_number_reads_as_two_with_a_rule_between(browser, tmp_path: P
             page.close()
 
 
+def test_an_insertion_across_a_source_line_break_is_one_mark(browser, tmp_path: Path) -> None:
+    """One inserted sentence written over two source lines, in a paragraph, a list item and
+    a quote, reads as one change (it looked like several, "customer ▯ and"), and its
+    rewrapped neighbours are not marked at all."""
+    repo = GitRepo(tmp_path / "repo")
+    clause = "We may suspend your account."
+    old = f"{clause}\n\n- {clause}\n\n> {clause}\n"
+    new = (
+        "We may suspend your\naccount and close it without notice to the\ncustomer.\n\n"
+        "- We may suspend your account and close it without notice to the\n  customer.\n\n"
+        "> We may suspend your account and close it without notice to the\n> customer.\n"
+    )
+    repo.revise("terms", old, "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.revise("terms", new, "2024-02-01T09:00:00+00:00", title="Terms")
+    for site_url in serve(build_site(repo)):
+        page = browser.new_page()
+        page.goto(site_url + "terms/2024-02-01/changes/")
+        for block in ("p", "ul > li", "blockquote"):
+            inside = f".pd-redline > {block}"
+            marks = page.locator(f"{inside} ins, {inside} del")
+            shown = [m for m in marks.all() if m.inner_text().strip()]
+            assert [" ".join(m.inner_text().split()) for m in shown] == [
+                "and close it without notice to the customer"
+            ], block
+            boxes = shown[0].evaluate("e => e.getClientRects().length")
+            assert boxes <= 2  # (one mark, wrapped at most once at this width)
+        page.close()
+
+
 def test_the_label_in_a_heading_never_breaks_at_its_hyphens(browser, site_url: str) -> None:
     page = browser.new_page()
     for width in range(300, 480, 6):  # (wherever the heading wraps, the label stays whole)

@@ -181,14 +181,13 @@ def test_tables_fit_a_phone_screen(
     context.close()
 
 
-@pytest.mark.parametrize("width", [1024, 1280, 1920])
-def test_no_page_is_wider_than_its_column_on_a_desktop(
-    browser: Browser, example_site: str, width: int
-) -> None:
-    """Every page type's content fits its column, with nothing to scroll sideways: not
-    the page, nor a table inside Material's scrolling wrapper (the history table was 910
-    px in a 690 px column at 1280, its last columns out of sight)."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+@pytest.mark.parametrize("width", [390, 1024, 1280, 1920])
+def test_no_page_is_wider_than_its_column(browser: Browser, example_site: str, width: int) -> None:
+    """Every page type's content fits its column, on a phone and on desktops, with nothing
+    to scroll sideways: not the page, nor a table inside Material's scrolling wrapper (the
+    history table was 910 px in a 690 px column at 1280, its last columns out of sight)."""
+    phone = width < 600
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=phone)
     page = context.new_page()
     for kind, path in PAGE_TYPES.items():
         page.goto(example_site + path)
@@ -367,6 +366,23 @@ def test_no_serious_accessibility_violations(
         shot(page, artifacts, f"{scheme}-{kind}")
     context.close()
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "banner"),
+    [("changes", "Archived version: no longer in force"), ("compare", "Archived version")],
+)
+def test_changes_and_compare_pages_show_where_their_version_stands(
+    page: Page, example_site: str, kind: str, banner: str
+) -> None:
+    """A feed entry sends its reader to the changes page first: the banner is there, above
+    the redline, not only a "Status" fact."""
+    page.goto(example_site + PAGE_TYPES[kind])
+    shown = page.locator(".pd-banner").first
+    expect(shown).to_be_visible()
+    expect(shown.locator(".admonition-title")).to_contain_text(banner)
+    above = page.locator(".pd-redline").first.bounding_box()
+    assert above is not None and shown.bounding_box()["y"] < above["y"]
 
 
 @pytest.mark.parametrize("kind", STATUS_PAGES)
