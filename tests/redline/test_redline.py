@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import markdown as md
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -361,3 +362,78 @@ def test_paragraphs_without_a_kept_sentence_are_not_paired_by_sentence(old, new)
     result = redline(old, new)
     assert "pd-block" in result.markdown or len(_shown(result.markdown)) <= 2
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+
+
+LAWFUL = """## Lawful bases
+
+<table>
+  <tr>
+    <th>{anchor_head}What we use your data for</th>
+    <th>Our lawful basis</th>
+  </tr>
+  <tr>
+    <td>{anchor_cell}To provide you with the browser</td>
+    <td>{basis}</td>
+  </tr>
+</table>
+
+After the table.
+"""
+
+
+def _lawful(anchor_in_head: bool = True, basis: str = "Contract") -> str:
+    anchor = '<a id="bookmark-how-we-use-data"></a>'
+    return LAWFUL.format(
+        anchor_head=anchor if anchor_in_head else "",
+        anchor_cell="" if anchor_in_head else anchor,
+        basis=basis,
+    )
+
+
+def test_a_raw_html_table_whose_anchor_moved_shows_no_change() -> None:
+    """A real privacy notice's table showed 15,690 characters of escaped source deleted
+    and re-inserted ("1579 words added, 1579 removed") for one moved anchor (issue 27)."""
+    old, new = _lawful(), _lawful(anchor_in_head=False)
+    result = redline(old, new)
+    assert not result.changed and (result.words_added, result.words_removed) == (0, 0)
+    assert "<pre" not in result.markdown and "&lt;" not in result.markdown
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+
+
+def test_a_raw_html_table_is_redlined_by_its_text_and_rendered() -> None:
+    old, new = _lawful(), _lawful(basis="Legitimate interest, or your consent")
+    result = redline(old, new)
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    assert [s.title for s in result.sections] == ["Lawful bases"]
+    assert (result.words_added, result.words_removed) == (5, 1)
+    rendered = md.markdown(result.markdown, extensions=["tables"])
+    assert re.findall(r"<td>(.*?)</td>", rendered, re.S)[-1] == (
+        '<del class="pd-del" id="pd-change-1">Contract</del>'
+        '<ins class="pd-ins">Legitimate interest, or your consent</ins>'
+    )
+    assert rendered.count("<table>") == 1 and "&lt;" not in rendered
+
+
+def test_raw_html_whose_deleted_words_have_no_place_is_shown_whole_as_html() -> None:
+    """A deleted row's words would land between the table's rows, where a browser moves
+    text out of the table: the old table and the new one are shown whole, each as HTML
+    with all its words marked."""
+    old = _lawful()
+    new = old.replace(
+        "  <tr>\n    <td>To provide you with the browser</td>\n    <td>Contract</td>\n  </tr>\n",
+        "",
+    )
+    result = redline(old, new)
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    rendered = md.markdown(result.markdown, extensions=["tables"])
+    assert rendered.count("<table>") == 2 and "<pre" not in rendered
+    assert '<td><del class="pd-del pd-block">Contract</del></td>' in rendered
+    assert '<th><ins class="pd-ins pd-block">Our lawful basis</ins></th>' in rendered
+    inserted = redline("Intro.\n", "Intro.\n\n<table><tr><td>New cell</td></tr></table>\n")
+    assert '<td><ins class="pd-ins pd-block" id="pd-change-1">New cell</ins></td>' in (
+        inserted.markdown
+    )
+    assert inserted.words_added == 2
+    # A script or a style is code: a mark in it would change it, so it is shown as source.
+    scripted = redline("Intro.\n", "Intro.\n\n<div><script>run()</script></div>\n")
+    assert '<pre class="pd-ins pd-block" id="pd-change-1"' in scripted.markdown

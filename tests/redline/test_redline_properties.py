@@ -58,13 +58,13 @@ rewritten = st.lists(st.sampled_from(OTHER_WORDS), min_size=3, max_size=14)
 
 @st.composite
 def block(draw):
-    kind = draw(st.sampled_from(["h2", "h3", "p", "p", "p", "ul", "ol", "quote", *TABLES]))
+    kind = draw(st.sampled_from(["h2", "h3", "p", "p", "p", "ul", "ol", "quote", "html", *TABLES]))
     kind = "setext" if kind == "h2" and draw(st.booleans()) else kind
     if kind in ("h2", "h3", "setext"):
         return (kind, [draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))])
     if kind in ("ul", "ol"):
         return (kind, draw(st.lists(sentence, min_size=1, max_size=4)))
-    if kind in TABLES:
+    if kind in TABLES or kind == "html":
         rows = draw(
             st.lists(
                 st.lists(st.sampled_from(WORDS), min_size=2, max_size=2), min_size=1, max_size=3
@@ -97,6 +97,9 @@ def render(blocks: list) -> str:
             out.append("\n".join(f"{n}. " + " ".join(item) for n, item in enumerate(parts, 1)))
         elif kind == "quote":
             out.append("\n".join("> " + " ".join(line) for line in parts))
+        elif kind == "html":  # (a table in raw HTML, as real notices write a "lawful bases" one)
+            cells = ["<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in parts]
+            out.append("<table>\n" + "\n".join(cells) + "\n</table>")
         elif kind in TABLES:
             head, row = TABLES[kind]
             out.append("\n".join([head] + [row.format(" | ".join(cells)) for cells in parts]))
@@ -106,8 +109,10 @@ def render(blocks: list) -> str:
 
 
 def _sentence(words: list[str]) -> str:
+    """The words as a sentence: its first letter a capital ("**The Services** …")."""
     text = " ".join(words)
-    return text[0].upper() + text[1:] + "."
+    first = next((n for n, char in enumerate(text) if char.isalpha()), 0)
+    return text[:first] + text[first].upper() + text[first + 1 :] + "."
 
 
 @st.composite
@@ -131,7 +136,7 @@ def edited(draw, blocks: list) -> list:
                 part[position] = draw(token)
             elif choice == "insert":
                 part.insert(position, draw(token))
-            elif len(part) > 1 and kind not in TABLES:
+            elif len(part) > 1 and kind not in TABLES and kind != "html":
                 del part[position]
         elif action == "insert":
             blocks.insert(index, draw(block()))

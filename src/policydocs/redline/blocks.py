@@ -88,8 +88,8 @@ def split(text: str) -> tuple[tuple[Block, ...], str]:
 
 
 #: An HTML tag in inline text (comments, declarations and processing instructions aside).
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>")
-_VOID = frozenset(
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>")
+VOID = frozenset(
     {
         "area",
         "base",
@@ -111,9 +111,9 @@ _VOID = frozenset(
 def _unbalanced(text: str) -> bool:
     """Whether an element opens in `text` and does not close there, or the other way."""
     open_tags: list[str] = []
-    for match in _TAG.finditer(text):
+    for match in TAG.finditer(text):
         closing, name = match.group(1), match.group(2).lower()
-        if name in _VOID or match.group(0).endswith("/>"):
+        if name in VOID or match.group(0).endswith("/>"):
             continue
         if not closing:
             open_tags.append(name)

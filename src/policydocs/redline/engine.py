@@ -12,8 +12,9 @@ The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which
 * `<ins class="pd-ins">` / `<del class="pd-del">`: changed words inside a block. Structural
   prefixes (`#`, `-`, `1.`, `>`, `|`) stay outside them.
 * `class="… pd-block"`: the whole content of an inserted or deleted block, line by line (cell
-  by cell in a table row); `pd-moved` when it moved. Blocks that cannot hold tags (code, raw
-  HTML, rules) are shown as `<pre class="pd-block …">` holding their escaped source.
+  by cell in a table row); `pd-moved` when it moved. Blocks that cannot hold tags (code,
+  rules) are shown as `<pre class="pd-block …">` holding their escaped source; raw HTML is
+  shown as HTML, compared by its text (`rawhtml`).
 * `<!--pd-was {…}-->` at the end of a block's first line: the prefix or blank lines the block
   had in the old version (a renumbered list item), so the old text can be rebuilt exactly.
 """
@@ -24,15 +25,15 @@ import html
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from policydocs.redline import sentences
+from policydocs.redline import markup, rawhtml, sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "7"
+ENGINE_VERSION = "8"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -105,11 +106,13 @@ class Redline:
 class _Step:
     """One block of the merged document."""
 
-    kind: str  # equal | changed | inserted | deleted
+    kind: str  # equal | changed | html | inserted | deleted
     old: Block | None = None
     new: Block | None = None
     ops: Sequence[tk.Op] = ()
     moved: int | None = None
+    #: Two raw HTML blocks compared by their text (kind "html", see `rawhtml`).
+    html: rawhtml.Marked | None = None
 
 
 def redline(old_text: str, new_text: str) -> Redline:
@@ -128,7 +131,7 @@ def redline(old_text: str, new_text: str) -> Redline:
         document["eol"] = [new_text.endswith("\n"), old_text.endswith("\n")]
     markdown = result.markdown + new_tail
     if document:
-        markdown += _comment("pd-doc", document) + "\n"
+        markdown += markup.comment("pd-doc", document) + "\n"
     return Redline(markdown, result.words_added, result.words_removed, result.sections)
 
 
@@ -245,6 +248,9 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     redline's work is spent."""
     if budget.spent:
         return None
+    if rawhtml.shows(old) and rawhtml.shows(new):
+        marked = rawhtml.compare(old, new, budget)
+        return None if marked is None else _Step("html", old, new, html=marked)
     structure = _structure_line(old)
     if structure != _structure_line(new):
         return None  # a setext underline or a table's delimiter row changed: shown whole
@@ -321,7 +327,9 @@ def _share_sentence(old: Block, new: Block) -> bool:
 
 
 def _same_shape(old: Block, new: Block) -> bool:
-    return old.kind == new.kind and old.shape == new.shape and not old.atomic
+    if old.kind != new.kind or old.shape != new.shape:
+        return False
+    return not old.atomic or (rawhtml.shows(old) and rawhtml.shows(new))
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
@@ -371,6 +379,12 @@ def _emit(steps: list[_Step]) -> Redline:
             out.append(block.source)
             continue
         separate = _needs_separator(after, step)
+        lead = "\n" if separate else block.lead
+        if step.kind == "html":
+            assert step.old is not None and step.new is not None and step.html is not None
+            if not step.html.changed:  # (tags moved, spacing: nothing a reader sees)
+                out.append(rawhtml.shown(step.html, step.old, step.new, "", lead))
+                continue
         if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL or op.space for op in step.ops):
             # Only the layout changed (a renumbered list item, a re-wrapped line):
             # recorded, not a change.
@@ -382,7 +396,13 @@ def _emit(steps: list[_Step]) -> Redline:
         if not section_open:
             sections.append(Section(heading or "Introduction", anchor))
             section_open = True
-        if step.kind == "changed":
+        if step.kind == "html" or (step.kind != "changed" and rawhtml.shows(block)):
+            side = tk.Kind.INSERT if step.kind == "inserted" else tk.Kind.DELETE
+            marked = step.html or rawhtml.whole(block, side)
+            out.append(rawhtml.shown(marked, step.old, step.new, anchor, lead))
+            added += marked.words_added
+            removed += marked.words_removed
+        elif step.kind == "changed":
             assert step.old is not None and step.new is not None
             out.append(_changed(step.old, step.new, step.ops, anchor, separate))
             added += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.INSERT)
@@ -404,7 +424,7 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
         was["lead"] = [new.lead, old.lead]
     if old.prefix != new.prefix:
         was["prefix"] = [new.prefix, old.prefix]
-    comment = _comment("pd-was", was) if was else ""
+    comment = markup.comment("pd-was", was) if was else ""
     in_table = new.kind == "tr"
     parts: list[str] = []
     first = True
@@ -499,12 +519,6 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     for index in range(1, len(lines), 2):
         body.append(f"\n{lines[index]}{later_open}{lines[index + 1]}{close}")
     return block.lead + block.prefix + "".join(body) + under + block.end
-
-
-def _comment(name: str, data: Mapping[str, object]) -> str:
-    """An HTML comment carrying JSON; `--` cannot occur inside a comment, so it is escaped."""
-    payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("--", "-\\u002d")
-    return f"<!--{name} {payload}-->"
 
 
 def _at_first_line_end(body: str, comment: str, *, table_row: bool) -> str:

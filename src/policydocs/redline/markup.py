@@ -4,6 +4,10 @@
 `reject` does the opposite, giving exactly the old text. The rules, applied in this order:
 
 1. The `<!--pd-doc {…}-->` line at the end says what followed the last block on each side.
+   A raw HTML block shown as HTML (`rawhtml`) runs from the start of the line holding
+   `<!--pd-html {"sides": [new, old], "lead": [shown, new, old], "eol": …}-->` to
+   `<!--/pd-html-->` (and the newline after it, if "eol"): it is replaced, with the blank
+   lines shown before it, by its side's block and blank lines ("" for a side without it).
 2. A *whole line* of a deleted block (its content entirely inside `class="pd-del pd-block"`
    spans, with only list markers, `>`, `#`s, pipes or spaces outside) goes, and so do the
    blank lines just before it: they were that block's own leading blank lines; so does the
@@ -23,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -60,6 +65,7 @@ def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
     if found:
         document = json.loads(found.group(1))
         markdown = markdown[: found.start()]
+    markdown = _resolve_html_blocks(markdown, side)
     markdown = _drop_whole_lines(markdown, drop)
     markdown = _drop_separators(markdown, keep)
     markdown = _span(drop).sub("", markdown)
@@ -72,6 +78,33 @@ def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
     if "eol" in document and not document["eol"][side] and markdown.endswith("\n"):
         markdown = markdown[:-1]
     return markdown
+
+
+_HTML_BLOCK = re.compile(r"<!--pd-html (\{.*?\})-->.*?<!--/pd-html-->", re.DOTALL)
+#: The comments alone, for a reader who sees the marks (`terminal`).
+_HTML_COMMENTS = re.compile(r"<!--pd-html \{.*?\}-->|<!--/pd-html-->")
+
+
+def _resolve_html_blocks(markdown: str, side: int) -> str:
+    """Each raw HTML block shown as HTML, replaced by its side's source (see rule 1)."""
+    out = ""
+    position = 0
+    for match in _HTML_BLOCK.finditer(markdown):
+        data = json.loads(match.group(1))
+        shown, *leads = data["lead"]
+        start = markdown.rfind("\n", 0, match.start()) + 1  # (the block's first line)
+        out += markdown[position : start - len(shown)] + leads[side] + data["sides"][side]
+        position = match.end() + (1 if data["eol"] else 0)
+    return out + markdown[position:]
+
+
+def comment(name: str, data: Mapping[str, object]) -> str:
+    """An HTML comment carrying JSON; `--` cannot occur inside a comment, so it is escaped,
+    and so are `<` and `>`, so that the comment holds no tag for an HTML reader to find."""
+    payload = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    for char, escaped in (("--", "-\\u002d"), ("<", "\\u003c"), (">", "\\u003e")):
+        payload = payload.replace(char, escaped)
+    return f"<!--{name} {payload}-->"
 
 
 def _drop_whole_lines(markdown: str, side: str) -> str:
@@ -149,7 +182,7 @@ _WDIFF = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
 def terminal(markdown: str, *, color: bool) -> str:
     """For a person at a terminal: coloured (struck red, underlined green), or wdiff-style
     `[-deleted-]{+inserted+}` when the output is not a terminal."""
-    markdown = _DOC.sub("", _WAS.sub("", markdown))
+    markdown = _DOC.sub("", _WAS.sub("", _HTML_COMMENTS.sub("", markdown)))
     for side in ("del", "ins"):
         if color:
             opening, closing = _ANSI[side], _ANSI["reset"]

@@ -1,0 +1,187 @@
+"""Raw HTML blocks (a table written in HTML) compared by their text, and shown rendered.
+
+A block of raw HTML cannot be shown as its source with marks in it: a mark around a tag
+would break the element. So it used to be shown whole twice, its escaped source deleted and
+inserted: a real privacy notice's "Lawful bases" table showed 15,690 characters of source
+deleted and re-inserted ("1579 words added, 1579 removed") for one anchor moved from one
+cell to another, which no reader sees.
+
+Here an HTML block is shown as HTML. Two paired blocks are compared token by token, tags
+being tokens: the block is shown as the new version's HTML, with the words it inserted in
+`<ins>` and those it deleted in `<del>`, each where its text was, inside the cells and items
+that hold it. Tags the new version added are shown as they are; tags it dropped are not
+shown (an anchor moved, an attribute changed: nothing a reader sees, so no change is
+counted). Deleted words whose element is gone and that would land where HTML holds no text
+(between a table's rows) make the blocks shown whole instead: a block inserted or deleted
+whole is its own HTML with all its words marked (`pd-block`).
+
+So that accepting or rejecting the changes still gives either text exactly, both blocks'
+sources are kept in a comment after the shown block's first tag, `<!--pd-html {"sides":
+[new, old], "lead": [shown, new, old], "eol": …}-->`, and the block ends with
+`<!--/pd-html-->` (see `markup`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from policydocs.redline import tokens as tk
+from policydocs.redline.blocks import TAG, VOID, Block
+from policydocs.redline.markup import comment
+
+#: Tags, comments and character references: never cut, never inside a mark.
+_MARKUP = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);", re.S)
+#: The tokens of those that are tags or comments (character references are text).
+_TAG_TOKEN = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
+#: Elements whose content is code or raw text, where a mark would be read as part of it.
+_RAW_TEXT = re.compile(r"<(?:script|style|textarea|template)[\s>/]", re.I)
+#: Elements that hold no text of their own: a word shown there would be moved out of the
+#: table by the browser ("foster parenting"), or read outside any item.
+_NO_TEXT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "dl"})
+
+NAME = "pd-html"
+END = "<!--/pd-html-->"
+
+_NEW_STRUCTURE = frozenset({tk.Kind.EQUAL, tk.Kind.INSERT})
+_OLD_STRUCTURE = frozenset({tk.Kind.EQUAL, tk.Kind.DELETE})
+
+
+@dataclass(frozen=True)
+class Marked:
+    """An HTML block's comparison: the token diff, whose tags it shows, and what it marks."""
+
+    ops: tuple[tk.Op, ...]
+    #: The kinds of op whose tags are shown (the new block's, or a deleted block's own).
+    structure: frozenset[tk.Kind]
+    #: Whether the whole block is inserted or deleted (its marks are `pd-block`).
+    whole: bool
+    words_added: int
+    words_removed: int
+
+    @property
+    def changed(self) -> bool:
+        """Whether a reader sees a change (words), not only tags moved or re-spaced."""
+        return bool(self.words_added or self.words_removed)
+
+
+def tokenize(source: str) -> list[str]:
+    """Tags, comments and character references, and the words between them."""
+    out: list[str] = []
+    position = 0
+    for match in _MARKUP.finditer(source):
+        out += tk.tokenize(source[position : match.start()])
+        out.append(match.group(0))
+        position = match.end()
+    return out + tk.tokenize(source[position:])
+
+
+def shows(block: Block) -> bool:
+    """Whether this module shows the block: raw HTML at the top level that opens with a
+    tag (a comment or a declaration opens a block that is shown as its source), holding
+    no element whose text is not text (a mark inside a script or a style would break it)."""
+    return (
+        block.kind == "html_block"
+        and not block.shape
+        and not block.prefix
+        and re.match(r"<[A-Za-z]", block.content) is not None
+        and _RAW_TEXT.search(block.content) is None
+    )
+
+
+def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
+    """Two paired blocks compared; None when the budget is spent or a deleted word would
+    have no place in the new HTML (the blocks are then shown whole)."""
+    new_tokens = tokenize(new.content)
+    ops = tuple(tk.diff(tokenize(old.content), new_tokens, budget))
+    if budget.spent:
+        return None
+    marked = _counted(ops, _NEW_STRUCTURE, whole=False)
+    body = _render(marked, "")
+    if body is None or not body.startswith(new_tokens[0]):
+        return None  # (a deleted word before the first tag: no place for it)
+    return marked
+
+
+def whole(block: Block, kind: tk.Kind) -> Marked:
+    """A block inserted or deleted whole: its own HTML, every word marked."""
+    structure = _NEW_STRUCTURE if kind is tk.Kind.INSERT else _OLD_STRUCTURE
+    return _counted((tk.Op(kind, tuple(tokenize(block.content))),), structure, whole=True)
+
+
+def _counted(ops: tuple[tk.Op, ...], structure: frozenset[tk.Kind], *, whole: bool) -> Marked:
+    added = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.INSERT)
+    removed = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.DELETE)
+    return Marked(ops, structure, whole, added, removed)
+
+
+def _is_tag(token: str) -> bool:
+    return _TAG_TOKEN.fullmatch(token) is not None
+
+
+def _text(op: tk.Op) -> list[str]:
+    return [token for token in op.tokens if not _is_tag(token)]
+
+
+def shown(marked: Marked, old: Block | None, new: Block | None, anchor: str, lead: str) -> str:
+    """The block's HTML with the marks in it (the first one named `anchor`), after `lead`
+    (its blank lines, or one to keep it apart: see `engine`), and the comment that gives
+    back either side (None: a side without the block)."""
+    body = _render(marked, anchor)
+    assert body is not None  # (checked by `compare`; a whole block always has a place)
+    first = _TAG_TOKEN.match(body)
+    assert first is not None
+    shown_block = new if new is not None else old
+    assert shown_block is not None
+    sides = {
+        "sides": [_source(new), _source(old)],
+        "lead": [lead, new.lead if new else "", old.lead if old else ""],
+        "eol": bool(shown_block.end),
+    }
+    cut = first.end()
+    return f"{lead}{body[:cut]}{comment(NAME, sides)}{body[cut:]}{END}{shown_block.end}"
+
+
+def _source(block: Block | None) -> str:
+    return "" if block is None else block.prefix + block.content + block.end
+
+
+def _render(marked: Marked, anchor: str) -> str | None:
+    out: list[str] = []
+    open_elements: list[str] = []
+    suffix = " pd-block" if marked.whole else ""
+    named = False
+    for op in marked.ops:
+        shown_here = op.kind in marked.structure
+        for is_tag, group in groupby(op.tokens, key=_is_tag):
+            run = "".join(group)
+            if is_tag:
+                if shown_here:  # (a dropped tag is not shown)
+                    out.append(run)
+                    _follow(open_elements, run)
+                continue
+            if op.kind is tk.Kind.EQUAL or not run.strip():
+                if shown_here:
+                    out.append(run)
+                continue
+            if not marked.whole and (not open_elements or open_elements[-1] in _NO_TEXT):
+                return None  # (no element to hold the word where it was)
+            name = "ins" if op.kind is tk.Kind.INSERT else "del"
+            ident = "" if named or not anchor else f' id="{anchor}"'
+            named = named or bool(anchor)
+            out.append(f'<{name} class="pd-{name}{suffix}"{ident}>{run}</{name}>')
+    return "".join(out)
+
+
+def _follow(open_elements: list[str], markup: str) -> None:
+    """Keep `open_elements` (innermost last) as the shown HTML's tags open and close them."""
+    for match in TAG.finditer(markup):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in VOID or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            open_elements.append(name)
+        elif name in open_elements:
+            while open_elements.pop() != name:
+                pass
