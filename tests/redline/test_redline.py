@@ -437,3 +437,17 @@ def test_raw_html_whose_deleted_words_have_no_place_is_shown_whole_as_html() -> 
     # A script or a style is code: a mark in it would change it, so it is shown as source.
     scripted = redline("Intro.\n", "Intro.\n\n<div><script>run()</script></div>\n")
     assert '<pre class="pd-ins pd-block" id="pd-change-1"' in scripted.markdown
+
+
+@pytest.mark.parametrize(
+    "between", ["---", "```\nexample code\n```", "<!-- markdownlint-disable -->", "    indented"]
+)
+def test_an_unchanged_block_between_edited_paragraphs_stays_unmarked(between: str) -> None:
+    """The alignment's clean-up gives up a one-block match between two changes: a rule, a
+    code block or an HTML comment was shown deleted and inserted again (issue 25)."""
+    old = f"First about fees and charges.\n\n{between}\n\nSecond about notice.\n"
+    new = f"First about late fees and charges.\n\n{between}\n\nSecond about written notice.\n"
+    result = redline(old, new)
+    assert "pd-block" not in result.markdown and f"\n\n{between}\n\n" in result.markdown
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    assert (result.words_added, result.words_removed) == (2, 0)

@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "8"
+ENGINE_VERSION = "9"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -208,6 +208,11 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
         best, best_score = None, PAIRING_THRESHOLD
         sharing = None  # (the first new unit it shares a sentence with)
         for k in range(j, min(len(new), j + PAIRING_WINDOW)):
+            if _source(unit) == _source(new[k]):
+                # The same block (a rule, a code block between edited paragraphs: the
+                # alignment's clean-up gives up one-block matches between changes).
+                best, best_score = k, 2.0
+                break
             if not _same_shape(unit[0], new[k][0]):
                 continue
             score = tk.dice(old_words[i], new_words[k])
@@ -234,6 +239,8 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
 
 def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
     """Steps for two paired units: rows of two tables, or the word diff of two blocks."""
+    if _source(old) == _source(new):
+        return [_Step("equal", a, b) for a, b in zip(old, new, strict=True)]
     if len(old) > 1 or len(new) > 1:
         if _structure_line(old[0]) != _structure_line(new[0]):
             return None  # another delimiter row: a row of one would not parse in the other
