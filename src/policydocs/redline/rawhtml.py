@@ -11,9 +11,9 @@ being tokens: the block is shown as the new version's HTML, with the words it in
 `<ins>` and those it deleted in `<del>`, each where its text was, inside the cells and items
 that hold it. Tags the new version added are shown as they are; tags it dropped are not
 shown (an anchor moved, an attribute changed: nothing a reader sees, so no change is
-counted). Deleted words whose element is gone and that would land where HTML holds no text
-(between a table's rows) make the blocks shown whole instead: a block inserted or deleted
-whole is its own HTML with all its words marked (`pd-block`).
+counted). Only blocks with the same rows, cells, items and paragraphs are compared so, so
+that every word stays in its own cell; others (a row added) are shown whole, each its own
+HTML with all its words marked (`pd-block`), as a block inserted or deleted is.
 
 So that accepting or rejecting the changes still gives either text exactly, both blocks'
 sources are kept in a comment after the shown block's first tag, `<!--pd-html {"sides":
@@ -37,6 +37,12 @@ _MARKUP = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|
 _TAG_TOKEN = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>", re.S)
 #: Elements whose content is code or raw text, where a mark would be read as part of it.
 _RAW_TEXT = re.compile(r"<(?:script|style|textarea|template)[\s>/]", re.I)
+#: Elements that place their text: a word compared must stay in the same one of them.
+_STRUCTURAL = frozenset(
+    {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "ul", "ol", "li", "dl"}
+    | {"dt", "dd", "p", "div", "section", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5"}
+    | {"h6", "details", "summary", "figure", "figcaption"}
+)
 #: Elements that hold no text of their own: a word shown there would be moved out of the
 #: table by the browser ("foster parenting"), or read outside any item.
 _NO_TEXT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "dl"})
@@ -93,8 +99,10 @@ def shows(block: Block) -> bool:
 def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
     """Two paired blocks compared; None when the budget is spent or a deleted word would
     have no place in the new HTML (the blocks are then shown whole)."""
-    new_tokens = tokenize(new.content)
-    ops = tuple(tk.diff(tokenize(old.content), new_tokens, budget))
+    old_tokens, new_tokens = tokenize(old.content), tokenize(new.content)
+    if _structure(old_tokens) != _structure(new_tokens):
+        return None  # (another cell or row: text would be shown in another cell than its own)
+    ops = tuple(tk.diff(old_tokens, new_tokens, budget))
     if budget.spent:
         return None
     marked = _counted(ops, _NEW_STRUCTURE, whole=False)
@@ -114,6 +122,18 @@ def _counted(ops: tuple[tk.Op, ...], structure: frozenset[tk.Kind], *, whole: bo
     added = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.INSERT)
     removed = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.DELETE)
     return Marked(ops, structure, whole, added, removed)
+
+
+def _structure(tokens: list[str]) -> list[str]:
+    """The block's elements that hold text in place (rows, cells, items, paragraphs), in
+    order: when they are the same, each word compared stays in its own cell. Inline tags
+    (a link, an anchor, emphasis) may differ."""
+    found = []
+    for token in tokens:
+        match = TAG.match(token)
+        if match is not None and match.group(2).lower() in _STRUCTURAL:
+            found.append(match.group(1) + match.group(2).lower())
+    return found
 
 
 def _is_tag(token: str) -> bool:
