@@ -71,8 +71,53 @@ def test_a_changed_link_with_parentheses_keeps_both_texts_whole() -> None:
 
 
 def test_emphasis_is_never_cut_by_a_tag() -> None:
+    """Its words are compared inside it (issue 25), its `**` never inside a mark; another
+    kind of emphasis is the span deleted and inserted."""
     result = redline("Use **the Services** fairly.\n", "Use **our Services** fairly.\n")
-    assert marks(result.markdown) == [("del", "**the Services**"), ("ins", "**our Services**")]
+    assert marks(result.markdown) == [("del", "the"), ("ins", "our")]
+    assert (
+        result.markdown.startswith("Use **<del") and "</ins> Services** fairly" in result.markdown
+    )
+    rendered = md.markdown(result.markdown)
+    assert "<strong><del" in rendered and "Services</strong>" in rendered
+    restyled = redline("Use **the Services** fairly.\n", "Use *the Services* fairly.\n")
+    assert marks(restyled.markdown) == [("del", "**the Services**"), ("ins", "*the Services*")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown", "counts"),
+    [
+        # One changed word in a 20-word italic summary marked the whole sentence.
+        (
+            "*We may change these terms at any time and will tell you by email first.*\n",
+            "*We may change these terms at any time and will tell you by post first.*\n",
+            [("del", "email"), ("ins", "post")],
+            (1, 1),
+        ),
+        # A link's text edited showed the link struck and inserted whole.
+        (
+            "See [our privacy notice](privacy.md) for details.\n",
+            "See [our updated privacy notice](privacy.md) for details.\n",
+            [("ins", "updated ")],
+            (1, 0),
+        ),
+        # A new address is a new link: deleted and inserted whole, as before.
+        (
+            "See [our privacy notice](privacy.md) for details.\n",
+            "See [our privacy notice](privacy-2025.md) for details.\n",
+            [
+                ("del", "[our privacy notice](privacy.md)"),
+                ("ins", "[our privacy notice](privacy-2025.md)"),
+            ],
+            (1, 1),
+        ),
+    ],
+)
+def test_words_inside_emphasis_and_link_text_are_compared(old, new, shown, counts) -> None:
+    result = redline(old, new)
+    assert marks(result.markdown) == shown
+    assert (result.words_added, result.words_removed) == counts
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
 
 
 def test_markers_stay_outside_the_tags() -> None:

@@ -41,6 +41,12 @@ INLINE = [
     "6GB",
     "1st-party",
     "v2.1",
+    # The same frames with other words (issue 25): compared inside the frame.
+    "**the Service Terms**",
+    "*the Services*",
+    "_the Services_",
+    "[Acceptable Use Rules](acceptable-use.md)",
+    "[the [annex] table](annex.md 'Annex')",
 ]
 
 #: Words a rewritten sentence is made of: none of `WORDS`, so that a paragraph whose other

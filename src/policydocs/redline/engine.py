@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "9"
+ENGINE_VERSION = "10"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -318,7 +318,7 @@ def _word_ops(
         found_ops = sentences.diff(tk.tokenize(old), tk.tokenize(new), budget, PAIRING_THRESHOLD)
     else:
         found_ops = tk.diff(tk.tokenize(old), tk.tokenize(new), budget)
-    ops = tuple(found_ops)
+    ops = tuple(tk.refine(found_ops, budget))
     if not budget.spent:
         _WORD_OPS[key] = (ops, before - budget.left)
         if len(_WORD_OPS) > _WORD_OPS_KEPT:

@@ -8,7 +8,8 @@ on one line (`<b>…</b>`) are whole tokens, so "Licens[-ee-][+or+]" cannot happ
 link, `**emphasis**` or `<b>` is never cut by a mark: a change to the tag is the element
 deleted and inserted. (A tag left open across lines makes its block compared whole: see
 `blocks.Block.atomic`.) Line breaks with their continuation prefix (indentation, `>`) and
-table pipes are tokens of their own.
+table pipes are tokens of their own. An emphasised span or a link replaced by one of the
+same frame has its text compared inside the frame (`refine`).
 
 diff-match-patch compares strings of characters, so each distinct token is mapped to one
 character (the library wiki's "line or word diffs" recipe), and the semantic cleanup runs on
@@ -221,6 +222,68 @@ def diff(
             ops.append(Op(Kind.INSERT, tuple(new[j : j + len(chars)])))
             j += len(chars)
     return [op for op in ops if op.tokens]
+
+
+#: An emphasised span or a link: (opening, text, closing).
+Frame = tuple[str, str, str]
+#: An emphasised span or a link, as its frame (the syntax around its text) and its text.
+_FRAMED = re.compile(
+    r"(?P<open>\*\*|__|\*|_)(?P<inner>[^\n]*)(?P=open)\Z"
+    r"|(?P<lopen>\[)(?P<text>.*)(?P<close>\](?:\(.*\)|\[[^\]\n]*\]))\Z",
+    re.DOTALL,
+)
+
+
+def _frame(token: str) -> Frame | None:
+    """(opening, text, closing) of an emphasised span or a link token; None for others."""
+    found = _FRAMED.match(token) if token[:1] in "*_[" else None  # (an image's text is no text)
+    if found is None or not (found["inner"] or found["text"]):
+        return None
+    if found["open"]:
+        return found["open"], found["inner"], found["open"]
+    return found["lopen"], found["text"], found["close"]
+
+
+def refine(ops: list[Op], budget: Budget | None = None) -> list[Op]:
+    """Where an emphasised span or a link is replaced by one with the same frame (the same
+    `**`, the same address), its words are compared inside the frame: one changed letter in
+    an italic sentence marked the whole sentence, and a link's text edited showed the link
+    struck and inserted whole. The frame stays unmarked, so that it still renders."""
+    out: list[Op] = []
+    index = 0
+    while index < len(ops):
+        gone = ops[index]
+        came = ops[index + 1] if index + 1 < len(ops) else None
+        pair = None
+        if gone.kind is Kind.DELETE and came is not None and came.kind is Kind.INSERT:
+            pair = _framed_pair(gone.tokens, came.tokens)
+        if came is None or pair is None:
+            out.append(gone)
+            index += 1
+            continue
+        i, j, (opening, old_text, closing), (_, new_text, _) = pair
+        out += [Op(Kind.DELETE, gone.tokens[:i]), Op(Kind.INSERT, came.tokens[:j])]
+        out.append(Op(Kind.EQUAL, (opening,)))
+        out += refine(diff(tokenize(old_text), tokenize(new_text), budget), budget)
+        out.append(Op(Kind.EQUAL, (closing,)))
+        out += [Op(Kind.DELETE, gone.tokens[i + 1 :]), Op(Kind.INSERT, came.tokens[j + 1 :])]
+        index += 2
+    return [op for op in out if op.tokens]
+
+
+def _framed_pair(
+    old: tuple[str, ...], new: tuple[str, ...]
+) -> tuple[int, int, Frame, Frame] | None:
+    """Where the one framed token of each side is, and its frame, when they have the same
+    (a run holding more than one is left whole: which pairs with which is not known)."""
+    old_framed = [(n, f) for n, t in enumerate(old) if (f := _frame(t)) is not None]
+    new_framed = [(n, f) for n, t in enumerate(new) if (f := _frame(t)) is not None]
+    if len(old_framed) != 1 or len(new_framed) != 1:
+        return None
+    (i, was), (j, now) = old_framed[0], new_framed[0]
+    if (was[0], was[2]) != (now[0], now[2]):
+        return None
+    return i, j, was, now
 
 
 def equal_run(old: Sequence[str], new: Sequence[str]) -> list[Op]:
