@@ -496,3 +496,19 @@ def test_an_unchanged_block_between_edited_paragraphs_stays_unmarked(between: st
     assert "pd-block" not in result.markdown and f"\n\n{between}\n\n" in result.markdown
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
     assert (result.words_added, result.words_removed) == (2, 0)
+
+
+def test_two_changed_cells_side_by_side_are_marked_in_their_cells() -> None:
+    """A row's word diff merged two adjacent cells' edits across the pipe between them,
+    which read as a change of columns: the row was shown replaced whole (issue 25)."""
+    table = "| Name | Place |\n|---|---|\n| {} |\n| Beta | Paris |\n"
+    old, new = table.format("Acme | London"), table.format("Acme Group | Leeds")
+    result = redline(old, new)
+    assert "pd-block" not in result.markdown
+    assert marks(result.markdown) == [("ins", "Group "), ("del", "London"), ("ins", "Leeds")]
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    assert (result.words_added, result.words_removed) == (2, 1)
+    # A row with nothing alike, or another number of cells, is still replaced whole.
+    for other in ("Zeta | Leeds", "Acme | London | UK"):
+        replaced = redline(old, table.format(other))
+        assert replaced.markdown.count("pd-block") >= 4

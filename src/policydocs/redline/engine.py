@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "10"
+ENGINE_VERSION = "11"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -206,7 +206,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
     j = 0
     for i, unit in enumerate(old):
         best, best_score = None, PAIRING_THRESHOLD
-        sharing = None  # (the first new unit it shares a sentence with)
+        sharing = None  # (the first new unit it shares a sentence or a cell with)
         for k in range(j, min(len(new), j + PAIRING_WINDOW)):
             if _source(unit) == _source(new[k]):
                 # The same block (a rule, a code block between edited paragraphs: the
@@ -219,7 +219,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
             elif sharing is None and len(unit) == len(new[k]) == 1:
-                sharing = k if _share_sentence(unit[0], new[k][0]) else None
+                sharing = k if _shares(unit[0], new[k][0]) else None
         best = sharing if best is None else best
         steps = _compare(unit, new[best], budget) if best is not None else None
         if steps is not None and best is not None:
@@ -261,21 +261,46 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     structure = _structure_line(old)
     if structure != _structure_line(new):
         return None  # a setext underline or a table's delimiter row changed: shown whole
-    if structure is None:
-        ops = _word_ops(old.content, new.content, budget, by_sentence=_share_sentence(old, new))
-    else:  # (compared above it, so that no mark falls in the line)
-        cut = len(structure) + 1
-        ops = _word_ops(old.content[:-cut], new.content[:-cut], budget)
+    cut = 0 if structure is None else len(structure) + 1  # (no mark in that line)
+    was, now = old.content[: len(old.content) - cut], new.content[: len(new.content) - cut]
+    cells = _cell_ops(was, now, budget) if new.kind == "tr" else None
+    if cells is not None:
+        ops = cells
+    elif structure is None:
+        ops = _word_ops(was, now, budget, by_sentence=_share_sentence(old, new))
+    else:
+        ops = _word_ops(was, now, budget)
+    if structure is not None:
         ops += (tk.Op(tk.Kind.EQUAL, ("\n" + structure,)),)
     if (old.open_tags or new.open_tags) and any(
         op.kind is not tk.Kind.EQUAL and tk.has_tag(op.tokens) for op in ops
     ):
         return None  # a mark would split an element open across lines: shown whole
-    if new.kind == "tr":
+    if new.kind == "tr" and cells is None:
         for op in ops:
             if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
                 return None  # a table's columns changed: show the rows whole
     return _Step("changed", old, new, ops)
+
+
+_PIPE = re.compile(r"((?<!\\)\|)")
+
+
+def _cell_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...] | None:
+    """Two table rows with as many cells compared cell by cell: a word diff of the whole
+    row merges two changed cells' edits across the pipe between them, which read as a
+    change of columns and showed the row replaced whole. None if their cells differ in
+    number (a column added or removed: the row is shown whole)."""
+    old_parts, new_parts = _PIPE.split(old), _PIPE.split(new)
+    if len(old_parts) != len(new_parts):
+        return None
+    ops: list[tk.Op] = []
+    for was, now in zip(old_parts, new_parts, strict=True):
+        if was == now:
+            ops.append(tk.Op(tk.Kind.EQUAL, (now,)))
+        else:
+            ops += _word_ops(was, now, budget)
+    return tuple(op for op in ops if op.tokens)
 
 
 def _structure_line(block: Block) -> str | None:
@@ -324,6 +349,27 @@ def _word_ops(
         if len(_WORD_OPS) > _WORD_OPS_KEPT:
             _WORD_OPS.popitem(last=False)
     return ops
+
+
+def _shares(old: Block, new: Block) -> bool:
+    """Whether two blocks of the same shape pair although few of their words are common:
+    paragraphs that share a sentence, table rows with as many cells of which half are
+    alike (`Acme | London` and `Acme Group | Leeds`: its name column kept)."""
+    if old.kind == "tr":
+        return _share_cell(old, new)
+    return _share_sentence(old, new)
+
+
+def _share_cell(old: Block, new: Block) -> bool:
+    old_cells, new_cells = _PIPE.split(old.content), _PIPE.split(new.content)
+    if len(old_cells) != len(new_cells) or "\n" in old.content + new.content:
+        return False  # (a header row pairs by its words: its delimiter row is its own)
+    compared = [
+        tk.dice(tk.word_set(was), tk.word_set(now))
+        for was, now in zip(old_cells[::2], new_cells[::2], strict=True)  # (not the pipes)
+        if was.strip() or now.strip()
+    ]
+    return sum(score >= PAIRING_THRESHOLD for score in compared) * 2 >= len(compared) > 0
 
 
 def _share_sentence(old: Block, new: Block) -> bool:
