@@ -512,3 +512,20 @@ def test_two_changed_cells_side_by_side_are_marked_in_their_cells() -> None:
     for other in ("Zeta | Leeds", "Acme | London | UK"):
         replaced = redline(old, table.format(other))
         assert replaced.markdown.count("pd-block") >= 4
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("First.\n\nSecond.\n", "First.\n\n<!-- markdownlint-disable MD033 -->\n\nSecond.\n"),
+        ("First.\n\n<!-- lint: off -->\n\nSecond.\n", "First.\n\nSecond.\n"),
+        ("First.\n\n<!-- lint: off -->\n\nSecond.\n", "First.\n\n<!-- lint: on -->\n\nSecond.\n"),
+    ],
+)
+def test_an_html_comment_is_no_change_a_reader_sees(old: str, new: str) -> None:
+    """An inserted `<!-- markdownlint-disable -->` was shown as a box of inserted source,
+    and counted as a change (issue 25): it shows nothing."""
+    result = redline(old, new)
+    assert not result.changed and "<pre" not in result.markdown
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    assert md.markdown(result.markdown).count("<p>") == 2

@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "11"
+ENGINE_VERSION = "12"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -433,6 +433,9 @@ def _emit(steps: list[_Step]) -> Redline:
             continue
         separate = _needs_separator(after, step)
         lead = "\n" if separate else block.lead
+        if step.kind in ("inserted", "deleted") and rawhtml.unseen(block):
+            out.append(rawhtml.recorded(step.old, step.new, lead))  # (nothing a reader sees)
+            continue
         if step.kind == "html":
             assert step.old is not None and step.new is not None and step.html is not None
             if not step.html.changed:  # (tags moved, spacing: nothing a reader sees)

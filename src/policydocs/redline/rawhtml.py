@@ -15,6 +15,9 @@ counted). Only blocks with the same rows, cells, items and paragraphs are compar
 that every word stays in its own cell; others (a row added) are shown whole, each its own
 HTML with all its words marked (`pd-block`), as a block inserted or deleted is.
 
+A block of HTML comments only (`<!-- markdownlint-disable -->`) shows nothing: inserted or
+deleted, it is recorded (`recorded`), not shown, and no change is counted.
+
 So that accepting or rejecting the changes still gives either text exactly, both blocks'
 sources are kept in a comment after the shown block's first tag, `<!--pd-html {"sides":
 [new, old], "lead": [shown, new, old], "eol": …}-->`, and the block ends with
@@ -144,6 +147,33 @@ def _text(op: tk.Op) -> list[str]:
     return [token for token in op.tokens if not _is_tag(token)]
 
 
+_COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)
+
+
+def unseen(block: Block) -> bool:
+    """Whether the block shows nothing at all: HTML comments only (`<!-- markdownlint-disable
+    -->`), which were shown as an inserted box of source."""
+    return block.kind == "html_block" and _COMMENTS_ONLY.fullmatch(block.content) is not None
+
+
+def recorded(old: Block | None, new: Block | None, lead: str) -> str:
+    """A block inserted or deleted that shows nothing: only the comment that gives back
+    either side, so it is no change a reader sees."""
+    shown_block = new if new is not None else old
+    assert shown_block is not None
+    return f"{lead}{comment(NAME, _sides(old, new, lead, shown_block))}{END}{shown_block.end}"
+
+
+def _sides(
+    old: Block | None, new: Block | None, lead: str, shown_block: Block
+) -> dict[str, object]:
+    return {
+        "sides": [_source(new), _source(old)],
+        "lead": [lead, new.lead if new else "", old.lead if old else ""],
+        "eol": bool(shown_block.end),
+    }
+
+
 def shown(marked: Marked, old: Block | None, new: Block | None, anchor: str, lead: str) -> str:
     """The block's HTML with the marks in it (the first one named `anchor`), after `lead`
     (its blank lines, or one to keep it apart: see `engine`), and the comment that gives
@@ -154,13 +184,9 @@ def shown(marked: Marked, old: Block | None, new: Block | None, anchor: str, lea
     assert first is not None
     shown_block = new if new is not None else old
     assert shown_block is not None
-    sides = {
-        "sides": [_source(new), _source(old)],
-        "lead": [lead, new.lead if new else "", old.lead if old else ""],
-        "eol": bool(shown_block.end),
-    }
+    sides = comment(NAME, _sides(old, new, lead, shown_block))
     cut = first.end()
-    return f"{lead}{body[:cut]}{comment(NAME, sides)}{body[cut:]}{END}{shown_block.end}"
+    return f"{lead}{body[:cut]}{sides}{body[cut:]}{END}{shown_block.end}"
 
 
 def _source(block: Block | None) -> str:
