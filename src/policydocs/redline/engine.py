@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "12"
+ENGINE_VERSION = "13"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -267,7 +267,7 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     if cells is not None:
         ops = cells
     elif structure is None:
-        ops = _word_ops(was, now, budget, by_sentence=_share_sentence(old, new))
+        ops = _word_ops(was, now, budget, shared=_shared_sentences(old, new))
     else:
         ops = _word_ops(was, now, budget)
     if structure is not None:
@@ -313,12 +313,14 @@ def _structure_line(block: Block) -> str | None:
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
-_WORD_OPS: OrderedDict[tuple[str, str, bool], tuple[tuple[tk.Op, ...], int]] = OrderedDict()
+_WORD_OPS: OrderedDict[tuple[str, str, frozenset[str]], tuple[tuple[tk.Op, ...], int]] = (
+    OrderedDict()
+)
 _WORD_OPS_KEPT = 256
 
 
 def _word_ops(
-    old: str, new: str, budget: tk.Budget, *, by_sentence: bool = False
+    old: str, new: str, budget: tk.Budget, *, shared: frozenset[str] = frozenset()
 ) -> tuple[tk.Op, ...]:
     """The word diff of two blocks' contents, remembered: comparing every version with the
     current one meets the same pair of paragraphs again and again (a paragraph unchanged
@@ -330,19 +332,24 @@ def _word_ops(
 
     Only diffs that finished are kept, with the work they took, and one is used only if
     the budget left would have let it finish again (its work is spent as if it had run):
-    so a redline is the same whether its diffs were remembered or not. `by_sentence`:
-    aligned by sentence first (see `sentences`)."""
-    key = (old, new, by_sentence)
+    so a redline is the same whether its diffs were remembered or not.
+
+    `shared`: the sentences the two paragraphs share. Paragraphs paired by one of them
+    (too few words in common otherwise) are aligned by sentence first (`sentences.diff`),
+    and so are others if their word diff did not leave each of them unmarked; most often
+    it did, and the word diff, cheaper, is kept."""
+    key = (old, new, shared)
     found = _WORD_OPS.get(key)
     if found is not None and found[1] <= budget.left:
         _WORD_OPS.move_to_end(key)
         budget.left -= found[1]
         return found[0]
     before = budget.left
-    if by_sentence:
-        found_ops = sentences.diff(tk.tokenize(old), tk.tokenize(new), budget, PAIRING_THRESHOLD)
-    else:
-        found_ops = tk.diff(tk.tokenize(old), tk.tokenize(new), budget)
+    old_tokens, new_tokens = tk.tokenize(old), tk.tokenize(new)
+    alike = tk.dice(tk.word_set(old), tk.word_set(new)) >= PAIRING_THRESHOLD
+    found_ops = tk.diff(old_tokens, new_tokens, budget) if alike or not shared else []
+    if shared and not (alike and sentences.kept(found_ops, shared)):
+        found_ops = sentences.diff(old_tokens, new_tokens, budget, PAIRING_THRESHOLD)
     ops = tuple(tk.refine(found_ops, budget))
     if not budget.spent:
         _WORD_OPS[key] = (ops, before - budget.left)
@@ -360,6 +367,13 @@ def _shares(old: Block, new: Block) -> bool:
     return _share_sentence(old, new)
 
 
+def _shared_sentences(old: Block, new: Block) -> frozenset[str]:
+    """The sentences two paragraphs have in common (see `sentences`)."""
+    if old.kind != "paragraph" or new.kind != "paragraph":
+        return frozenset()
+    return sentences.anchors(old.content) & sentences.anchors(new.content)
+
+
 def _share_cell(old: Block, new: Block) -> bool:
     old_cells, new_cells = _PIPE.split(old.content), _PIPE.split(new.content)
     if len(old_cells) != len(new_cells) or "\n" in old.content + new.content:
@@ -373,10 +387,7 @@ def _share_cell(old: Block, new: Block) -> bool:
 
 
 def _share_sentence(old: Block, new: Block) -> bool:
-    """Whether two paragraphs have a sentence in common (see `sentences`)."""
-    if old.kind != "paragraph" or new.kind != "paragraph":
-        return False
-    return not sentences.anchors(old.content).isdisjoint(sentences.anchors(new.content))
+    return bool(_shared_sentences(old, new))
 
 
 def _same_shape(old: Block, new: Block) -> bool:

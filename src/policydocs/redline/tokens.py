@@ -72,7 +72,10 @@ _WORDY = re.compile(r"\w")
 _SOFT_SPACE = re.compile(r"[ \t]+|\n(?:[ \t]*>[ \t]?)*[ \t]*")
 
 
+@lru_cache(maxsize=4096)
 def reads_as_space(token: str) -> bool:
+    """Remembered: asked of every token of every diff (1.4 million times for a 1 MB
+    paragraph), and a few kinds of whitespace are most of them."""
     return _SOFT_SPACE.fullmatch(token) is not None
 
 
@@ -244,6 +247,11 @@ def _frame(token: str) -> Frame | None:
     return found["lopen"], found["text"], found["close"]
 
 
+#: A replacement of more tokens than this is not looked into (a rewritten passage, or what
+#: a spent budget left whole: one span in it would be a guess).
+REFINED_TOKENS = 64
+
+
 def refine(ops: list[Op], budget: Budget | None = None) -> list[Op]:
     """Where an emphasised span or a link is replaced by one with the same frame (the same
     `**`, the same address), its words are compared inside the frame: one changed letter in
@@ -255,7 +263,12 @@ def refine(ops: list[Op], budget: Budget | None = None) -> list[Op]:
         gone = ops[index]
         came = ops[index + 1] if index + 1 < len(ops) else None
         pair = None
-        if gone.kind is Kind.DELETE and came is not None and came.kind is Kind.INSERT:
+        replaced = gone.kind is Kind.DELETE and came is not None and came.kind is Kind.INSERT
+        if (
+            replaced
+            and came is not None
+            and max(len(gone.tokens), len(came.tokens)) <= REFINED_TOKENS
+        ):
             pair = _framed_pair(gone.tokens, came.tokens)
         if came is None or pair is None:
             out.append(gone)
