@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "13"
+ENGINE_VERSION = "14"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear

@@ -29,16 +29,16 @@ SENTENCE_MIN_WORDS = 4
 _ENDS = frozenset(".!?")
 #: What may close a sentence after its full stop: a bracket, a quotation mark.
 _CLOSERS = frozenset(")]\"'\u201d\u2019")
-#: What a sentence may start with: a capital, a digit, an opening bracket, quotation mark or
-#: emphasis (tokens such as `**The Services**` and `[Annex](…)` start with their syntax).
-_START = re.compile(r"[\"'(\[*_`\u201c\u2018]*[^\W\d_a-z]|\d", re.UNICODE)
+#: What a sentence may start with: anything but a small letter (a capital, a digit, `£`,
+#: `§`), after any opening bracket, quotation mark or emphasis (tokens such as
+#: `**The Services**` and `[Annex](…)` start with their syntax). "e.g. the" goes on.
+_STARTS = r"[\"'(\[*_`\u201c\u2018]*(?:[^\W\d_a-z\u00df-\u00f6\u00f8-\u00ff]|\d|[^\w\s])"
+_START = re.compile(_STARTS)
 
 Units = list[tuple[str, ...]]
 
 #: Where `units` cuts, as a regular expression on text spaced as read (for `anchors`).
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])[)\]\"'\u201d\u2019]* (?=[\"'(\[*_`\u201c\u2018]*[^\W\d_a-z]|\d)"
-)
+_SENTENCE_END = re.compile(rf"(?<=[.!?])[)\]\"'\u201d\u2019]* (?={_STARTS})")
 _SPACES = re.compile(r"(?:[ \t]+|\n(?:[ \t]*>[ \t]?)*[ \t]*)+")
 
 
