@@ -267,7 +267,8 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     if cells is not None:
         ops = cells
     elif structure is None:
-        ops = _word_ops(was, now, budget, shared=_shared_sentences(old, new))
+        paragraphs = old.kind == new.kind == "paragraph"
+        ops = _word_ops(was, now, budget, paragraphs=paragraphs)
     else:
         ops = _word_ops(was, now, budget)
     if structure is not None:
@@ -313,14 +314,12 @@ def _structure_line(block: Block) -> str | None:
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
-_WORD_OPS: OrderedDict[tuple[str, str, frozenset[str]], tuple[tuple[tk.Op, ...], int]] = (
-    OrderedDict()
-)
+_WORD_OPS: OrderedDict[tuple[str, str, bool], tuple[tuple[tk.Op, ...], int]] = OrderedDict()
 _WORD_OPS_KEPT = 256
 
 
 def _word_ops(
-    old: str, new: str, budget: tk.Budget, *, shared: frozenset[str] = frozenset()
+    old: str, new: str, budget: tk.Budget, *, paragraphs: bool = False
 ) -> tuple[tk.Op, ...]:
     """The word diff of two blocks' contents, remembered: comparing every version with the
     current one meets the same pair of paragraphs again and again (a paragraph unchanged
@@ -334,11 +333,11 @@ def _word_ops(
     the budget left would have let it finish again (its work is spent as if it had run):
     so a redline is the same whether its diffs were remembered or not.
 
-    `shared`: the sentences the two paragraphs share. Paragraphs paired by one of them
-    (too few words in common otherwise) are aligned by sentence first (`sentences.diff`),
-    and so are others if their word diff did not leave each of them unmarked; most often
-    it did, and the word diff, cheaper, is kept."""
-    key = (old, new, shared)
+    `paragraphs`: two paragraphs, which may share sentences. Those paired by one (too few
+    words in common otherwise) are aligned by sentence first (`sentences.diff`), and so
+    are others if their word diff did not leave each shared sentence unmarked; most
+    often it did, and the word diff, cheaper, is kept."""
+    key = (old, new, paragraphs)
     found = _WORD_OPS.get(key)
     if found is not None and found[1] <= budget.left:
         _WORD_OPS.move_to_end(key)
@@ -346,6 +345,7 @@ def _word_ops(
         return found[0]
     before = budget.left
     old_tokens, new_tokens = tk.tokenize(old), tk.tokenize(new)
+    shared = sentences.anchors(old) & sentences.anchors(new) if paragraphs else frozenset()
     alike = tk.dice(tk.word_set(old), tk.word_set(new)) >= PAIRING_THRESHOLD
     found_ops = tk.diff(old_tokens, new_tokens, budget) if alike or not shared else []
     if shared and not (alike and sentences.kept(found_ops, shared)):
@@ -367,13 +367,6 @@ def _shares(old: Block, new: Block) -> bool:
     return _share_sentence(old, new)
 
 
-def _shared_sentences(old: Block, new: Block) -> frozenset[str]:
-    """The sentences two paragraphs have in common (see `sentences`)."""
-    if old.kind != "paragraph" or new.kind != "paragraph":
-        return frozenset()
-    return sentences.anchors(old.content) & sentences.anchors(new.content)
-
-
 def _share_cell(old: Block, new: Block) -> bool:
     old_cells, new_cells = _PIPE.split(old.content), _PIPE.split(new.content)
     if len(old_cells) != len(new_cells) or "\n" in old.content + new.content:
@@ -387,7 +380,10 @@ def _share_cell(old: Block, new: Block) -> bool:
 
 
 def _share_sentence(old: Block, new: Block) -> bool:
-    return bool(_shared_sentences(old, new))
+    """Whether two paragraphs have a sentence in common (see `sentences`)."""
+    if old.kind != "paragraph" or new.kind != "paragraph":
+        return False
+    return not sentences.anchors(old.content).isdisjoint(sentences.anchors(new.content))
 
 
 def _same_shape(old: Block, new: Block) -> bool:
