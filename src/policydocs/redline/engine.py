@@ -346,8 +346,8 @@ def _word_ops(
     before = budget.left
     old_tokens, new_tokens = tk.tokenize(old), tk.tokenize(new)
     shared = sentences.anchors(old) & sentences.anchors(new) if paragraphs else frozenset()
-    alike = tk.dice(tk.word_set(old), tk.word_set(new)) >= PAIRING_THRESHOLD
-    found_ops = tk.diff(old_tokens, new_tokens, budget) if alike or not shared else []
+    alike = not shared or tk.dice(tk.word_set(old), tk.word_set(new)) >= PAIRING_THRESHOLD
+    found_ops = tk.diff(old_tokens, new_tokens, budget) if alike else []
     if shared and not (alike and sentences.kept(found_ops, shared)):
         found_ops = sentences.diff(old_tokens, new_tokens, budget, PAIRING_THRESHOLD)
     ops = tuple(tk.refine(found_ops, budget))
