@@ -10,6 +10,7 @@ before it. Joining every block's `source` gives back the text exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 
@@ -89,7 +90,7 @@ def split(text: str) -> tuple[tuple[Block, ...], str]:
 
 #: An HTML tag in inline text (comments, declarations and processing instructions aside).
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>")
-VOID = frozenset(
+_VOID = frozenset(
     {
         "area",
         "base",
@@ -108,13 +109,18 @@ VOID = frozenset(
 )
 
 
+def tag_events(text: str) -> Iterator[tuple[bool, str]]:
+    """Each element opened or closed in `text`, in order, as (closing, name); void and
+    self-closing elements, which neither open nor close one, are left out."""
+    for match in TAG.finditer(text):
+        if match.group(2).lower() not in _VOID and not match.group(0).endswith("/>"):
+            yield bool(match.group(1)), match.group(2).lower()
+
+
 def _unbalanced(text: str) -> bool:
     """Whether an element opens in `text` and does not close there, or the other way."""
     open_tags: list[str] = []
-    for match in TAG.finditer(text):
-        closing, name = match.group(1), match.group(2).lower()
-        if name in VOID or match.group(0).endswith("/>"):
-            continue
+    for closing, name in tag_events(text):
         if not closing:
             open_tags.append(name)
         elif not open_tags or open_tags.pop() != name:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from policydocs.redline import tokens as tk
-from policydocs.redline.blocks import TAG, VOID, Block
+from policydocs.redline.blocks import TAG, Block, tag_events
 from policydocs.redline.markup import comment
 
 #: Tags, comments and character references: never cut, never inside a mark.
@@ -222,10 +222,7 @@ def _render(marked: Marked, anchor: str) -> str | None:
 
 def _follow(open_elements: list[str], markup: str) -> None:
     """Keep `open_elements` (innermost last) as the shown HTML's tags open and close them."""
-    for match in TAG.finditer(markup):
-        closing, name = match.group(1), match.group(2).lower()
-        if name in VOID or match.group(0).endswith("/>"):
-            continue
+    for closing, name in tag_events(markup):
         if not closing:
             open_elements.append(name)
         elif name in open_elements:
