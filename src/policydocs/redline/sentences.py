@@ -5,10 +5,12 @@ common to be paired (see `engine.PAIRING_THRESHOLD`), so it used to be shown del
 and inserted whole, hiding that its first sentence did not change; paired, a word diff's
 semantic clean-up could still absorb the kept sentence into the changes around it. A
 lawyer's comparison shows the kept sentence unmarked and the rewritten ones replaced. So
-paragraphs that share a sentence are paired by it, and aligned sentence by sentence first:
-sentences the same (as read: a re-wrapped line is the same sentence) stay unmarked, and
-between them the changed sentences are word-compared when they are similar enough, else
-shown deleted and inserted whole.
+paragraphs that share a sentence are paired by it, and those paired only by it, or whose
+word diff marked part of a sentence they share (`kept`), are aligned sentence by sentence
+(`diff`): sentences the same (as read: a re-wrapped line is the same sentence) stay
+unmarked, and between them the changed sentences are word-compared when they are similar
+enough, else shown deleted and inserted whole. Other paragraphs keep their word diff,
+which is cheaper and shows the same.
 
 The split only decides what is aligned with what: a sentence boundary found where there is
 none ("e.g. The") makes a coarser or finer alignment, never a wrong text, since the marks
