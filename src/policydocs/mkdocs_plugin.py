@@ -252,7 +252,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 inclusion = InclusionLevel.INCLUDED if listed.in_nav else InclusionLevel.NOT_IN_NAV
                 path = str(listed.path or pending)  # (a page being made: made when read)
                 file = File.generated(config, listed.src, abs_src_path=path, inclusion=inclusion)
-                if listed.home and _has_page_at(files, file.dest_uri):
+                if listed.kind == "home" and _has_page_at(files, file.dest_uri):
                     continue  # the site has its own home page (index.md or README.md)
                 files.append(file)
                 self._generated.add(listed.src)

@@ -8,6 +8,8 @@ cores while MkDocs renders the pages that need none.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -72,8 +74,9 @@ class Listed:
     src: str
     #: Only a current policy's main page belongs in the site navigation.
     in_nav: bool
-    #: The generated home page (a site's own page at its place replaces it).
-    home: bool
+    #: What the page is (`PageView.kind`): "home" is the generated home page (a site's own
+    #: page at its place replaces it); a "draft" page shows the file as it is now.
+    kind: str
     #: Its Markdown's file now; None for a page still being made (see `Run.read`).
     path: Path | None
 
@@ -192,12 +195,25 @@ class Run:
         return start_pdfs(self.catalog, self.urls, feeds.base, feeds.reading, self._memo)
 
     def pages(self) -> list[Listed]:
-        """Every page, those that show a redline last (see the class's docstring)."""
+        """Every page, those that show a redline last (see the class's docstring); each
+        with its file where it is made already."""
         listed = [
-            Listed(src, page.in_nav, page.view.kind == "home", self._store.path(page.digest))
+            Listed(src, page.in_nav, page.view.kind, self._store.path(page.digest))
             for src, page in self._ready.items()
         ]
-        return listed + [Listed(src, False, False, None) for src in self._marked]
+        for src, page in self._marked.items():
+            listed.append(Listed(src, False, page.kind, self._made_path(src)))
+        return listed
+
+    def _made_path(self, src: str) -> Path | None:
+        """Where a page that shows a redline is, if an earlier build made it (so that a
+        site generator's dirty rebuild can tell it is unchanged); None while it is made."""
+        made = self._made[src]
+        if not made.done:
+            return None
+        digest = made.get().digest
+        self._memo.objects_used.append(digest)  # (used even if it is never read: kept)
+        return self._store.path(digest)
 
     def read(self, src: str) -> Read:
         """A page's Markdown, checked against its hash; made again (and stored again) if
@@ -272,6 +288,26 @@ class Run:
     def cache_stats(self) -> tuple[int, int]:
         """(hits, misses) in this build: changes and comparison pages, feed entries."""
         return (self._memo.hits, self._memo.misses)
+
+    @property
+    def views_key(self) -> str:
+        """A digest of what the pages' templates are shown beyond each page's own Markdown
+        (`PageView`, `SiteView`), for the settings of this build: the commit (every policy,
+        version and date), the uncommitted files and the drafts (whose policies' pages say
+        one is waiting), and every status at the "as of" moment (which moves with the
+        clock). Two builds with the same key show the same page for the same Markdown,
+        except a draft's page, which shows its file's front matter as it is now."""
+        catalog = self.catalog
+        facts = [
+            catalog.head,
+            catalog.uncommitted,
+            [draft.policy_id for draft in self._drafts],
+            [
+                [policy.id, policy.status, [[v.label, v.status] for v in policy.versions]]
+                for policy in catalog.policies
+            ],
+        ]
+        return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
 
     def close(self) -> None:
         """Stop the workers (the stored pages and files can still be read and published)."""

@@ -60,6 +60,18 @@ class Result(Generic[R]):
         self._done = False
         self._value: R | None = None
 
+    @classmethod
+    def given(cls, value: R) -> Result[R]:
+        """A result known already (found in the store): `done` at once."""
+        result = cls(_never)
+        result._value, result._done = value, True
+        return result
+
+    @property
+    def done(self) -> bool:
+        """Whether `get` would return at once (a kept result computed or given)."""
+        return self._done
+
     def get(self) -> R:
         if not self._keep:
             return self._compute()
@@ -198,3 +210,7 @@ def _call(function: Callable[[T], R], item: T) -> Callable[[], R]:
 
 def _pick(batch: _Batch, n: int) -> Callable[[], Any]:
     return lambda: batch.results()[n]
+
+
+def _never() -> Any:
+    raise AssertionError("a given result is never computed")

@@ -61,7 +61,7 @@ class MarkedPages:
         for key, record_key in keys.items():
             stored = self._record(record_key)
             if stored is not None:
-                found[key] = Result(partial(_given, stored))
+                found[key] = Result.given(stored)
         results = self._memo.results(keys, job, _make_page, _load_page, _dump_page, found=found)
         return {
             key: result if key in found else Result(partial(self._remembered, keys[key], result))
@@ -139,7 +139,3 @@ def _page_from(text: str) -> MadePage | None:
         return MadePage(Redline.from_json(redline_json), digest)
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def _given(value: MadePage) -> MadePage:
-    return value
