@@ -12,7 +12,9 @@ revision's publication: nothing depends on the build's clock.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from icalendar import Alarm, Calendar, Event
@@ -66,12 +68,27 @@ def _calendar(name: str, events: list[tuple[date, str, bytes]]) -> bytes:
 
 def _written(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, bytes]]:
     """Each of the policy's events, written, after the day and UID it is sorted by."""
-    for day, uid, event in _events(policy, urls, base):
-        yield day, uid, event.to_ical()
+    for event in _events(policy, urls, base):
+        yield event.day, event.uid, _ical(event)
 
 
-def _events(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, Event]]:
-    """Each event of the policy, after the day and UID it is sorted by."""
+@dataclass(frozen=True)
+class _Event:
+    """Everything an event is written from (so that writing it can be remembered)."""
+
+    uid: str
+    stamp: datetime
+    day: date
+    summary: str
+    description: str
+    url: str
+    cancelled: bool = False
+    #: What its reminder names; None for an event without one.
+    reminder: str | None = None
+
+
+def _events(policy: Policy, urls: UrlScheme, base: str) -> Iterator[_Event]:
+    """Each event of the policy."""
     for version in policy.versions:
         if version.editorial:
             continue  # (not announced: see `history.editorial`)
@@ -79,44 +96,47 @@ def _events(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, 
         page = urls.changes(version) if version.index else urls.version(version)
         title = f"{version.title}: version {version.label} takes effect"
         about = version.summary or ("" if version.index else version.opening)
-        event = _event(
-            str(stable_id(policy, version.label)),
+        yield _Event(
+            f"{stable_id(policy, version.label)}@policydocs",
             version.published,
             version.in_force_on,
             f"{title} (cancelled: a later revision replaced it)" if cancelled else title,
             "\n".join(filter(None, [about, urljoin(base, page)])),
             urljoin(base, page),
+            cancelled=cancelled,
+            reminder=None if cancelled else title,
         )
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        if not cancelled:
-            event.add_component(_reminder(title))
-        yield version.in_force_on, str(event["uid"]), event
     for withdrawal in policy.withdrawals:
         before = policy.last_before(withdrawal)
         name = f"withdrawn/{withdrawal.commit.sha}"
-        event = _event(
-            str(stable_id(policy, name)),
+        yield _Event(
+            f"{stable_id(policy, name)}@policydocs",
             withdrawal.commit.date,
             withdrawal.day,
             f"{before.title}: withdrawn",
             "From this day on, none of its versions applies.",
             urljoin(base, urls.history(policy)),
         )
-        event.add("status", "CONFIRMED")
-        yield withdrawal.day, str(event["uid"]), event
 
 
-def _event(uid: str, stamp: datetime, day: date, summary: str, description: str, url: str) -> Event:
+@lru_cache(maxsize=1 << 16)
+def _ical(facts: _Event) -> bytes:
+    """An event as RFC 5545 writes it. Remembered: `mkdocs serve` writes the same calendars
+    again after every save (1 s at 1,000 versions), and folding lines is most of it."""
     event = Event()
-    event.add("uid", f"{uid}@policydocs")
-    event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", day)  # a date: an all-day event
-    event.add("dtend", day + timedelta(days=1))
-    event.add("summary", summary)
-    event.add("description", description)
-    event.add("url", url)
+    event.add("uid", facts.uid)
+    event.add("dtstamp", facts.stamp.astimezone(UTC))
+    event.add("dtstart", facts.day)  # a date: an all-day event
+    event.add("dtend", facts.day + timedelta(days=1))
+    event.add("summary", facts.summary)
+    event.add("description", facts.description)
+    event.add("url", facts.url)
     event.add("transp", "TRANSPARENT")  # takes no time in anyone's day
-    return event
+    event.add("status", "CANCELLED" if facts.cancelled else "CONFIRMED")
+    if facts.reminder is not None:
+        event.add_component(_reminder(facts.reminder))
+    written: bytes = event.to_ical()
+    return written
 
 
 def _reminder(title: str) -> Alarm:
