@@ -73,10 +73,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Serve the example site on http://127.0.0.1:8000/ (live reload on edits)."""
+    """Serve the example site on http://127.0.0.1:8000/ (live reload on edits; a save
+    renders only what it changed: see the README's editor workflow)."""
     session.install("-e", ".")
     # --livereload: works around Click 8.2+/8.3 disabling live reload (mkdocs issue #4032).
-    session.run("mkdocs", "serve", "--livereload", *session.posargs, env=QUIET)
+    session.run("mkdocs", "serve", "--livereload", "--dirty", *session.posargs, env=QUIET)
 
 
 @nox.session

@@ -49,6 +49,7 @@ from policydocs.mkdocs_config import (
     feed_settings,
     reading_of,
 )
+from policydocs.mkdocs_serve import Built, DirtyRebuilds, state_of
 from policydocs.site.html import headings_as_revised
 from policydocs.site.outputs import Output
 from policydocs.site.pages import (
@@ -167,6 +168,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         #: output is in the build's store once on_files has run, and is not kept (memory).
         self._site: SiteView | None = None
         self._serving = False
+        #: Under `mkdocs serve --dirty`: what each rebuild keeps of the one before.
+        self._dirty: DirtyRebuilds | None = None
         self._env: Any = None
         #: The build in progress until every page is read (see `Run`), the pages it
         #: generated, what their templates show (once read), its feeds (published from its
@@ -190,6 +193,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._serving = command == "serve"
+        self._dirty = DirtyRebuilds() if self._serving and dirty else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Our templates and stylesheet, unless the plugin is off (`enabled: false`): then
@@ -248,6 +252,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             _PAGES_LOG.addFilter(self._past)
             # In the run's order: MkDocs reads pages in the order they are added, so the
             # pages being made come last, when the workers have made them.
+            built = []
             for listed in run.pages():
                 inclusion = InclusionLevel.INCLUDED if listed.in_nav else InclusionLevel.NOT_IN_NAV
                 path = str(listed.path or pending)  # (a page being made: made when read)
@@ -256,6 +261,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                     continue  # the site has its own home page (index.md or README.md)
                 files.append(file)
                 self._generated.add(listed.src)
+                built.append(Built(file.src_uri, path, file.abs_dest_path, listed.kind == "draft"))
             own = {
                 file.src_uri: Path(file.abs_src_path)
                 for file in files.documentation_pages()
@@ -285,6 +291,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 feed.abs_src_path = str(pending)
                 files.append(feed)
                 self._feeds[dest] = feed
+            if self._dirty is not None:
+                self._dirty.prepare(Path(config.site_dir), _site_state(config, run, own), built)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -300,6 +308,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             page.previous_page = pages[index - 1] if index else None
             page.next_page = pages[index + 1] if index + 1 < len(pages) else None
         nav.pages = pages
+        if self._dirty is not None:
+            _keep_shown(files, self._dirty)
         return nav
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -391,6 +401,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         ours = cast("dict[str, Any]", context)  # (MkDocs types only the keys it sets)
+        file = page.file
+        if self._dirty is not None and file.abs_src_path:
+            self._dirty.read(file.src_uri, file.abs_src_path, page.title, page.update_date)
         view = self._view(page.file.src_uri)
         if view is not None:
             ours["policydocs"] = view
@@ -550,6 +563,24 @@ def _out_of_force(view: PageView | None) -> bool:
         and view.version is not None
         and view.version.status in _OUT_OF_FORCE
     )
+
+
+def _site_state(config: MkDocsConfig, run: Run, own: Mapping[str, Path]) -> str:
+    """Everything a page's output depends on but its source (see `mkdocs_serve`): the
+    configuration, what the templates are shown, the site's own pages and overrides."""
+    custom = config.theme.custom_dir
+    overrides = [path for path in Path(custom).rglob("*") if path.is_file()] if custom else []
+    config_file = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    return state_of(config_file, run.views_key, files=[*own.values(), *overrides])
+
+
+def _keep_shown(files: Files, dirty: DirtyRebuilds) -> None:
+    """Under `serve --dirty`, the pages MkDocs will not read keep the title (in the
+    navigation) and date (in the sitemap) the build that read them gave them."""
+    for file in files.documentation_pages():
+        shown = dirty.shown(file.src_uri)
+        if file.page is not None and shown is not None and not file.is_modified():
+            file.page.title, file.page.update_date = shown
 
 
 def _has_page_at(files: Files, dest_uri: str) -> bool:
