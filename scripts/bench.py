@@ -11,11 +11,14 @@ against character-level diff-match-patch with semantic cleanup (default 1 s time
 is usually run), difflib on words, and the `redlines` package, each on the same pair; with
 the number of change spans each produces. policydocs is timed cold (no cached parse).
 
-build: the full `mkdocs build` of a synthetic repository with policydocs, against the floor
-(a plain `mkdocs build` of the same pages), and a rebuild after one more revision with the
-cache warm; wall time, peak memory and the engine's stage timings (see build_bench.py). Each
-build runs three times (--builds; once for the large preset), floor and cold taking turns,
-and the median run is reported: this machine's disk and neighbours move a single run by 5%.
+build, for each preset (small, default, large: --presets): the full `mkdocs build` of a
+synthetic repository with policydocs, against the floor (a plain `mkdocs build` of the same
+pages) in interleaved pairs (floor, ours, floor, ours...: --pairs, 3 by default), each
+pair's ratio taken and the median reported with their spread (this machine's disk and
+neighbours move a single run by 5-25%); the engine's work in a rebuild after one more
+revision, cache warm, against the floor (--rebuilds: 3, or 1 for the large preset); peak
+memory against the floor's; and the editor's loop under `mkdocs serve --dirty`: its start,
+and from saving a policy to its draft page showing the saved text (see build_bench.py).
 
 history: reading every revision of every policy. policydocs uses one `git log` walk plus one
 `git cat-file --batch` process; the baseline is the common plugin approach of one `git log`
@@ -61,15 +64,18 @@ WORST_TARGET_S = 2.0
 BUILD_TARGETS = [
     ("full_over_floor", 1.25, "full build / plain MkDocs floor"),
     ("engine_share", 0.25, "engine stages waited for / full build"),
-    ("rebuild_engine_over_cold", 0.05, "engine work after one revision / cold (incl. CPU)"),
+    ("rebuild_engine_over_floor", 0.05, "engine work after one revision / floor"),
     ("memory_over_floor", 1.5, "peak memory (process tree) / floor's"),
+    ("preview_seconds", 3.0, "save to draft page with redline (s)"),
+    ("serve_start_over_floor", 1.5, "serve --dirty start, cache warm / floor"),
 ]
 BUILD_RUNS = {
     "floor": "plain MkDocs (floor)",
     "cold": "policydocs, cold",
     "rebuild": "after one revision",
 }
-PRESETS = {"default": (20, 50, 12), "large": (200, 50, 12)}
+#: Policies, revisions of each, kilobytes of each.
+PRESETS = {"small": (10, 30, 12), "default": (20, 50, 12), "large": (200, 50, 12)}
 
 
 def _git_processes(trace: Path) -> int:
@@ -272,32 +278,38 @@ def bench_worst(kilobytes: int) -> dict[str, object]:
     return figures
 
 
-def bench_build(repo: Path, work: Path, builds: int) -> dict[str, object]:
-    """Floor, cold full build, rebuild after one revision; each in its own process, each
-    `builds` times (floor and cold taking turns, so that a slow spell of the machine falls
-    on both), reported by the median run. Every run writes to folders of its own: when
-    each run deleted the last one's thousands of files first (MkDocs cleaning its site
-    folder, the bench emptying the cache), the first run of each kind was the fastest
-    (floor 38.1 s against 39.7 and 39.8; cold 46.8 s against 52.2 and 53.2)."""
+def bench_build(repo: Path, work: Path, pairs: int, rebuilds: int, saves: int) -> dict:
+    """Floor and cold full build in `pairs` interleaved pairs (so that a slow spell of the
+    machine falls on both), each in its own process; `rebuilds` rebuilds after one more
+    revision each; then the editor's loop (`saves` saves) on that cache. Every run writes to
+    folders of its own: when each run deleted the last one's thousands of files first
+    (MkDocs cleaning its site folder, the bench emptying the cache), the first run of each
+    kind was the fastest (floor 38.1 s against 39.7 and 39.8; cold 46.8 s against 52.2)."""
     floor_config = build_bench.write_floor(repo, work / "floor")
     floors, colds, warms = [], [], []
-    for n in range(builds):
+    for n in range(pairs):
         floors.append(build_bench.measure(floor_config, work / f"floor-site-{n}"))
         config = build_bench.write_site(repo, f".cache/cold-{n}")
         colds.append(build_bench.measure(config, work / f"site-cold-{n}"))
-    for n in range(builds):  # on the last cold run's cache
+    for n in range(rebuilds):  # on the last cold run's cache
         build_bench.add_revision(repo)
         warms.append(build_bench.measure(config, work / f"site-warm-{n}"))
+    preview = build_bench.preview_loop(repo, config, saves)
     floor, cold, warm = _median(floors), _median(colds), _median(warms)
-    return {
-        "floor": floor,
-        "cold": cold,
-        "rebuild": warm,
-        "full_over_floor": round(cold["seconds"] / floor["seconds"], 3),
-        "engine_share": round(_waited(cold) / cold["seconds"], 3),
-        "rebuild_engine_over_cold": round(_work(warm) / _work(cold), 3),
-        "memory_over_floor": round(cold["peak_mb"] / floor["peak_mb"], 3),
+    paired = list(zip(floors, colds, strict=True))
+    runs = {
+        "full_over_floor": [c["seconds"] / f["seconds"] for f, c in paired],
+        "engine_share": [_waited(c) / c["seconds"] for c in colds],
+        "rebuild_engine_over_floor": [_work(w) / floor["seconds"] for w in warms],
+        "memory_over_floor": [c["peak_mb"] / f["peak_mb"] for f, c in paired],
+        "preview_seconds": preview["save_seconds"],
+        "serve_start_over_floor": [preview["start_seconds"] / floor["seconds"]],
     }
+    figures = {"floor": floor, "cold": cold, "rebuild": warm, "preview": preview}
+    for key, values in runs.items():  # the median, and every run's figure
+        figures[key] = round(statistics.median(values), 3)
+        figures[f"{key}_runs"] = [round(value, 3) for value in values]
+    return figures
 
 
 def _median(runs: list[dict]) -> dict:
@@ -320,17 +332,17 @@ def _work(run: dict) -> float:
     return _waited(run) + run["engine"].get("background", 0.0)
 
 
-def _print_build(b: dict) -> None:
-    print(f"build: {b['cold']['pages']} pages")
+def _print_build(name: str, shape: str, b: dict) -> None:
+    print(f"build, {name} preset ({shape}): {b['cold']['pages']} pages")
     feed = b["cold"].get("site_feed_bytes")
     if feed is not None:  # target: under 1 MB, which every common reader accepts
         verdict = "met" if feed < 1_000_000 else "MISSED"
         print(f"  site-wide atom.xml: {feed / 1e6:.2f} MB (target < 1 MB: {verdict})")
     print(f"  {'':<22} {'seconds':>8} {'peak MB':>8} {'main MB':>8}   engine stages (s)")
-    for name in ("floor", "cold", "rebuild"):
-        run = b[name]
+    for run_name in ("floor", "cold", "rebuild"):
+        run = b[run_name]
         stages = ", ".join(f"{k} {v:.2f}" for k, v in run["engine"].items()) or "-"
-        label = BUILD_RUNS[name]
+        label = BUILD_RUNS[run_name]
         print(
             f"  {label:<22} {run['seconds']:8.2f} {run['peak_mb']:8.0f} "
             f"{run['main_peak_mb']:8.0f}   {stages}"
@@ -340,49 +352,88 @@ def _print_build(b: dict) -> None:
         "summed PSS, sampled, median of the runs; main MB: the build process's peak RSS; "
         "background: workers' CPU seconds, overlapping MkDocs)"
     )
-    for name in ("floor", "cold", "rebuild"):
-        print(f"  {BUILD_RUNS[name]:<22} runs: {', '.join(map(str, b[name]['all_seconds']))} s")
+    for run_name in ("floor", "cold", "rebuild"):
+        runs = ", ".join(map(str, b[run_name]["all_seconds"]))
+        print(f"  {BUILD_RUNS[run_name]:<22} runs: {runs} s")
+    preview = b["preview"]
+    print(
+        f"  mkdocs serve --dirty: started in {preview['start_seconds']:.1f} s; first save "
+        f"(a new draft: its policy's pages rebuilt) {preview['first_save_seconds']:.1f} s"
+    )
     for key, limit, text in BUILD_TARGETS:
         verdict = "met" if b[key] <= limit else "MISSED"
-        print(f"  {text:<48} {b[key]:6.3f}  (target <= {limit}: {verdict})")
+        runs = ", ".join(map(str, b[f"{key}_runs"]))
+        print(f"  {text:<42} {b[key]:7.3f}  (target <= {limit}: {verdict}; runs: {runs})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--preset", choices=sorted(PRESETS), default="default")
-    parser.add_argument("--policies", type=int, help="overrides the preset")
-    parser.add_argument("--revisions", type=int, help="overrides the preset")
-    parser.add_argument("--kilobytes", type=int, help="overrides the preset")
+    parser.add_argument(
+        "--presets", default=",".join(PRESETS), help="comma-separated, of: " + ", ".join(PRESETS)
+    )
     parser.add_argument("--repeat", type=int, default=5, help="best of N for redline timings")
     parser.add_argument(
         "--worst-kilobytes", type=int, default=1024, help="size of the worst redline pairs"
     )
     parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
-    parser.add_argument("--builds", type=int, help="runs of each build (default 3; large: 1)")
+    parser.add_argument("--pairs", type=int, default=3, help="floor and full build pairs")
+    parser.add_argument("--rebuilds", type=int, help="rebuilds (default 3; large: 1)")
+    parser.add_argument("--saves", type=int, default=5, help="timed saves in the preview loop")
     parser.add_argument(
         "--skip-fixtures", action="store_true", help="no builds of the real repositories"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    defaults = PRESETS[args.preset]
-    args.policies = args.policies or defaults[0]
-    args.revisions = args.revisions or defaults[1]
-    args.kilobytes = args.kilobytes or defaults[2]
+    presets = args.presets.split(",")
+    unknown = set(presets) - set(PRESETS)
+    if unknown:
+        parser.error(f"unknown presets: {', '.join(sorted(unknown))}")
     figures: dict[str, object] = {
         "worst redlines": bench_worst(args.worst_kilobytes),
         "redline": bench_redline(args.repeat),
+        "presets": {},
     }
     with tempfile.TemporaryDirectory(prefix="policydocs-bench-") as tmp:
-        repo = generate(Path(tmp) / "repo", Shape(args.policies, args.revisions, args.kilobytes))
-        figures["history"] = bench_history(repo, Path(tmp) / "trace.log")
-        if not args.skip_build:
-            builds = args.builds or (1 if args.preset == "large" else 3)
-            figures["build"] = bench_build(repo, Path(tmp), builds)
+        for name in presets:
+            shape = Shape(*PRESETS[name])
+            work = Path(tmp) / name
+            repo = generate(work / "repo", shape)
+            preset: dict[str, object] = {"shape": _shape(shape)}
+            preset["history"] = bench_history(repo, work / "trace.log")
+            if not args.skip_build:
+                rebuilds = args.rebuilds or (1 if name == "large" else 3)
+                preset["build"] = bench_build(repo, work, args.pairs, rebuilds, args.saves)
+            figures["presets"][name] = preset
         if not args.skip_fixtures and fixture_bench.available():
-            figures["fixtures"] = fixture_bench.bench_fixtures(Path(tmp), args.builds or 3)
+            figures["fixtures"] = fixture_bench.bench_fixtures(Path(tmp), args.pairs)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
+    _print_redlines(figures)
+    for name, preset in figures["presets"].items():
+        h = preset["history"]
+        print(f"history, {name} preset ({preset['shape']}): {h['versions']} versions")
+        for reader, key in (("policydocs", "policydocs"), ("per-version", "per_version")):
+            seconds, processes = h[f"{key}_seconds"], h[f"{key}_git_processes"]
+            print(f"  {reader:<12} {seconds:8.3f} s  {processes:5} git processes")
+        print(f"  ratio: per-version / policydocs = {h['speedup']}x")
+        print(f"  full catalog (history + front matter + statuses): {h['catalog_seconds']:.3f} s")
+        if "build" in preset:
+            _print_build(name, preset["shape"], preset["build"])
+    for name, row in figures.get("fixtures", {}).items():
+        print(f"{name}: {row['pages']} pages, {row['current_policies']} policies in force")
+        for kind, runs in row["seconds"].items():
+            over = f"  policydocs: {row['over'][kind]}x" if kind in row["over"] else ""
+            print(
+                f"  {kind:<14} {', '.join(map(str, runs))} s, peak {row['peak_mb'][kind]} MB{over}"
+            )
+
+
+def _shape(shape: Shape) -> str:
+    return f"{shape.policies} policies x {shape.revisions} revisions of {shape.kilobytes} KB"
+
+
+def _print_redlines(figures: dict) -> None:
     print(f"worst redlines (exact; target <= {WORST_TARGET_S:.0f} s each):")
     for case, row in figures["worst redlines"].items():
         verdict = "met" if row["seconds"] <= WORST_TARGET_S else "MISSED"
@@ -400,23 +451,6 @@ def main() -> None:
         ours = data["methods"]["policydocs"]["ms"]
         verdict = "met" if ours <= TARGETS_MS[case] else "MISSED"
         print(f"  target <= {TARGETS_MS[case]:.0f} ms: {verdict}")
-    h = figures["history"]
-    shape = f"{args.policies} policies x {args.revisions} revisions"
-    print(f"history: {shape}, {h['versions']} versions")
-    for name, key in (("policydocs", "policydocs"), ("per-version", "per_version")):
-        seconds, processes = h[f"{key}_seconds"], h[f"{key}_git_processes"]
-        print(f"  {name:<12} {seconds:8.3f} s  {processes:5} git processes")
-    print(f"  ratio: per-version / policydocs = {h['speedup']}x")
-    print(f"  full catalog (history + front matter + statuses): {h['catalog_seconds']:.3f} s")
-    if "build" in figures:
-        _print_build(figures["build"])
-    for name, row in figures.get("fixtures", {}).items():
-        print(f"{name}: {row['pages']} pages, {row['current_policies']} policies in force")
-        for kind, runs in row["seconds"].items():
-            over = f"  policydocs: {row['over'][kind]}x" if kind in row["over"] else ""
-            print(
-                f"  {kind:<14} {', '.join(map(str, runs))} s, peak {row['peak_mb'][kind]} MB{over}"
-            )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,12 @@ import json
 import logging
 import os
 import resource
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,6 +189,66 @@ def add_revision(repo: Path) -> None:
             check=True,
             env={**os.environ, **env},
         )
+
+
+def preview_loop(repo: Path, config_file: Path, saves: int) -> dict[str, object]:
+    """The editor's loop under `mkdocs serve --dirty` (what `nox -s serve` runs), with the
+    cache an earlier build left: seconds from starting it to serving, then from saving the
+    first policy to its draft page (with its redline) answering with the saved text. The
+    first save makes the draft, and every page of its policy gains the draft's banner: a
+    whole build, reported apart; each later save is timed (`saves` of them), one at a
+    time, once the server has settled."""
+    path = sorted((repo / "policies").glob("*.md"))[0]
+    original = path.read_text(encoding="utf-8")
+    front, end, body = original.partition("\n---\n")  # (its summary ends with a stop too)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{path.stem}/draft/"
+    start = time.perf_counter()
+    address = f"127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(config_file), "-a", address],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    log: list[str] = []
+    try:
+        for line in server.stdout:
+            log.append(line)
+            if "Serving on" in line:
+                break
+        else:
+            raise SystemExit("mkdocs serve stopped:\n" + "".join(log[-30:]))
+        started = time.perf_counter() - start
+        threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+        times = []
+        for n in range(saves + 1):
+            time.sleep(1.5)  # (settled: no build running)
+            token = f"previewtoken{n}"
+            begin = time.perf_counter()
+            path.write_text(front + end + body.replace(".", f" {token}.", 1), encoding="utf-8")
+            _poll(url, f"{token}</ins>")  # (in the redline: the draft's own page)
+            times.append(time.perf_counter() - begin)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait()
+    return {"start_seconds": started, "first_save_seconds": times[0], "save_seconds": times[1:]}
+
+
+def _poll(url: str, text: str, timeout: float = 900.0) -> None:
+    """Ask for `url` until it answers with `text` in it."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=timeout) as answer:
+            if text in answer.read().decode("utf-8"):
+                return
+        time.sleep(0.02)
+    raise SystemExit(f"{url} never showed {text!r}")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["measure"]:

@@ -30,10 +30,12 @@ def test_the_benchmarks_run_on_a_tiny_history(bench, tmp_path: Path) -> None:
     history = bench_module.bench_history(repo, tmp_path / "trace.log")
     assert history["versions"] == 8
     assert history["policydocs_git_processes"] < history["per_version_git_processes"]
-    build = bench_module.bench_build(repo, tmp_path / "work", builds=1)
+    build = bench_module.bench_build(repo, tmp_path / "work", pairs=1, rebuilds=1, saves=1)
     assert build["floor"]["pages"] == build["cold"]["pages"]
     assert build["rebuild"]["pages"] > build["cold"]["pages"]  # one more version
     assert {"history", "redlines", "pages", "feeds", "background"} <= build["cold"]["engine"].keys()
+    assert len(build["preview"]["save_seconds"]) == 1  # the draft page showed the saved text
+    assert build["full_over_floor_runs"] and build["preview_seconds"] > 0
 
 
 def test_the_worst_redlines_benchmark_runs_small(bench) -> None:
