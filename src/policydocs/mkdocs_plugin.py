@@ -261,7 +261,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                     continue  # the site has its own home page (index.md or README.md)
                 files.append(file)
                 self._generated.add(listed.src)
-                built.append(Built(file.src_uri, path, file.abs_dest_path, listed.kind == "draft"))
+                draft = listed.kind == "draft"
+                built.append(Built(file.src_uri, path, file.abs_dest_path, draft, listed.policy_id))
             own = {
                 file.src_uri: Path(file.abs_src_path)
                 for file in files.documentation_pages()
@@ -292,7 +293,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 files.append(feed)
                 self._feeds[dest] = feed
             if self._dirty is not None:
-                self._dirty.prepare(Path(config.site_dir), _site_state(config, run, own), built)
+                state = _site_state(config, run, own)
+                self._dirty.prepare(Path(config.site_dir), state, run.drafted, built)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

@@ -89,15 +89,24 @@ def test_a_saved_draft_renders_only_its_page_and_the_site_is_a_full_builds(
         draft = repo.path / "policies/terms.md"
         text = draft.read_text(encoding="utf-8")
         draft.write_text(text.replace("2 pounds", "5 pounds"), encoding="utf-8")
-        # a new draft: every page of the policy says one waits, so everything is built
-        assert "terms/index.html" in serve.build()
+        # a new draft: every page of its policy says one waits, and only those are built
+        built = serve.build()
+        assert "terms/index.html" in built and "terms/draft/index.html" in built
+        assert all(path.startswith("terms/") for path in built)
+        assert _files(serve.site) == full_build(repo, tmp_path / "new-draft")
         page = serve.site / "terms/draft/index.html"
-        assert "5" in page.read_text(encoding="utf-8")
         draft.write_text(text.replace("2 pounds", "7 pounds"), encoding="utf-8")
         assert serve.build() == {"terms/draft/index.html"}
         assert '<ins class="pd-ins">7</ins>' in page.read_text(encoding="utf-8")
         assert _files(serve.site) == full_build(repo, tmp_path / "full")
+        # undone: the draft's page goes, and its policy's pages lose the banner
+        draft.write_text(text, encoding="utf-8")
+        assert "terms/index.html" in serve.build()
+        assert not page.exists()
+        assert _files(serve.site) == full_build(repo, tmp_path / "undone")
         # committed: the history changed, and the site with it
+        draft.write_text(text.replace("2 pounds", "7 pounds"), encoding="utf-8")
+        serve.build()
         repo.commit("seven pounds", "2024-04-01T09:00:00Z")
         assert "terms/2024-04-01/changes/index.html" in serve.build()
         assert not page.exists()
@@ -120,13 +129,14 @@ def test_a_page_whose_source_went_back_to_an_earlier_file_is_built_again(tmp_pat
     def pages(source: Path) -> list[Built]:
         return [Built("terms.md", str(source), str(built)), Built("privacy.md", "p", str(other))]
 
-    assert rebuilds.prepare(site, "state", pages(first))
+    none: frozenset[str] = frozenset()
+    assert rebuilds.prepare(site, "state", none, pages(first))
     for page in (built, other):
         page.write_text("built")
-    assert not rebuilds.prepare(site, "state", pages(second))
+    assert not rebuilds.prepare(site, "state", none, pages(second))
     assert not built.exists() and other.exists()
     built.write_text("built from B")
-    assert not rebuilds.prepare(site, "state", pages(first))
+    assert not rebuilds.prepare(site, "state", none, pages(first))
     assert not built.exists() and other.exists()
-    assert rebuilds.prepare(site, "another state", pages(first))
+    assert rebuilds.prepare(site, "another state", none, pages(first))
     assert list(site.iterdir()) == []

@@ -79,6 +79,9 @@ class Listed:
     kind: str
     #: Its Markdown's file now; None for a page still being made (see `Run.read`).
     path: Path | None
+    #: The policy whose page it is (None for pages of the site, and for the draft of a
+    #: policy never published).
+    policy_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,11 +201,18 @@ class Run:
         """Every page, those that show a redline last (see the class's docstring); each
         with its file where it is made already."""
         listed = [
-            Listed(src, page.in_nav, page.view.kind, self._store.path(page.digest))
+            Listed(
+                src,
+                page.in_nav,
+                page.view.kind,
+                self._store.path(page.digest),
+                page.view.policy.id if page.view.policy else None,
+            )
             for src, page in self._ready.items()
         ]
-        for src, page in self._marked.items():
-            listed.append(Listed(src, False, page.kind, self._made_path(src)))
+        for src, marked in self._marked.items():
+            path = self._made_path(src)
+            listed.append(Listed(src, False, marked.kind, path, marked.policy.id))
         return listed
 
     def _made_path(self, src: str) -> Path | None:
@@ -290,18 +300,23 @@ class Run:
         return (self._memo.hits, self._memo.misses)
 
     @property
+    def drafted(self) -> frozenset[str]:
+        """The policies with a draft: each of their pages says one is waiting."""
+        return frozenset(draft.policy_id for draft in self._drafts)
+
+    @property
     def views_key(self) -> str:
         """A digest of what the pages' templates are shown beyond each page's own Markdown
-        (`PageView`, `SiteView`), for the settings of this build: the commit (every policy,
-        version and date), the uncommitted files and the drafts (whose policies' pages say
-        one is waiting), and every status at the "as of" moment (which moves with the
-        clock). Two builds with the same key show the same page for the same Markdown,
-        except a draft's page, which shows its file's front matter as it is now."""
+        (`PageView`, `SiteView`), for the settings of this build, but `drafted`: the commit
+        (every policy, version and date), the uncommitted files that are no draft, and
+        every status at the "as of" moment (which moves with the clock). Two builds with
+        the same key and drafts show the same page for the same Markdown, except a draft's
+        page, which shows its file's front matter as it is now."""
         catalog = self.catalog
+        drafts = {draft.path for draft in self._drafts}
         facts = [
             catalog.head,
-            catalog.uncommitted,
-            [draft.policy_id for draft in self._drafts],
+            [path for path in catalog.uncommitted if path not in drafts],
             [
                 [policy.id, policy.status, [[v.label, v.status] for v in policy.versions]]
                 for policy in catalog.policies
