@@ -195,9 +195,9 @@ def preview_loop(repo: Path, config_file: Path, saves: int) -> dict[str, object]
     """The editor's loop under `mkdocs serve --dirty` (what `nox -s serve` runs), with the
     cache an earlier build left: seconds from starting it to serving, then from saving the
     first policy to its draft page (with its redline) answering with the saved text. The
-    first save makes the draft, and every page of its policy gains the draft's banner: a
-    whole build, reported apart; each later save is timed (`saves` of them), one at a
-    time, once the server has settled."""
+    first save makes the draft, and every page of its policy gains the draft's banner (so
+    they are rendered again): reported apart; each later save is timed (`saves` of them),
+    one at a time, once the server has settled."""
     path = sorted((repo / "policies").glob("*.md"))[0]
     original = path.read_text(encoding="utf-8")
     front, end, body = original.partition("\n---\n")  # (its summary ends with a stop too)
