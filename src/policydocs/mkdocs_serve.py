@@ -26,10 +26,11 @@ search does not. Only `serve` is helped: `mkdocs build --dirty` stays MkDocs' ow
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from mkdocs.utils import clean_directory
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class DirtyRebuilds:
         pages = list(pages)
         everything = state != self._state
         if everything:
-            _empty(site_dir)
+            clean_directory(str(site_dir))  # (as MkDocs empties it for a full build)
             self._shown.clear()
         else:
             changed = drafted ^ self._drafted
@@ -102,14 +103,3 @@ def state_of(*parts: bytes | str, files: Iterable[Path] = ()) -> str:
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
-
-
-def _empty(folder: Path) -> None:
-    """Remove everything in `folder` (MkDocs serve's own temporary site folder)."""
-    if not folder.is_dir():
-        return
-    for entry in folder.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
