@@ -14,6 +14,7 @@ from policydocs.redline.blocks import _parsed_leaves, _prose_leaves, join, split
 from policydocs.redline.engine import Redline, redline
 from policydocs.redline.markup import accept, reject, terminal
 from policydocs.redline.tokens import tokenize
+from tests.redline.rendered import differences
 
 
 def marks(markdown: str) -> list[str]:
@@ -529,3 +530,118 @@ def test_an_html_comment_is_no_change_a_reader_sees(old: str, new: str) -> None:
     assert not result.changed and "<pre" not in result.markdown
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
     assert md.markdown(result.markdown).count("<p>") == 2
+
+
+def _exact(old: str, new: str) -> Redline:
+    """The redline of two texts, after checking it on the Markdown and the rendered page."""
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []
+    return result
+
+
+def test_a_table_row_of_empty_cells_deleted_or_inserted_is_given_back() -> None:
+    """Mozilla's tables open with a header of empty cells: deleted whole, the row held no
+    mark, so rejecting the changes kept it (the old text came back with a table too many)."""
+    table = "|  |  |\n| :---- | :---- |\n| Partners | We work with partners. |\n"
+    old, new = f"We may disclose data to:\n\n{table}", "We may disclose data to others.\n"
+    _exact(old, new)
+    _exact(new, old)
+
+
+@pytest.mark.parametrize(
+    ("old_table", "new_table"),
+    [
+        (
+            "Name | Place\n-----|------\nAcme | London\nBeta | Paris\n",
+            "| Name | Place |\n|-----|------|\n| Acme | London |\n| Beta | Paris |\n",
+        ),
+        (
+            "|  |  |\n| :---- | :---- |\n| Acme | London |\n",
+            "|  |  |\n| ----- | ----- |\n| Acme | London |\n",
+        ),
+    ],
+)
+def test_a_table_restyled_is_no_change_and_its_cells_are_compared(old_table, new_table) -> None:
+    """Outer pipes added, an alignment dropped: the rows read the same, but all of them were
+    shown deleted and inserted again (issue 25, defect 1). A cell changed with the restyle
+    is marked in its cell."""
+    old, new = f"Where:\n\n{old_table}", f"Where:\n\n{new_table}"
+    restyled = _exact(old, new)
+    assert not restyled.changed and "pd-block" not in restyled.markdown
+    edited = _exact(old, new.replace("London", "Leeds"))
+    assert marks(edited.markdown) == [("del", "London"), ("ins", "Leeds")]
+    assert md.markdown(edited.markdown, extensions=["tables"]).count("<table>") == 1
+
+
+def test_attributes_stay_outside_the_marks() -> None:
+    """Mozilla dates each notice with `{: datetime="…" }` under its "Last Updated" line and
+    names sections with `{: #anchor }`: a mark inside the braces printed them as text, and
+    a whole heading's mark swallowed its attributes (`2019-09-102022-04-10">` on the page)."""
+    old = (
+        'Last Updated September 10, 2019\n{: datetime="2019-09-10" }\n\n'
+        "## Mozilla VPN {: #vpn }\n\nText.\n"
+    )
+    new = 'Last Updated April 10, 2022\n{: datetime="2022-04-10" }\n\nText.\n'
+    result = _exact(old, new)
+    page = md.markdown(result.markdown, extensions=["attr_list"])
+    assert '<p datetime="2022-04-10">' in page and "{:" not in re.sub("<!--.*?-->", "", page)
+    assert marks(result.markdown)[:2] == [("del", "September"), ("ins", "April")]
+
+
+def test_a_link_reference_definition_stays_a_definition() -> None:
+    """A changed `[status]: https://…` was shown as two boxes of source and was then no
+    definition: the links naming it read as text (Basecamp's SLA). It is shown changed,
+    and the new one still defines the link."""
+    old = "Intro.\n\n[status]: https://status.example\n\nSee our [Status site][status].\n"
+    new = old.replace("https://status.example", "https://example.com/status")
+    result = redline(old, new)
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    page = md.markdown(result.markdown)
+    assert '<a href="https://example.com/status">Status site</a>' in page
+    assert result.changed and "[status]: https://status.example</pre>" in page
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # Python-Markdown reads a link's address up to its closing parenthesis, spaces too.
+        (
+            "[Read our whitepaper]({% asset_path security/overview.pdf %}) for details.\n",
+            "[Read our whitepaper](/security/Security Overview.pdf) for details.\n",
+        ),
+        # An address left open: a `)` in the inserted words closed it, and the paragraph's
+        # rest, marks and all, became the address (Basecamp's taxes policy).
+        (
+            "Under the [Act (ITFA)](https://example.gov/view?req=(title:47). Email is access.\n",
+            "Under the [Act (ITFA)](https://example.gov/view?req=(title:47)). Email is access.\n",
+        ),
+        # Emphasis opened and closed elsewhere: the marks split the emphasis element.
+        ("Fees *apply* to all. See the list.\n", "Fees *apply to all. See the *list.\n"),
+    ],
+)
+def test_what_python_markdown_reads_as_one_element_is_never_cut_by_a_mark(old, new) -> None:
+    _exact(old, new)
+
+
+def test_replaced_list_paragraphs_stay_in_their_list() -> None:
+    """An item's paragraphs that became paragraphs of their own: shown one old, one new,
+    a new paragraph ended the list and the next old one, still indented, read as code,
+    its marks as text (Mozilla's privacy notice)."""
+    old = (
+        "### Marketing\n\n* __Campaign Data__: This helps Mozilla.\n\n"
+        "    _On Desktop_: Firefox sends HTTP data.\n\n"
+        "    _On Mobile_: Firefox sends campaign data.\n"
+    )
+    new = (
+        "### Marketing\n\n__Campaign data__: This helps us.\n\n"
+        "Firefox by default sends HTTP data to us.\n\nPhones send other data.\n"
+    )
+    _exact(old, new)
+
+
+def test_an_items_first_paragraph_is_not_paired_with_a_later_one() -> None:
+    """Shown with the new item's marker, the old item's second paragraph rendered as an
+    item of its own (Mozilla's German Focus notice)."""
+    old = "* **Technical data**\n\n\tWe receive basic information about your device.\n"
+    new = "* __Technical data__: We receive basic information about your device and Focus.\n"
+    _exact(old, new)

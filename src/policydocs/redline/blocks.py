@@ -22,6 +22,7 @@ ATOMIC = frozenset({"fence", "code_block", "html_block", "hr", "other"})
 _QUOTES = r"(?:[ \t]*>[ \t]?)*"
 _LIST_MARKER = rf"{_QUOTES}[ \t]*(?:[-*+]|\d{{1,9}}[.)])(?:[ \t]+|$)"
 _HEADING = re.compile(r"#{1,6}(?:[ \t]+|$)")
+_LEADING_PIPE = re.compile(r"\|[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,15 @@ class Block:
         mark around either tag (made line by line, word by word) would split the element,
         so such a block is shown as its source when a change touches a tag."""
         return "<" in self.content and any(map(_unbalanced, self.content.split("\n")))
+
+    @cached_property
+    def open_link(self) -> bool:
+        """Whether a link's address opens (`](`) and its parentheses never close: read as
+        text on the version's page, but Python-Markdown looks as far as the block's end
+        for the closing one, and a `)` in an inserted word after it would make the rest
+        of the paragraph, marks and all, the link's address (Basecamp's taxes policy).
+        Such a block is shown whole when it changes."""
+        return "](" in self.content and any(map(_unclosed, self.content.split("](")[1:]))
 
 
 @cache
@@ -126,6 +136,17 @@ def _unbalanced(text: str) -> bool:
         elif not open_tags or open_tags.pop() != name:
             return True
     return bool(open_tags)
+
+
+def _unclosed(address: str) -> bool:
+    """Whether the parenthesis opening `address` (what follows a link's `](`) is never
+    closed before the end of the block."""
+    depth = 1
+    for char in re.findall(r"\\.|[()]", address):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return False
+    return True
 
 
 def join(blocks: tuple[Block, ...] | list[Block], tail: str) -> str:
@@ -266,4 +287,7 @@ def _prefix(line: str, kind: str, markers: int) -> str:
     if kind == "heading":
         heading = _HEADING.match(line, end)
         end = heading.end() if heading else end
+    elif kind == "tr":  # (a table's leading pipe: with or without one, the same row)
+        pipe = _LEADING_PIPE.match(line, end)
+        end = pipe.end() if pipe else end
     return line[:end]

@@ -33,7 +33,7 @@ from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "14"
+ENGINE_VERSION = "15"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -227,14 +227,57 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
             j = best + 1
     i = j = 0
     for pair_i, pair_k, steps in [*pairs, (len(old), len(new), [])]:
-        alone_old, alone_new = old[i:pair_i], new[j:pair_k]
-        for index in range(max(len(alone_old), len(alone_new))):
-            if index < len(alone_old):
-                yield from (_Step("deleted", old=b) for b in alone_old[index])
-            if index < len(alone_new):
-                yield from (_Step("inserted", new=b) for b in alone_new[index])
+        yield from _alone(old[i:pair_i], new[j:pair_k])
         yield from steps
         i, j = pair_i + 1, pair_k + 1
+
+
+def _alone(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
+    """Units without a partner, between two pairs: each deleted list item (with its own
+    paragraphs and nested lists) followed by the inserted one taking its place, so that a
+    replaced list item stays inside its list. An item's later paragraph or nested list
+    shown after another version's block would render as that block's, or, after a
+    paragraph that ends the list, as code; so those that continue the item before them
+    (the last pair's) come first, the old ones then the new ones."""
+    old_lead, new_lead = _continuing(old), _continuing(new)
+    yield from (_Step("deleted", old=b) for unit in old[:old_lead] for b in unit)
+    yield from (_Step("inserted", new=b) for unit in new[:new_lead] for b in unit)
+    old_items, new_items = _items(old[old_lead:]), _items(new[new_lead:])
+    for index in range(max(len(old_items), len(new_items))):
+        if index < len(old_items):
+            yield from (_Step("deleted", old=b) for unit in old_items[index] for b in unit)
+        if index < len(new_items):
+            yield from (_Step("inserted", new=b) for unit in new_items[index] for b in unit)
+
+
+def _continuing(units: list[Unit]) -> int:
+    """How many units at the start are inside a list item they do not open: its later
+    paragraphs, its nested items."""
+    count = 0
+    for unit in units:
+        block = unit[0]
+        if not block.shape or (len(block.shape) == 1 and _LIST_ITEM.search(block.prefix)):
+            break
+        count += 1
+    return count
+
+
+def _items(units: list[Unit]) -> list[list[Unit]]:
+    """Units grouped by what they belong to: a list item's first block with the blocks
+    inside it after it (its later paragraphs, its nested lists)."""
+    groups: list[list[Unit]] = []
+    for unit in units:
+        head = groups[-1][0][0] if groups else None
+        block = unit[0]
+        inside = head is not None and (
+            len(block.shape) > len(head.shape)
+            or (block.shape == head.shape and block.shape and not _LIST_ITEM.search(block.prefix))
+        )
+        if inside and head is not None and _LIST_ITEM.search(head.prefix):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
 
 
 def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
@@ -242,11 +285,18 @@ def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
     if _source(old) == _source(new):
         return [_Step("equal", a, b) for a, b in zip(old, new, strict=True)]
     if len(old) > 1 or len(new) > 1:
-        if _structure_line(old[0]) != _structure_line(new[0]):
-            return None  # another delimiter row: a row of one would not parse in the other
-        return list(_align(old, new, budget, tables=False))
-    step = _word_diff(old[0], new[0], budget)
-    return [step] if step is not None else None
+        if not _same_structure(old[0], new[0]):
+            return None  # other columns: a row of one would not parse in the other
+        steps = list(_align(old, new, budget, tables=False))
+        piped = "|" in new[0].prefix
+        whole = (s.new or s.old for s in steps if s.kind in ("inserted", "deleted"))
+        if any(row is not None and ("|" in row.prefix) != piped for row in whole):
+            # A row shown whole keeps its pipes, which the table's header decides how to
+            # read (with a leading pipe, or not): its cells would move.
+            return None
+        return steps
+    changed = _word_diff(old[0], new[0], budget)
+    return [changed] if changed is not None else None
 
 
 def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
@@ -258,21 +308,22 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     if rawhtml.shows(old) and rawhtml.shows(new):
         marked = rawhtml.compare(old, new, budget)
         return None if marked is None else _Step("html", old, new, html=marked)
-    structure = _structure_line(old)
-    if structure != _structure_line(new):
-        return None  # a setext underline or a table's delimiter row changed: shown whole
-    cut = 0 if structure is None else len(structure) + 1  # (no mark in that line)
-    was, now = old.content[: len(old.content) - cut], new.content[: len(new.content) - cut]
+    if not _same_structure(old, new):
+        return None  # a heading's level or a table's columns changed: shown whole
+    if old.open_link or new.open_link:
+        return None  # a mark's `)` could close a link left open: shown whole
+    structure = _structure(new)
+    was, now = _above(old), _above(new)
+    if tk.loose_delimiters(was) or tk.loose_delimiters(now):
+        return None  # a `*` could emphasise across the marks: shown whole
     cells = _cell_ops(was, now, budget) if new.kind == "tr" else None
     if cells is not None:
         ops = cells
-    elif structure is None:
+    else:
         paragraphs = old.kind == new.kind == "paragraph"
         ops = _word_ops(was, now, budget, paragraphs=paragraphs)
-    else:
-        ops = _word_ops(was, now, budget)
-    if structure is not None:
-        ops += (tk.Op(tk.Kind.EQUAL, ("\n" + structure,)),)
+    if structure:
+        ops += (tk.Op(tk.Kind.EQUAL, (structure,)),)
     if (old.open_tags or new.open_tags) and any(
         op.kind is not tk.Kind.EQUAL and tk.has_tag(op.tokens) for op in ops
     ):
@@ -304,13 +355,68 @@ def _cell_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...] | None
     return tuple(op for op in ops if op.tokens)
 
 
-def _structure_line(block: Block) -> str | None:
-    """The last line of a block that makes it what it is and holds no words: a setext
-    heading's underline, the delimiter row under a table's header. A mark in it would make
-    the heading a paragraph, or the table a paragraph of pipes."""
-    if block.kind in ("heading", "tr") and "\n" in block.content:
-        return block.content.rsplit("\n", 1)[1]
-    return None
+#: Attributes Python-Markdown's attr_list gives a block: on the block's last line (its
+#: `BLOCK_RE`; Mozilla's `{: datetime="2024-03-18" }` under each "Last Updated" line), or at
+#: the end of a heading (`HEADER_RE`: `## Mozilla VPN {: #vpn }`).
+_ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
+_ATTRIBUTES_LINE = re.compile(rf"\n[ ]*{_ATTRIBUTES}\Z")
+#: A table row's trailing pipe (its leading one is in its prefix, see `blocks`).
+_TRAILING_PIPE = re.compile(r"[ \t]*(?<!\\)\|[ \t]*\Z")
+_ATTRIBUTES_AFTER_HEADING = re.compile(rf"[ ]+{_ATTRIBUTES}\Z")
+
+
+def _structure(block: Block) -> str:
+    """The end of a block that makes it what it is and holds no words, with the newline
+    or spaces before it: a setext heading's underline, the delimiter row under a table's
+    header, attributes. A mark in it would make the heading a paragraph, the table a
+    paragraph of pipes, or print the attributes as text. It is shown as the new text has
+    it (`pd-was` keeps the old one); "" for a block without one. A table row's trailing
+    pipe is part of it, so that a table restyled with outer pipes (or without) is
+    compared cell by cell, as its rows read the same."""
+    if block.atomic:
+        return ""
+    content = block.content
+    if block.kind == "tr":
+        first, newline, _ = content.partition("\n")
+        pipe = _TRAILING_PIPE.search(first)
+        return content[pipe.start() if pipe else len(first) :] if pipe or newline else ""
+    if "\n" not in content:
+        found = _ATTRIBUTES_AFTER_HEADING.search(content) if block.kind == "heading" else None
+        return found.group() if found else ""
+    if block.kind == "heading":
+        return content[content.rindex("\n") :]
+    found = _ATTRIBUTES_LINE.search(content)
+    return found.group() if found else ""
+
+
+def _same_structure(old: Block, new: Block) -> bool:
+    """Whether two blocks' structures make the same kind of block, so that the old one
+    can be restyled into the new one: an underline of the same level, a delimiter row of
+    as many columns (`:---` against `---` is alignment only), attributes of any value
+    (an anchor or a date no reader sees)."""
+    was, now = _structure(old), _structure(new)
+    if new.kind == "tr" and old.kind == "tr":
+        return _columns(was) == _columns(now)
+    if not was or not now or old.kind != new.kind:
+        return was == now
+    if was.startswith("\n") != now.startswith("\n"):
+        return False
+    if new.kind == "heading" and now.startswith("\n"):
+        return was.strip()[0] == now.strip()[0]
+    return True
+
+
+def _columns(row_end: str) -> int | None:
+    """The columns of a header row's delimiter row (from the row's structure), None for
+    a row of the table's body."""
+    if "\n" not in row_end:
+        return None
+    return row_end.rsplit("\n", 1)[1].strip().strip("|").count("|") + 1
+
+
+def _above(block: Block) -> str:
+    """The block's content without its structure (where marks may go)."""
+    return block.content[: len(block.content) - len(_structure(block))]
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
@@ -368,9 +474,11 @@ def _shares(old: Block, new: Block) -> bool:
 
 
 def _share_cell(old: Block, new: Block) -> bool:
-    old_cells, new_cells = _PIPE.split(old.content), _PIPE.split(new.content)
-    if len(old_cells) != len(new_cells) or "\n" in old.content + new.content:
+    if "\n" in old.content + new.content:
         return False  # (a header row pairs by its words: its delimiter row is its own)
+    old_cells, new_cells = _PIPE.split(_above(old)), _PIPE.split(_above(new))
+    if len(old_cells) != len(new_cells):
+        return False
     compared = [
         tk.dice(tk.word_set(was), tk.word_set(now))
         for was, now in zip(old_cells[::2], new_cells[::2], strict=True)  # (not the pipes)
@@ -387,7 +495,13 @@ def _share_sentence(old: Block, new: Block) -> bool:
 
 
 def _same_shape(old: Block, new: Block) -> bool:
+    """Whether two blocks are the same kind of thing in the same place, so that one can
+    be shown as the other with its words marked: not an item's first paragraph and an
+    item's later paragraph (shown with the new marker, the old paragraph would render
+    as an item of its own)."""
     if old.kind != new.kind or old.shape != new.shape:
+        return False
+    if bool(_LIST_ITEM.search(old.prefix)) != bool(_LIST_ITEM.search(new.prefix)):
         return False
     return not old.atomic or (rawhtml.shows(old) and rawhtml.shows(new))
 
@@ -472,7 +586,11 @@ def _emit(steps: list[_Step]) -> Redline:
             removed += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.DELETE)
         else:
             kind = "ins" if step.kind == "inserted" else "del"
-            out.append(_whole(block, kind, anchor, step.moved, separate))
+            if rawhtml.defines(block):
+                shown = _whole(replace(block, lead="", end=""), kind, anchor, None, False)
+                out.append(rawhtml.defined(step.old, step.new, lead, shown))
+            else:
+                out.append(_whole(block, kind, anchor, step.moved, separate))
             count = tk.words(tk.tokenize(block.content))
             if step.moved is None:
                 added += count if kind == "ins" else 0
@@ -487,6 +605,8 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
         was["lead"] = [new.lead, old.lead]
     if old.prefix != new.prefix:
         was["prefix"] = [new.prefix, old.prefix]
+    if _structure(old) != _structure(new):
+        was["under"] = [_structure(new), _structure(old)]
     comment = markup.comment("pd-was", was) if was else ""
     in_table = new.kind == "tr"
     parts: list[str] = []
@@ -516,8 +636,15 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
             continue
         parts.append(f"{opening}{text}</{name}>")
     body = "".join(parts)
-    if comment:
-        body = _at_first_line_end(body, comment, table_row=in_table)
+    structure = _structure(new)
+    if comment and structure and not structure.startswith("\n"):
+        # Before what ends the first line: a heading's attributes, a row's last pipe
+        # (after it, Python-Markdown sees no table).
+        body = body[: len(body) - len(structure)] + comment + structure
+    elif comment:
+        end = body.find("\n")
+        end = len(body) if end < 0 else end
+        body = body[:end] + comment + body[end:]
     return lead + new.prefix + body + new.end
 
 
@@ -538,7 +665,9 @@ def _needs_separator(previous: _Step | None, step: _Step) -> bool:
         return block.lead == ""
     if block.kind == "tr":
         return block.lead == "" and "\n" in block.content
-    return block.lead == "" and not _LIST_ITEM.search(block.prefix)
+    # (an item after an item's later paragraph would continue that paragraph)
+    items = _LIST_ITEM.search(block.prefix) and _LIST_ITEM.search(other.prefix)
+    return block.lead == "" and not items
 
 
 def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bool) -> str:
@@ -558,9 +687,8 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     tag_open = f'<{kind} class="{classes}"{ident}>'
     later_open = f'<{kind} class="{classes}">'
     close = f"</{kind}>"
-    structure = _structure_line(block)  # (never inside a mark: it goes with its block)
-    under = "" if structure is None else "\n" + structure
-    content = block.content[: len(block.content) - len(under)]
+    under = _structure(block)  # (never inside a mark: it goes with its block)
+    content = _above(block)
     if block.kind == "tr":
         cells = re.split(r"((?<!\\)\|)", content)
         wrapped, opened = [], False
@@ -575,6 +703,9 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
                 f"{lead_space}{later_open if opened else tag_open}{inner}{close}{tail_space}"
             )
             opened = True
+        if not opened:  # (a row of empty cells: an empty mark says whose row it is)
+            cell = 2 if len(wrapped) > 2 and not wrapped[0].strip() else 0
+            wrapped[cell] += f"{tag_open}{close}"
         return block.lead + block.prefix + "".join(wrapped) + under + block.end
     lines = _CONTINUATION.split(content)
     # lines alternates: first line, prefix, line, prefix, line…
@@ -582,18 +713,6 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     for index in range(1, len(lines), 2):
         body.append(f"\n{lines[index]}{later_open}{lines[index + 1]}{close}")
     return block.lead + block.prefix + "".join(body) + under + block.end
-
-
-def _at_first_line_end(body: str, comment: str, *, table_row: bool) -> str:
-    """After the first line's text; in a table row, inside its last cell, since anything
-    after the closing pipe stops Python-Markdown from seeing a table."""
-    end = body.find("\n")
-    end = len(body) if end < 0 else end
-    if table_row:
-        pipe = body.rstrip(" \t\n").rfind("|", 0, end)
-        if pipe > 0 and not body[pipe + 1 : end].strip():
-            end = pipe
-    return body[:end] + comment + body[end:]
 
 
 def _heading_title(content: str) -> str:

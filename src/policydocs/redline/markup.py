@@ -18,8 +18,10 @@
    only to keep it apart from a block of the other version.
 3. Remaining `<del class="pd-del…">…</del>` spans go; `<ins class="pd-ins…">…</ins>` tags are
    unwrapped; `<pre class="pd-ins pd-block">` gives back the escaped source it holds.
-4. `<!--pd-was {"lead": [new, old], "prefix": [new, old]}-->` comments go, and the block
-   gets its own side's prefix and leading blank lines back.
+4. `<!--pd-was {"lead": [new, old], "prefix": [new, old], "under": [new, old]}-->` comments
+   go, and the block gets its own side's prefix and leading blank lines back, and its
+   structure line ("under": the first line after the comment that is the new one: a
+   table's delimiter row, a setext underline, an attribute list).
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+#: A block's attributes (attr_list), which stay outside the marks of its block: on a line
+#: of their own, or after a heading's text.
+_ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
+_ATTRIBUTES_LINE = re.compile(rf"[ ]*{_ATTRIBUTES}")
 _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
-_STRUCTURE_ONLY = re.compile(r"[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)]|#{1,6}|\|)[ \t]*)*")
+_STRUCTURE_ONLY = re.compile(
+    rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){_ATTRIBUTES})?"
+)
 _BLANK = re.compile(r"[ \t]*")
 _TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
 #: A setext heading's underline, which stays outside the marks of its heading.
@@ -100,9 +108,11 @@ def _resolve_html_blocks(markdown: str, side: int) -> str:
 
 def comment(name: str, data: Mapping[str, object]) -> str:
     """An HTML comment carrying JSON; `--` cannot occur inside a comment, so it is escaped,
-    and so are `<` and `>`, so that the comment holds no tag for an HTML reader to find."""
+    and so are `<` and `>`, so that the comment holds no tag for an HTML reader to find,
+    and `|`, which Python-Markdown takes for a table's cell border even in a comment."""
     payload = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-    for char, escaped in (("--", "-\\u002d"), ("<", "\\u003c"), (">", "\\u003e")):
+    escapes = (("--", "-\\u002d"), ("<", "\\u003c"), (">", "\\u003e"), ("|", "\\u007c"))
+    for char, escaped in escapes:
         payload = payload.replace(char, escaped)
     return f"<!--{name} {payload}-->"
 
@@ -119,9 +129,14 @@ def _drop_whole_lines(markdown: str, side: str) -> str:
             if following < len(lines) and (
                 ("|" in line and _TABLE_DELIMITER.fullmatch(lines[following]))
                 or (not emptied.strip() and _UNDERLINE.fullmatch(lines[following]))
+                or (
+                    not emptied.lstrip().startswith("#")
+                    and _ATTRIBUTES_LINE.fullmatch(lines[following])
+                )
             ):
                 # a table's header row goes with its delimiter row, a heading with its
-                # underline
+                # underline, a block with its attributes (an ATX heading has them on its
+                # own line)
                 keep[following] = False
             before = index - 1
             while before >= 0 and keep[before] and _BLANK.fullmatch(lines[before]):
@@ -161,6 +176,11 @@ def _restore_layout(markdown: str, side: int) -> str:
             line = was["prefix"][side] + line[len(shown) :]
         out += line
         position = match.end()
+        if "under" in was:
+            shown = was["under"][0]
+            at = markdown.index(shown, position)
+            out += markdown[position:at] + was["under"][side]
+            position = at + len(shown)
     return out + markdown[position:]
 
 

@@ -16,7 +16,9 @@ that every word stays in its own cell; others (a row added) are shown whole, eac
 HTML with all its words marked (`pd-block`), as a block inserted or deleted is.
 
 A block of HTML comments only (`<!-- markdownlint-disable -->`) shows nothing: inserted or
-deleted, it is recorded (`recorded`), not shown, and no change is counted.
+deleted, it is recorded (`recorded`), not shown, and no change is counted. A link reference
+definition is shown as its source, and an inserted one is kept as a definition too
+(`defined`), for the links that name it.
 
 So that accepting or rejecting the changes still gives either text exactly, both blocks'
 sources are kept in a comment after the shown block's first tag, `<!--pd-html {"sides":
@@ -148,6 +150,10 @@ def _text(op: tk.Op) -> list[str]:
 
 
 _COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)
+#: A link reference definition as Python-Markdown reads one (`[status]: https://…`).
+_DEFINITION = re.compile(
+    r"[ ]{0,3}\[[^\[\]\n]*\]:[ ]*\S+(?:[ ]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ ]*"
+)
 
 
 def unseen(block: Block) -> bool:
@@ -162,6 +168,26 @@ def recorded(old: Block | None, new: Block | None, lead: str) -> str:
     shown_block = new if new is not None else old
     assert shown_block is not None
     return f"{lead}{comment(NAME, _sides(old, new, lead, shown_block))}{END}{shown_block.end}"
+
+
+def defines(block: Block) -> bool:
+    """Whether the block is a link reference definition (`[status]: https://…`)."""
+    return (
+        block.kind == "other"
+        and not block.shape
+        and _DEFINITION.fullmatch(block.prefix + block.content) is not None
+    )
+
+
+def defined(old: Block | None, new: Block | None, lead: str, shown: str) -> str:
+    """A link reference definition inserted or deleted: shown as its source (`shown`, a
+    marked box) and, inserted, kept as a definition after it, for the links that name it.
+    Shown alone, as it was, it was no definition: the links naming it read as text, and
+    the page lost them. Both go between the comments that give back either side."""
+    block = new if new is not None else old
+    assert block is not None
+    kept = "" if new is None else "\n\n" + new.prefix + new.content
+    return f"{lead}{comment(NAME, _sides(old, new, lead, block))}\n{shown}{kept}\n{END}{block.end}"
 
 
 def _sides(

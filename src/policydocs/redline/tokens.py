@@ -2,14 +2,14 @@
 
 A change never splits a token: words (with inner hyphens and apostrophes, and letters
 with digits: `6GB`, `1st-party`, `v2.1`, `2024-01-01`), numbers (`7.50`, `1,000`), URLs,
-links (read as CommonMark does: parentheses in the address, escaped or nested brackets in
-the text, `<…>` addresses, titles), emphasised spans, inline code and inline HTML elements
-on one line (`<b>…</b>`) are whole tokens, so "Licens[-ee-][+or+]" cannot happen and a
-link, `**emphasis**` or `<b>` is never cut by a mark: a change to the tag is the element
-deleted and inserted. (A tag left open across lines makes its block compared whole: see
-`blocks.Block.atomic`.) Line breaks with their continuation prefix (indentation, `>`) and
-table pipes are tokens of their own. An emphasised span or a link replaced by one of the
-same frame has its text compared inside the frame (`refine`).
+links (read as Python-Markdown does: parentheses and spaces in the address, escaped or
+nested brackets in the text, `<…>` addresses, titles), emphasised spans, inline code and
+inline HTML elements on one line (`<b>…</b>`) are whole tokens, so "Licens[-ee-][+or+]"
+cannot happen and a link, `**emphasis**` or `<b>` is never cut by a mark: a change to the
+tag is the element deleted and inserted. (A tag left open across lines makes its block
+compared whole: see `blocks.Block.atomic`.) Line breaks with their continuation prefix
+(indentation, `>`) and table pipes are tokens of their own. An emphasised span or a link
+replaced by one of the same frame has its text compared inside the frame (`refine`).
 
 diff-match-patch compares strings of characters, so each distinct token is mapped to one
 character (the library wiki's "line or word diffs" recipe), and the semantic cleanup runs on
@@ -36,7 +36,7 @@ TOKEN = re.compile(
     (?P<newline>\n(?:[ \t]*>[ \t]?)*[ \t]*)
   | (?P<code>(`+)[^`].*?\3)
   | (?P<link>!?\[(?:\\.|\[(?:\\.|[^\[\]\\\n])*\]|[^\[\]\\\n])*\]
-             (?:\([ \t]*(?:<[^>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))*)
+             (?:\([ \t]*(?:<[^>\n]*>|(?:\\.|[^()\\\n]|\((?:\\.|[^()\\\n])*\))*)
                  (?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)
                |\[[^\]\n]*\]))
   | (?P<autolink><https?://[^>\s]+>)
@@ -105,6 +105,27 @@ def tokenize(text: str) -> list[str]:
     if _SPECIAL.search(text) is None:
         return _PROSE_TOKEN.findall(text)
     return [match.group(0) for match in TOKEN.finditer(text)]
+
+
+#: Emphasis delimiters no emphasis token holds.
+_DELIMITERS = re.compile(r"[*_]+")
+
+
+def loose_delimiters(text: str) -> bool:
+    """Whether the text has an emphasis delimiter that opens or closes nothing here
+    (`**…*`): Python-Markdown pairs it with one anywhere in the paragraph, in a mark of
+    the other version too, and emphasises across the marks (Basecamp's refund policy).
+    One with spaces on both sides (`5 * 3`) is no delimiter."""
+    if "*" not in text and "_" not in text:
+        return False
+    tokens = tokenize(text)
+    for index, token in enumerate(tokens):
+        if _DELIMITERS.fullmatch(token):
+            before = tokens[index - 1] if index else " "
+            after = tokens[index + 1] if index + 1 < len(tokens) else " "
+            if not (reads_as_space(before) and reads_as_space(after)):
+                return True
+    return False
 
 
 _TAG_TOKEN = re.compile(r"</?[A-Za-z]")
