@@ -6,6 +6,13 @@ every paragraph, one 1 MB paragraph), each checked exact (accepting every change
 new text, rejecting every change the old) and timed against the floor any redline pays in
 the same run: splitting both texts into blocks and word tokens. Target: each <= 2 s.
 
+every paragraph: a 2 MB text with one word of every paragraph changed (the case that was
+quadratic: 35 s, issue 25), checked exact and timed. Target: <= 3 s.
+
+corpus: words marked on each real revision pair of tests/redline/corpus/ against `git
+diff --word-diff` of the same pair (see corpus_bench.py). Targets: <= 1.05x in total,
+<= 1.5x on the worst pair.
+
 redline: one ~100 KB policy pair, with scattered edits and with every paragraph edited,
 against character-level diff-match-patch with semantic cleanup (default 1 s timeout, as it
 is usually run), difflib on words, and the `redlines` package, each on the same pair; with
@@ -45,6 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import build_bench
+import corpus_bench
 import fixture_bench
 from diff_match_patch import diff_match_patch
 from synthetic_repo import WORDS, Shape, _document, _edit, generate
@@ -60,6 +68,7 @@ from policydocs.redline.engine import redline
 TARGETS_MS = {"scattered": 10.0, "every paragraph": 200.0}
 #: Any redline of a pair up to 1 MB, in seconds (the integrity issue's target).
 WORST_TARGET_S = 2.0
+EVERY_PARAGRAPH_TARGET_S = 3.0
 #: Full-build targets: (figure, limit, what it is).
 BUILD_TARGETS = [
     ("full_over_floor", 1.25, "full build / plain MkDocs floor"),
@@ -278,6 +287,32 @@ def bench_worst(kilobytes: int) -> dict[str, object]:
     return figures
 
 
+def bench_every_paragraph(kilobytes: int = 2048, seed: int = 3) -> dict[str, object]:
+    """A text of `kilobytes` KB, one word of each of its paragraphs changed."""
+    rng = random.Random(seed)
+    paragraphs: list[str] = []
+    size = 0
+    while size < kilobytes * 1024:
+        paragraphs.append(" ".join(rng.choice(WORDS) for _ in range(60)))
+        size += len(paragraphs[-1]) + 2
+
+    def edited(paragraph: str) -> str:
+        words = paragraph.split(" ")
+        words[rng.randrange(len(words))] += "ed"
+        return " ".join(words)
+
+    old = "\n\n".join(paragraphs) + "\n"
+    new = "\n\n".join(map(edited, paragraphs)) + "\n"
+    blocks.split.cache_clear()
+    blocks._leaves.cache_clear()
+    start = time.perf_counter()
+    change = redline(old, new)
+    seconds = time.perf_counter() - start
+    if markup.accept(change.markdown) != new or markup.reject(change.markdown) != old:
+        raise SystemExit("every paragraph: not exact; not reporting")
+    return {"bytes": len(new.encode()), "paragraphs": len(paragraphs), "seconds": round(seconds, 3)}
+
+
 def bench_build(repo: Path, work: Path, pairs: int, rebuilds: int, saves: int) -> dict:
     """Floor and cold full build in `pairs` interleaved pairs (so that a slow spell of the
     machine falls on both), each in its own process; `rebuilds` rebuilds after one more
@@ -390,6 +425,8 @@ def main() -> None:
         parser.error(f"unknown presets: {', '.join(sorted(unknown))}")
     figures: dict[str, object] = {
         "worst redlines": bench_worst(args.worst_kilobytes),
+        "every paragraph": bench_every_paragraph(),
+        "corpus": corpus_bench.bench_corpus(),
         "redline": bench_redline(args.repeat),
         "presets": {},
     }
@@ -410,6 +447,7 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     _print_redlines(figures)
+    corpus_bench.print_corpus(figures["corpus"])
     for name, preset in figures["presets"].items():
         h = preset["history"]
         print(f"history, {name} preset ({preset['shape']}): {h['versions']} versions")
@@ -441,6 +479,13 @@ def _print_redlines(figures: dict) -> None:
             f"  {case:<48} {row['bytes'] // 1024:5} KB {row['seconds']:7.2f} s"
             f"  x{row['over_floor']:<6} the floor ({row['floor_seconds']:.2f} s)  {verdict}"
         )
+    every = figures["every paragraph"]
+    verdict = "met" if every["seconds"] <= EVERY_PARAGRAPH_TARGET_S else "MISSED"
+    print(
+        f"every paragraph ({every['bytes'] // 1024} KB, one word of each of"
+        f" {every['paragraphs']} paragraphs): {every['seconds']:.2f} s"
+        f" (exact; target <= {EVERY_PARAGRAPH_TARGET_S:.0f} s: {verdict})"
+    )
     for case, data in figures["redline"].items():
         print(f"redline, {case} ({data['bytes'] // 1024} KB):")
         for name, row in data["methods"].items():
