@@ -202,13 +202,15 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
     a replaced list item stays inside its list."""
     old_words = [_word_set(u) for u in old]
     new_words = [_word_set(u) for u in new]
+    new_sources = [_source(u) for u in new]
     pairs: list[tuple[int, int, list[_Step]]] = []
     j = 0
     for i, unit in enumerate(old):
         best, best_score = None, PAIRING_THRESHOLD
         sharing = None  # (the first new unit it shares a sentence or a cell with)
+        source = _source(unit)
         for k in range(j, min(len(new), j + PAIRING_WINDOW)):
-            if _source(unit) == _source(new[k]):
+            if source == new_sources[k]:
                 # The same block (a rule, a code block between edited paragraphs: the
                 # alignment's clean-up gives up one-block matches between changes).
                 best, best_score = k, 2.0
@@ -218,7 +220,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
             score = tk.dice(old_words[i], new_words[k])
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = k, score
-            elif sharing is None and len(unit) == len(new[k]) == 1:
+            elif best is None and sharing is None and len(unit) == len(new[k]) == 1:
                 sharing = k if _shares(unit[0], new[k][0]) else None
         best = sharing if best is None else best
         steps = _compare(unit, new[best], budget) if best is not None else None
