@@ -645,3 +645,12 @@ def test_an_items_first_paragraph_is_not_paired_with_a_later_one() -> None:
     old = "* **Technical data**\n\n\tWe receive basic information about your device.\n"
     new = "* __Technical data__: We receive basic information about your device and Focus.\n"
     _exact(old, new)
+
+
+@pytest.mark.parametrize("marks_", ["###", "##\u00a0"])
+def test_a_heading_python_markdown_reads_without_a_space_is_a_heading(marks_: str) -> None:
+    """`###Questions?` is a paragraph to CommonMark but a heading on the page: deleted, it
+    was shown as a paragraph of `###` and text (Mozilla's Dutch and Spanish notices)."""
+    old = f"Intro.\n\n{marks_}Questions about privacy? {{: #markup }}\n\nText.\n"
+    new = "Intro.\n\n### Any questions? {: #markup }\n\nText.\n"
+    _exact(old, new)

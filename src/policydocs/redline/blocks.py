@@ -21,7 +21,7 @@ ATOMIC = frozenset({"fence", "code_block", "html_block", "hr", "other"})
 
 _QUOTES = r"(?:[ \t]*>[ \t]?)*"
 _LIST_MARKER = rf"{_QUOTES}[ \t]*(?:[-*+]|\d{{1,9}}[.)])(?:[ \t]+|$)"
-_HEADING = re.compile(r"#{1,6}(?:[ \t]+|$)")
+_HEADING = re.compile(r"#{1,6}[ \t]*")
 _LEADING_PIPE = re.compile(r"\|[ \t]*")
 
 
@@ -259,6 +259,10 @@ def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
         shape = tuple(c for c, _ in containers if c not in ("list_item", "thead"))
         if kind == "heading":
             shape += (token.tag,)
+        elif kind == "paragraph" and not shape and end == start + 1:
+            tight = _TIGHT_HEADING.match(text.split("\n", start + 1)[start])
+            if tight:  # (see `_TIGHT_HEADING`)
+                kind, shape = "heading", (f"h{len(tight.group(1))}",)
         markers = sum(1 for c, first in containers if c == "list_item" and first == start)
         leaves.append((start, end, kind, shape, markers))
         for line in range(start, end):
@@ -271,6 +275,11 @@ def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
     leaves.sort()
     return tuple(leaves)
 
+
+#: `###Questions?`: a paragraph to CommonMark, which wants a space after the `#`s, but a
+#: heading to Python-Markdown, which renders the pages (Mozilla's Dutch MDN Plus notice; a
+#: no-break space after them in its Spanish Pocket terms).
+_TIGHT_HEADING = re.compile(r"[ ]{0,3}(#{1,6})(?=[^# \t])")
 
 _CONTAINERS = frozenset({"bullet_list", "ordered_list", "list_item", "blockquote", "thead"})
 _LEAF_TYPES = frozenset(
