@@ -18,6 +18,7 @@ SECTIONS = {
     "Fees": "You pay monthly in advance.",
     "Privacy": "We keep your data safe.",
     "Law": "English law governs these terms.",
+    "Notice": "We give notice by email.",
 }
 
 
@@ -27,6 +28,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory):
     body = "\n\n".join(f"## {title}\n\n{text}" for title, text in SECTIONS.items()) + "\n"
     repo.revise("terms", body, "2024-01-01T09:00:00+00:00", title="Terms")
     changed = body.replace("monthly in advance", "every quarter in advance")
+    changed = changed.replace("## Notice", "### Notice")  # (a change of form, no word)
     repo.revise("terms", changed, "2024-02-01T09:00:00+00:00", title="Terms")
     site: Path = build_site(repo)
     yield from serve(site)
@@ -44,6 +46,8 @@ def test_control_hides_and_shows_unchanged_sections(browser, site_url: str) -> N
     assert redline.get_by_text("English law governs").is_hidden()
     assert redline.locator("ins", has_text="every quarter").is_visible()
     assert redline.locator("del", has_text="monthly").is_visible()
+    # A heading that changed level is a change: its section stays.
+    assert redline.get_by_text(SECTIONS["Notice"]).is_visible()
     shown = page.get_by_role("button", name="Show the whole text")
     assert shown.get_attribute("aria-pressed") == "true"
     shown.click()

@@ -49,6 +49,10 @@ def resolved(redline_markdown: str, side: str, extensions: tuple[str, ...] = SIT
         element.drop_tree()
     for element in rendered.xpath(f"//{side}[contains(@class, 'pd-{side}')]"):
         element.drop_tag()
+    for element in rendered.xpath("//span[@class='pd-format']"):
+        if side == "del":  # (the heading is shown at its new level, and says its old one)
+            element.getparent().tag = "h" + element.get("title").rsplit(" ", 2)[-2]
+        element.drop_tag()
     for element in rendered.xpath(f"//pre[contains(@class, 'pd-{side}')]"):
         source = tree(element.text_content(), extensions)
         parent = element.getparent()

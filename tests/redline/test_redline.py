@@ -647,6 +647,21 @@ def test_an_items_first_paragraph_is_not_paired_with_a_later_one() -> None:
     _exact(old, new)
 
 
+def test_a_heading_that_changed_level_is_a_change_of_form() -> None:
+    """`###` made `##` showed every heading deleted and inserted as moved, and counted
+    each as a changed section, for no word changed (issue 25, defect 7). It is one
+    heading, marked as of another level, counted apart; its words are still compared."""
+    old = "### Alpha section\n\nText one.\n\n### Beta section\n\nText two.\n"
+    levels = _exact(old, old.replace("### ", "## "))
+    assert (levels.changed, levels.reformatted, levels.words_added) == (False, 2, 0)
+    assert md.markdown(levels.markdown).count('<span class="pd-format"') == 2
+    assert "pd-ins" not in levels.markdown and "pd-moved" not in levels.markdown
+    renamed = _exact(old, old.replace("### Beta", "## Gamma"))
+    assert (renamed.reformatted, len(renamed.sections)) == (1, 1)
+    assert marks(renamed.markdown) == [("del", "Beta"), ("ins", "Gamma")]
+    assert Redline.from_json(renamed.to_json()) == renamed
+
+
 @pytest.mark.parametrize("marks_", ["###", "##\u00a0"])
 def test_a_heading_python_markdown_reads_without_a_space_is_a_heading(marks_: str) -> None:
     """`###Questions?` is a paragraph to CommonMark but a heading on the page: deleted, it

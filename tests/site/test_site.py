@@ -664,3 +664,21 @@ def test_a_changes_pages_table_of_contents_lists_the_headings_as_revised(
     listed = [a.text_content().strip() for a in page.cssselect(".md-nav--secondary a")]
     assert "6. What we may do" in listed
     assert not any(title.startswith("56") for title in listed), listed
+
+
+def test_a_revision_that_only_changed_heading_levels_says_so(repo: GitRepo) -> None:
+    """No word changed, so no section is listed; the changes page and the feed say which
+    headings changed level, and mark them (issue 25, defect 7)."""
+    text_ = "Intro.\n\n### Fees\n\nWe charge fees.\n\n### Notice\n\nWe give notice.\n"
+    repo.revise("tos", text_, "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.revise("tos", text_.replace("### ", "## "), "2024-02-01T09:00:00+00:00", title="Terms")
+    site = build_site(repo, {"as_of": "2024-06-01"})
+    page = text(site / "tos/2024-02-01/changes/index.html")
+    assert "No word changed. 2 headings changed level, with the same words" in page
+    tree = lxml.html.fromstring(page)
+    marked = tree.cssselect(".pd-redline h2 span.pd-format")
+    assert [(m.text_content(), m.get("title")) for m in marked] == [
+        ("Fees", "Was a level 3 heading"),
+        ("Notice", "Was a level 3 heading"),
+    ]
+    assert not tree.cssselect(".pd-redline ins, .pd-redline del")

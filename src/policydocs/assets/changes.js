@@ -12,8 +12,9 @@
     });
     sections.forEach(function (elements) {
       var changed = elements.some(function (element) {
-        // (marks of spacing alone, `.pd-space`, are not changes a reader sees)
-        var marks = "ins:not(.pd-space), del:not(.pd-space), pre.pd-block";
+        // (marks of spacing alone, `.pd-space`, are not changes a reader sees; a heading
+        // that changed level, `.pd-format`, is)
+        var marks = "ins:not(.pd-space), del:not(.pd-space), pre.pd-block, .pd-format";
         return element.matches(marks) || element.querySelector(marks);
       });
       if (!changed) elements.forEach(function (element) { element.classList.add("pd-unchanged"); });

@@ -22,13 +22,18 @@ def _heading(comparison: Comparison) -> str:
 
 def _counts(comparison: Comparison) -> str:
     change = comparison.redline
+    levels = f" {_headings(change.reformatted)} changed level only." if change.reformatted else ""
     if not change.changed:
-        return "No changes to the text."
+        return "No word changed." + levels if levels else "No changes to the text."
     sections = ", ".join(section.title for section in change.sections)
     return (
-        f"{_words(change.words_added)} added, {_words(change.words_removed)} removed. "
+        f"{_words(change.words_added)} added, {_words(change.words_removed)} removed.{levels} "
         f"Changed sections: {sections}."
     )
+
+
+def _headings(count: int) -> str:
+    return f"{count} heading" if count == 1 else f"{count} headings"
 
 
 def _words(count: int) -> str:

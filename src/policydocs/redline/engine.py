@@ -76,6 +76,9 @@ class Redline:
     words_added: int
     words_removed: int
     sections: tuple[Section, ...]
+    #: Headings whose level alone changed (`###` made `##`): a change of form, not of
+    #: words, marked lightly (`pd-format`) and counted here, not in `sections`.
+    reformatted: int = 0
 
     @property
     def changed(self) -> bool:
@@ -88,6 +91,7 @@ class Redline:
                 "words_added": self.words_added,
                 "words_removed": self.words_removed,
                 "sections": [[s.title, s.anchor] for s in self.sections],
+                "reformatted": self.reformatted,
             }
         )
 
@@ -99,6 +103,7 @@ class Redline:
             data["words_added"],
             data["words_removed"],
             tuple(Section(title, anchor) for title, anchor in data["sections"]),
+            data["reformatted"],
         )
 
 
@@ -132,7 +137,7 @@ def redline(old_text: str, new_text: str) -> Redline:
     markdown = result.markdown + new_tail
     if document:
         markdown += markup.comment("pd-doc", document) + "\n"
-    return Redline(markdown, result.words_added, result.words_removed, result.sections)
+    return replace(result, markdown=markdown)
 
 
 def _with_final_newline(text: str) -> str:
@@ -500,12 +505,24 @@ def _same_shape(old: Block, new: Block) -> bool:
     """Whether two blocks are the same kind of thing in the same place, so that one can
     be shown as the other with its words marked: not an item's first paragraph and an
     item's later paragraph (shown with the new marker, the old paragraph would render
-    as an item of its own)."""
-    if old.kind != new.kind or old.shape != new.shape:
+    as an item of its own). Headings of another level are (see `_level_changed`)."""
+    if old.kind != new.kind or (old.shape != new.shape and not _level_changed(old, new)):
         return False
     if bool(_LIST_ITEM.search(old.prefix)) != bool(_LIST_ITEM.search(new.prefix)):
         return False
     return not old.atomic or (rawhtml.shows(old) and rawhtml.shows(new))
+
+
+def _level_changed(old: Block, new: Block) -> bool:
+    """Two headings in the same place but of another level (`###` made `##`): one block
+    reshaped, whose words are compared; shown deleted and inserted, a document whose
+    headings all went up a level showed every heading moved and every section changed
+    (issue 25, defect 7)."""
+    return (
+        old.kind == new.kind == "heading"
+        and old.shape != new.shape
+        and old.shape[:-1] == new.shape[:-1]
+    )
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
@@ -538,7 +555,7 @@ def _mark_moves(steps: list[_Step]) -> None:
 
 def _emit(steps: list[_Step]) -> Redline:
     out: list[str] = []
-    added = removed = 0
+    added = removed = reformatted = 0
     sections: list[Section] = []
     heading = ""
     section_open = False
@@ -564,6 +581,8 @@ def _emit(steps: list[_Step]) -> Redline:
             if not step.html.changed:  # (tags moved, spacing: nothing a reader sees)
                 out.append(rawhtml.shown(step.html, step.old, step.new, "", lead))
                 continue
+        if step.kind == "changed" and step.old and step.new and _level_changed(step.old, step.new):
+            reformatted += 1
         if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL or op.space for op in step.ops):
             # Only the layout changed (a renumbered list item, a re-wrapped line):
             # recorded, not a change.
@@ -597,7 +616,7 @@ def _emit(steps: list[_Step]) -> Redline:
             if step.moved is None:
                 added += count if kind == "ins" else 0
                 removed += count if kind == "del" else 0
-    return Redline("".join(out), added, removed, tuple(sections))
+    return Redline("".join(out), added, removed, tuple(sections), reformatted)
 
 
 def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate: bool) -> str:
@@ -639,6 +658,11 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
         parts.append(f"{opening}{text}</{name}>")
     body = "".join(parts)
     structure = _structure(new)
+    if _level_changed(old, new):
+        level = old.shape[-1][1:]
+        head = body[: len(body) - len(structure)]
+        body = f"{markup.FORMAT_OPEN.format(was=f'Was a level {level} heading')}{head}"
+        body += markup.FORMAT_CLOSE + structure
     if comment and structure and not structure.startswith("\n"):
         # Before what ends the first line: a heading's attributes, a row's last pipe
         # (after it, Python-Markdown sees no table).

@@ -18,7 +18,9 @@
    only to keep it apart from a block of the other version.
 3. Remaining `<del class="pd-del…">…</del>` spans go; `<ins class="pd-ins…">…</ins>` tags are
    unwrapped; `<pre class="pd-ins pd-block">` gives back the escaped source it holds.
-4. `<!--pd-was {"lead": [new, old], "prefix": [new, old], "under": [new, old]}-->` comments
+4. `<span class="pd-format" title="…">` and `</span><!--/pd-format-->` (around a heading
+   whose level changed) go.
+5. `<!--pd-was {"lead": [new, old], "prefix": [new, old], "under": [new, old]}-->` comments
    go, and the block gets its own side's prefix and leading blank lines back, and its
    structure line ("under": the first line after the comment that is the new one: a
    table's delimiter row, a setext underline, an attribute list).
@@ -38,6 +40,10 @@ from typing import Any
 _ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
 _ATTRIBUTES_LINE = re.compile(rf"[ ]*{_ATTRIBUTES}")
 _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
+#: Around the text of a heading whose level alone changed: a change of form (rule 4).
+FORMAT_OPEN = '<span class="pd-format" title="{was}">'
+FORMAT_CLOSE = "</span><!--/pd-format-->"
+_FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
 _STRUCTURE_ONLY = re.compile(
     rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){_ATTRIBUTES})?"
@@ -79,6 +85,7 @@ def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
     markdown = _span(drop).sub("", markdown)
     markdown = _span(keep).sub(lambda m: m.group(1), markdown)
     markdown = _pre(keep).sub(lambda m: html.unescape(m.group(1)), markdown)
+    markdown = _FORMAT.sub("", markdown)
     markdown = _restore_layout(markdown, side)
     if "tail" in document:
         new_tail, old_tail = document["tail"]
@@ -202,7 +209,7 @@ _WDIFF = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
 def terminal(markdown: str, *, color: bool) -> str:
     """For a person at a terminal: coloured (struck red, underlined green), or wdiff-style
     `[-deleted-]{+inserted+}` when the output is not a terminal."""
-    markdown = _DOC.sub("", _WAS.sub("", _HTML_COMMENTS.sub("", markdown)))
+    markdown = _DOC.sub("", _WAS.sub("", _HTML_COMMENTS.sub("", _FORMAT.sub("", markdown))))
     for side in ("del", "ins"):
         if color:
             opening, closing = _ANSI[side], _ANSI["reset"]

@@ -552,6 +552,9 @@ def _content_source(job: _EntryJob) -> str:
             for s in change.sections
         )
         counts = f"{change.words_added} words added, {change.words_removed} words removed."
+        if change.reformatted:
+            headings = "1 heading" if change.reformatted == 1 else f"{change.reformatted} headings"
+            counts += f" {headings} changed level, with the same words."
         parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>" if sections else "")
         parts.append(_KEY)
         links += f' · <a href="{link}">See what changed</a>'
