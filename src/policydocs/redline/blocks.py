@@ -241,7 +241,8 @@ def _prose_leaves(text: str) -> tuple[Leaf, ...] | None:
 def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
     leaves: list[Leaf] = []
     containers: list[tuple[str, int]] = []  # (name, first line)
-    covered = [False] * (text.count("\n") + 1)
+    lines = text.split("\n")
+    covered = [False] * len(lines)
     for token in _parser().parse(text):
         name = token.type.removesuffix("_open").removesuffix("_close")
         if token.type.endswith("_open") and name in _CONTAINERS:
@@ -260,7 +261,7 @@ def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
         if kind == "heading":
             shape += (token.tag,)
         elif kind == "paragraph" and not shape and end == start + 1:
-            tight = _TIGHT_HEADING.match(text.split("\n", start + 1)[start])
+            tight = _TIGHT_HEADING.match(lines[start])
             if tight:  # (see `_TIGHT_HEADING`)
                 kind, shape = "heading", (f"h{len(tight.group(1))}",)
         markers = sum(1 for c, first in containers if c == "list_item" and first == start)
@@ -269,7 +270,7 @@ def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
             covered[line] = True
     # Lines no leaf covers but that hold text (a table's delimiter row, link reference
     # definitions) become blocks of their own, so nothing is lost from the text.
-    for line, text_line in enumerate(text.split("\n")):
+    for line, text_line in enumerate(lines):
         if not covered[line] and text_line.strip():
             leaves.append((line, line + 1, "other", (), 0))
     leaves.sort()
