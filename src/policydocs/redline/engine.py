@@ -1,12 +1,13 @@
 """Redlines: the new version's full text with deletions and insertions marked, like a lawyer's
 Word comparison, as Markdown that still renders as the same document.
 
-How: split both texts into blocks; align blocks with diff-match-patch (one character per
-block); inside a run of changed blocks, pair old and new blocks of the same shape by word
-overlap, keeping their order (greedy pairing by similarity alone misaligns repeated legal
-boilerplate), or by a sentence they share (paragraphs: see `sentences`); compare paired
-blocks word by word; show unpaired blocks whole, and as moved
-when the same block was deleted in one place and inserted in another.
+How: split both texts into blocks; align blocks (`anchors`: blocks unique to both texts
+first, then diff-match-patch between them, one character per block); inside a run of
+changed blocks, pair old and new blocks of the same shape by word overlap, keeping their
+order (greedy pairing by similarity alone misaligns repeated legal boilerplate), or by a
+sentence they share (paragraphs: see `sentences`); compare paired blocks word by word;
+show unpaired blocks whole, and as moved when the same block was deleted in one place and
+inserted in another.
 
 The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which remove it):
 * `<ins class="pd-ins">` / `<del class="pd-del">`: changed words inside a block. Structural
@@ -28,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from policydocs.redline import markup, rawhtml, sentences
+from policydocs.redline import anchors, markup, rawhtml, sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
@@ -154,7 +155,7 @@ def _align(
     of the table it pairs with, so that no row is shown inside another table."""
     old_units, new_units = _units(old, tables), _units(new, tables)
     search = budget.part(int(REDLINE_WORK * ALIGNMENT_SHARE)) if tables else budget
-    ops = tk.diff([_source(u) for u in old_units], [_source(u) for u in new_units], search)
+    ops = anchors.diff([_source(u) for u in old_units], [_source(u) for u in new_units], search)
     i = j = 0
     pending_old: list[Unit] = []
     pending_new: list[Unit] = []
