@@ -37,9 +37,12 @@ def test_numbers_urls_links_and_code_are_whole_tokens() -> None:
         ("ins", "21"),
         ("del", "https://pay.example.com/a"),
         ("ins", "https://pay.example.com/b"),
-        # two changes one space apart read as one (semantic cleanup); tokens stay whole
-        ("del", "[portal](a.md) `v1`"),
-        ("ins", "[portal](b.md) `v2`"),
+        # two changes one space apart read as one (semantic cleanup); tokens stay whole,
+        # and the link whose address alone changed is its own change
+        ("del", "[portal](a.md)"),
+        ("ins", "[portal](b.md)"),
+        ("del", " `v1`"),
+        ("ins", " `v2`"),
     ]
 
 
@@ -103,7 +106,8 @@ def test_emphasis_is_never_cut_by_a_tag() -> None:
             [("ins", "updated ")],
             (1, 0),
         ),
-        # A new address is a new link: deleted and inserted whole, as before.
+        # A new address alone: one link shown as changed, its words not counted (the old
+        # link is kept, hidden, for accept and reject).
         (
             "See [our privacy notice](privacy.md) for details.\n",
             "See [our privacy notice](privacy-2025.md) for details.\n",
@@ -111,7 +115,7 @@ def test_emphasis_is_never_cut_by_a_tag() -> None:
                 ("del", "[our privacy notice](privacy.md)"),
                 ("ins", "[our privacy notice](privacy-2025.md)"),
             ],
-            (1, 1),
+            (0, 0),
         ),
     ],
 )
@@ -693,3 +697,23 @@ def test_blocks_are_anchored_by_those_unique_to_both_texts() -> None:
     given_up = [op for op in diff(old, new, plain) if op.kind is Kind.EQUAL]
     assert sum(len(op.tokens) for op in given_up) < 10
     assert (10**12 - searched.left) * 20 < 10**12 - plain.left
+
+
+def test_a_link_whose_address_alone_changed_is_shown_once_as_changed() -> None:
+    """A link with a new address and the same text was struck and inserted again, the
+    same words twice, and counted as words added and removed: the reader could not see
+    what changed (issue 25, defect 3; 17 such in one Mozilla revision). It is shown once,
+    marked, with the old address in its title, and counted as a link, not as words."""
+    old = "Read [our terms](https://a.example/terms) and [the DPA](dpa.pdf) now.\n"
+    new = "Read [our terms](https://b.example/terms) and [the DPA](dpa-2024.pdf) now.\n"
+    result = _exact(old, new)
+    assert (result.words_added, result.words_removed, result.relinked) == (0, 0, 2)
+    assert len(result.sections) == 1
+    page = md.markdown(result.markdown)
+    assert page.count('<del class="pd-del pd-link">') == 2
+    assert 'title="The link&#x27;s address was: https://a.example/terms"' in page
+    assert 'title="The link&#x27;s address was: dpa.pdf"' in page
+    # Its text edited as well: the link is replaced whole, as before.
+    edited = _exact(old, new.replace("our terms", "our new terms"))
+    assert ("ins", "[our new terms](https://b.example/terms)") in marks(edited.markdown)
+    assert edited.relinked == 1

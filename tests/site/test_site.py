@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import lxml.html
 import pytest
 
@@ -682,3 +683,27 @@ def test_a_revision_that_only_changed_heading_levels_says_so(repo: GitRepo) -> N
         ("Notice", "Was a level 3 heading"),
     ]
     assert not tree.cssselect(".pd-redline ins, .pd-redline del")
+
+
+def test_a_link_whose_address_alone_changed_is_shown_once(repo: GitRepo) -> None:
+    """The changes page shows the link once, saying its address changed and what it was;
+    the old link is kept in the page, hidden, for accept and reject (issue 25, defect 3)."""
+    text_ = "We process data under [our DPA](https://example.com/dpa-2023.pdf).\n"
+    repo.revise("tos", text_, "2024-01-01T09:00:00+00:00", title="Terms")
+    new = text_.replace("dpa-2023.pdf", "dpa-2024.pdf")
+    repo.revise("tos", new, "2024-02-01T09:00:00+00:00", title="Terms")
+    site = build_site(repo, {"as_of": "2024-06-01"})
+    page = text(site / "tos/2024-02-01/changes/index.html")
+    assert "0 words added, 0 words removed. 1 link changed address, with the same words" in page
+    entry = feedparser.parse(text(site / "tos/atom.xml")).entries[0]
+    content = entry.content[0].value
+    assert "1 link changed address, with the same words." in content
+    assert "Read version 2024-02-01" in content and "See what changed" in content
+    tree = lxml.html.fromstring(page)
+    (link,) = tree.cssselect(".pd-redline ins.pd-link")
+    assert link.get("title") == "The link's address was: https://example.com/dpa-2023.pdf"
+    assert link.cssselect("a")[0].get("href") == "https://example.com/dpa-2024.pdf"
+    assert [a.get("href") for a in tree.cssselect(".pd-redline del.pd-link a")] == [
+        "https://example.com/dpa-2023.pdf"
+    ]
+    assert "whose address changed is marked" in page  # (the key says so)

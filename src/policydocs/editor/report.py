@@ -23,6 +23,9 @@ def _heading(comparison: Comparison) -> str:
 def _counts(comparison: Comparison) -> str:
     change = comparison.redline
     levels = f" {_headings(change.reformatted)} changed level only." if change.reformatted else ""
+    if change.relinked:
+        links = "1 link" if change.relinked == 1 else f"{change.relinked} links"
+        levels += f" {links} changed address only."
     if not change.changed:
         return "No word changed." + levels if levels else "No changes to the text."
     sections = ", ".join(section.title for section in change.sections)

@@ -80,6 +80,9 @@ class Redline:
     #: Headings whose level alone changed (`###` made `##`): a change of form, not of
     #: words, marked lightly (`pd-format`) and counted here, not in `sections`.
     reformatted: int = 0
+    #: Links whose address alone changed: shown once, marked `pd-link`, the old address in
+    #: its title; their words are not counted as added and removed.
+    relinked: int = 0
 
     @property
     def changed(self) -> bool:
@@ -93,6 +96,7 @@ class Redline:
                 "words_removed": self.words_removed,
                 "sections": [[s.title, s.anchor] for s in self.sections],
                 "reformatted": self.reformatted,
+                "relinked": self.relinked,
             }
         )
 
@@ -105,6 +109,7 @@ class Redline:
             data["words_removed"],
             tuple(Section(title, anchor) for title, anchor in data["sections"]),
             data["reformatted"],
+            data["relinked"],
         )
 
 
@@ -556,7 +561,7 @@ def _mark_moves(steps: list[_Step]) -> None:
 
 def _emit(steps: list[_Step]) -> Redline:
     out: list[str] = []
-    added = removed = reformatted = 0
+    added = removed = reformatted = relinked = 0
     sections: list[Section] = []
     heading = ""
     section_open = False
@@ -604,8 +609,13 @@ def _emit(steps: list[_Step]) -> Redline:
         elif step.kind == "changed":
             assert step.old is not None and step.new is not None
             out.append(_changed(step.old, step.new, step.ops, anchor, separate))
-            added += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.INSERT)
-            removed += sum(tk.words(op.tokens) for op in step.ops if op.kind is tk.Kind.DELETE)
+            links = _relinks(step.ops)
+            relinked += len(links)
+            for index, op in enumerate(step.ops):
+                if op.kind is tk.Kind.INSERT and index - 1 not in links:
+                    added += tk.words(op.tokens)
+                elif op.kind is tk.Kind.DELETE and index not in links:
+                    removed += tk.words(op.tokens)
         else:
             kind = "ins" if step.kind == "inserted" else "del"
             if rawhtml.defines(block):
@@ -617,7 +627,18 @@ def _emit(steps: list[_Step]) -> Redline:
             if step.moved is None:
                 added += count if kind == "ins" else 0
                 removed += count if kind == "del" else 0
-    return Redline("".join(out), added, removed, tuple(sections), reformatted)
+    return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked)
+
+
+def _relinks(ops: Sequence[tk.Op]) -> dict[int, str]:
+    """Each link replaced by one with the same text (see `tokens.relinked`): the index of
+    its deletion, with the old address."""
+    found = {}
+    for index in range(len(ops) - 1):
+        address = tk.relinked(ops[index], ops[index + 1])
+        if address is not None:
+            found[index] = address
+    return found
 
 
 def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate: bool) -> str:
@@ -633,7 +654,8 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
     in_table = new.kind == "tr"
     parts: list[str] = []
     first = True
-    for op in ops:
+    links = _relinks(ops)
+    for index, op in enumerate(ops):
         text = op.text
         if op.kind is tk.Kind.EQUAL:
             if comment and not in_table and "\n" in text:
@@ -642,7 +664,14 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
             parts.append(text)
             continue
         name = "ins" if op.kind is tk.Kind.INSERT else "del"
-        if op.space:  # (only how the words are spaced: marked, never the change's anchor)
+        if index in links:  # (the old link, hidden on the page: the new one says it changed)
+            opening = '<del class="pd-del pd-link">'
+        elif index - 1 in links:
+            title = html.escape(f"The link's address was: {links[index - 1]}", quote=True)
+            opening = f'<ins class="pd-ins pd-link" title="{title}"'
+            opening += f' id="{anchor}">' if first else ">"
+            first = False
+        elif op.space:  # (only how the words are spaced: marked, never the change's anchor)
             opening = f'<{name} class="pd-{name} pd-space">'
         else:
             opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")

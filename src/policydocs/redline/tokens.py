@@ -285,12 +285,25 @@ def refine(ops: list[Op], budget: Budget | None = None) -> list[Op]:
         came = ops[index + 1] if index + 1 < len(ops) else None
         pair = None
         replaced = gone.kind is Kind.DELETE and came is not None and came.kind is Kind.INSERT
-        if (
-            replaced
-            and came is not None
+        short = (
+            came is not None
+            and replaced
             and max(len(gone.tokens), len(came.tokens)) <= REFINED_TOKENS
-        ):
+        )
+        if short and came is not None:
             pair = _framed_pair(gone.tokens, came.tokens)
+        if short and came is not None and pair is None:
+            relinked = _relinked_pair(gone.tokens, came.tokens)
+            if relinked is not None:  # (the link alone, as its own deletion and insertion)
+                i, j = relinked
+                out += [Op(Kind.DELETE, gone.tokens[:i]), Op(Kind.INSERT, came.tokens[:j])]
+                out += [Op(Kind.DELETE, (gone.tokens[i],)), Op(Kind.INSERT, (came.tokens[j],))]
+                out += [
+                    Op(Kind.DELETE, gone.tokens[i + 1 :]),
+                    Op(Kind.INSERT, came.tokens[j + 1 :]),
+                ]
+                index += 2
+                continue
         if came is None or pair is None:
             out.append(gone)
             index += 1
@@ -303,6 +316,35 @@ def refine(ops: list[Op], budget: Budget | None = None) -> list[Op]:
         out += [Op(Kind.DELETE, gone.tokens[i + 1 :]), Op(Kind.INSERT, came.tokens[j + 1 :])]
         index += 2
     return [op for op in out if op.tokens]
+
+
+def relinked(gone: Op, came: Op) -> str | None:
+    """The old address, where a link is replaced by one with the same text and another
+    address (each the one token of its op): shown as one link whose address changed, not
+    its words struck and inserted again (issue 25: a reader could not see what changed)."""
+    if gone.kind is not Kind.DELETE or came.kind is not Kind.INSERT:
+        return None
+    if len(gone.tokens) != 1 or len(came.tokens) != 1:
+        return None
+    was, now = _frame(gone.tokens[0]), _frame(came.tokens[0])
+    if was is None or now is None or was[0] != "[" or now[0] != "[" or was[1] != now[1]:
+        return None
+    return _ADDRESS.sub("", was[2][1:]) if was[2] != now[2] else None
+
+
+#: What a link's closing part holds around its address: `](`, a title, the `)`.
+_ADDRESS = re.compile(r"""^\(\s*<?|>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)$|^\[|\]$""")
+
+
+def _relinked_pair(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int] | None:
+    """Where the one link of each side is, when both have the same text."""
+    old_links = [n for n, t in enumerate(old) if t[:1] == "[" and _frame(t) is not None]
+    new_links = [n for n, t in enumerate(new) if t[:1] == "[" and _frame(t) is not None]
+    if len(old_links) != 1 or len(new_links) != 1:
+        return None
+    i, j = old_links[0], new_links[0]
+    single = Op(Kind.DELETE, (old[i],)), Op(Kind.INSERT, (new[j],))
+    return (i, j) if relinked(*single) is not None else None
 
 
 def _framed_pair(

@@ -555,6 +555,9 @@ def _content_source(job: _EntryJob) -> str:
         if change.reformatted:
             headings = "1 heading" if change.reformatted == 1 else f"{change.reformatted} headings"
             counts += f" {headings} changed level, with the same words."
+        if change.relinked:
+            relinked = "1 link" if change.relinked == 1 else f"{change.relinked} links"
+            counts += f" {relinked} changed address, with the same words."
         parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>" if sections else "")
         parts.append(_KEY)
         links += f' · <a href="{link}">See what changed</a>'
