@@ -6,7 +6,8 @@ in the same process. `bench.py` runs it; this module is not a test.
 A word is what git's word diff calls one: a run of characters other than whitespace. Both
 sides are counted on the Markdown: for git, the words of its removed and added runs; for
 policydocs, the words inside its marks (`<ins>`, `<del>`, and the boxes of source it shows
-for blocks that cannot hold marks), tags inside a mark not counted. A ratio over 1 is
+for blocks that cannot hold marks), tags inside a mark not counted, nor the old link the
+page keeps hidden where a link's address alone changed (`pd-link`). A ratio over 1 is
 policydocs marking more than git: a block shown deleted and inserted whole where git marks
 a word in it, or a change git does not see as one (a restyled table git marks row by row
 is no change here: a ratio under 1).
@@ -28,7 +29,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "tests" / "redline" / "corpus"
 TOTAL_TARGET = 1.05
 WORST_TARGET = 1.5
 
-_MARK = re.compile(r'<(ins|del) class="pd-[^"]*"[^>]*>(.*?)</\1>', re.DOTALL)
+_MARK = re.compile(r'<(ins|del) class="(pd-[^"]*)"[^>]*>(.*?)</\1>', re.DOTALL)
 _BOX = re.compile(r'<pre class="pd-(?:ins|del) pd-block[^"]*"[^>]*>(.*?)</pre>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -41,7 +42,11 @@ def body(path: Path) -> str:
 
 
 def marked_words(markdown: str) -> int:
-    words = sum(len(_TAG.sub(" ", m.group(2)).split()) for m in _MARK.finditer(markdown))
+    words = sum(
+        len(_TAG.sub(" ", m.group(3)).split())
+        for m in _MARK.finditer(markdown)
+        if m.group(2) != "pd-del pd-link"  # (not shown)
+    )
     return words + sum(len(html.unescape(m.group(1)).split()) for m in _BOX.finditer(markdown))
 
 
