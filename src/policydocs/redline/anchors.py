@@ -28,13 +28,19 @@ def diff(old: Sequence[str], new: Sequence[str], budget: tk.Budget) -> list[tk.O
         runs = ((tk.Kind.DELETE, tuple(old)), (tk.Kind.INSERT, tuple(new)))
         return [tk.Op(kind, blocks) for kind, blocks in runs if blocks]
     ops: list[tk.Op] = []
+    kept: list[str] = []  # (a run of anchors, one op)
     i = j = 0
     for a, b in [*_anchors(old, new), (len(old), len(new))]:
         if a > i or b > j:
+            if kept:
+                ops.append(tk.Op(tk.Kind.EQUAL, tuple(kept)))
+                kept = []
             ops += tk.diff(old[i:a], new[j:b], budget)
         if a < len(old):
-            ops.append(tk.Op(tk.Kind.EQUAL, (old[a],)))
+            kept.append(old[a])
         i, j = a + 1, b + 1
+    if kept:
+        ops.append(tk.Op(tk.Kind.EQUAL, tuple(kept)))
     return ops
 
 

@@ -167,8 +167,9 @@ def _align(
     for op in ops:
         count = len(op.tokens)
         if op.kind is tk.Kind.EQUAL:
-            yield from _pair(pending_old, pending_new, budget)
-            pending_old, pending_new = [], []
+            if pending_old or pending_new:
+                yield from _pair(pending_old, pending_new, budget)
+                pending_old, pending_new = [], []
             for offset in range(count):
                 for a, b in zip(old_units[i + offset], new_units[j + offset], strict=True):
                     yield _Step("equal", a, b)
