@@ -369,14 +369,13 @@ def _cell_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...] | None
     return tuple(op for op in ops if op.tokens)
 
 
-#: Attributes Python-Markdown's attr_list gives a block: on the block's last line (its
-#: `BLOCK_RE`; Mozilla's `{: datetime="2024-03-18" }` under each "Last Updated" line), or at
-#: the end of a heading (`HEADER_RE`: `## Mozilla VPN {: #vpn }`).
-_ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
-_ATTRIBUTES_LINE = re.compile(rf"\n[ ]*{_ATTRIBUTES}\Z")
+#: Attributes Python-Markdown's attr_list gives a block (`markup.ATTRIBUTES`): on the
+#: block's last line (its `BLOCK_RE`; Mozilla's `{: datetime="2024-03-18" }` under each
+#: "Last Updated" line), or at the end of a heading (`HEADER_RE`: `## VPN {: #vpn }`).
+_ATTRIBUTES_LINE = re.compile(rf"\n[ ]*{markup.ATTRIBUTES}\Z")
 #: A table row's trailing pipe (its leading one is in its prefix, see `blocks`).
 _TRAILING_PIPE = re.compile(r"[ \t]*(?<!\\)\|[ \t]*\Z")
-_ATTRIBUTES_AFTER_HEADING = re.compile(rf"[ ]+{_ATTRIBUTES}\Z")
+_ATTRIBUTES_AFTER_HEADING = re.compile(rf"[ ]+{markup.ATTRIBUTES}\Z")
 
 
 def _structure(block: Block) -> str:

@@ -37,8 +37,8 @@ from typing import Any
 
 #: A block's attributes (attr_list), which stay outside the marks of its block: on a line
 #: of their own, or after a heading's text.
-_ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
-_ATTRIBUTES_LINE = re.compile(rf"[ ]*{_ATTRIBUTES}")
+ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
+_ATTRIBUTES_LINE = re.compile(rf"[ ]*{ATTRIBUTES}")
 _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
 #: Around the text of a heading whose level alone changed: a change of form (rule 4).
 FORMAT_OPEN = '<span class="pd-format" title="{was}">'
@@ -46,7 +46,7 @@ FORMAT_CLOSE = "</span><!--/pd-format-->"
 _FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
 _STRUCTURE_ONLY = re.compile(
-    rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){_ATTRIBUTES})?"
+    rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){ATTRIBUTES})?"
 )
 _BLANK = re.compile(r"[ \t]*")
 _TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?")
