@@ -22,8 +22,9 @@
    whose level changed) go.
 5. `<!--pd-was {"lead": [new, old], "prefix": [new, old], "under": [new, old]}-->` comments
    go, and the block gets its own side's prefix and leading blank lines back, and its
-   structure line ("under": the first line after the comment that is the new one: a
-   table's delimiter row, a setext underline, an attribute list).
+   structure ("under": the new one's first occurrence after the comment, which is put
+   just before it: a table row's last pipe and delimiter row, a setext underline,
+   attributes).
 """
 
 from __future__ import annotations
