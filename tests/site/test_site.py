@@ -683,6 +683,8 @@ def test_a_revision_that_only_changed_heading_levels_says_so(repo: GitRepo) -> N
         ("Notice", "Was a level 3 heading"),
     ]
     assert not tree.cssselect(".pd-redline ins, .pd-redline del")
+    entry = feedparser.parse(text(site / "tos/atom.xml")).entries[0]
+    assert "2 headings changed level, with the same words." in entry.content[0].value
 
 
 def test_a_link_whose_address_alone_changed_is_shown_once(repo: GitRepo) -> None:

@@ -558,7 +558,10 @@ def _content_source(job: _EntryJob) -> str:
         if change.relinked:
             relinked = "1 link" if change.relinked == 1 else f"{change.relinked} links"
             counts += f" {relinked} changed address, with the same words."
-        parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>" if sections else "")
+        if sections:
+            parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>")
+        elif change.reformatted:  # (no word changed: the form did)
+            parts.append(f"<p>{counts}</p>")
         parts.append(_KEY)
         links += f' · <a href="{link}">See what changed</a>'
         body = _HTML_BLOCK.sub(
