@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from .gitrepo import GitRepo
+
 SCRIPTS = Path(__file__).parent.parent / "scripts"
 
 
@@ -42,3 +44,19 @@ def test_the_worst_redlines_benchmark_runs_small(bench) -> None:
     bench_module, _ = bench
     worst = bench_module.bench_worst(kilobytes=8)
     assert len(worst) == 4 and all(row["seconds"] >= 0 for row in worst.values())
+
+
+def test_the_redline_survey_reads_consecutive_revisions(bench, tmp_path: Path) -> None:
+    """scripts/redline_survey.py finds each file's consecutive revisions (the pairs its
+    figures count), as the site reads them: front matter off, an unchanged text skipped."""
+    import redline_survey
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("tos", "We charge fees.\n", "2024-01-01T09:00:00+00:00", title="Terms")
+    repo.revise("tos", "We charge late fees.\n", "2024-02-01T09:00:00+00:00", title="Terms")
+    repo.revise("tos", "We charge late fees.\n", "2024-03-01T09:00:00+00:00", title="Terms 2")
+    files = [str(p.relative_to(repo.path)) for p in repo.path.rglob("tos*.md")]
+    found = list(redline_survey.pairs(repo.path, files))
+    assert [(old, new) for _, _, _, old, new in found] == [
+        ("\nWe charge fees.\n", "\nWe charge late fees.\n")
+    ]
