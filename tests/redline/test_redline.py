@@ -717,3 +717,19 @@ def test_a_link_whose_address_alone_changed_is_shown_once_as_changed() -> None:
     edited = _exact(old, new.replace("our terms", "our new terms"))
     assert ("ins", "[our new terms](https://b.example/terms)") in marks(edited.markdown)
     assert edited.relinked == 1
+
+
+def test_a_link_whose_address_alone_changed_in_raw_html_is_shown() -> None:
+    """In an HTML table only the new tags are shown, so a link moved to another address
+    was shown as no change at all (Mozilla's lawful-bases table, 7a86b97c..a8a2fa33 in
+    every locale). It is shown as a Markdown link whose address changed is."""
+    old = (
+        '<table>\n<tr><td>Learn <a href="https://example.com/old">how to remove add-ons</a>.'
+        "</td><td>Other cell</td></tr>\n</table>\n"
+    )
+    result = _exact(old, old.replace("example.com/old", "example.com/new"))
+    assert (result.words_added, result.words_removed, result.relinked) == (0, 0, 1)
+    assert result.changed
+    page = md.markdown(result.markdown)
+    assert '<del class="pd-del pd-link"><a href="https://example.com/old">' in page
+    assert 'title="The link&#x27;s address was: https://example.com/old"' in page

@@ -606,6 +606,7 @@ def _emit(steps: list[_Step]) -> Redline:
             out.append(rawhtml.shown(marked, step.old, step.new, anchor, lead))
             added += marked.words_added
             removed += marked.words_removed
+            relinked += len(marked.relinked)
         elif step.kind == "changed":
             assert step.old is not None and step.new is not None
             out.append(_changed(step.old, step.new, step.ops, anchor, separate))

@@ -28,6 +28,7 @@ sources are kept in a comment after the shown block's first tag, `<!--pd-html {"
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from itertools import groupby
@@ -70,11 +71,15 @@ class Marked:
     whole: bool
     words_added: int
     words_removed: int
+    #: (index of its deletion in `ops`, old address) of each link whose address alone
+    #: changed (see `_relinked`).
+    relinked: tuple[tuple[int, str], ...] = ()
 
     @property
     def changed(self) -> bool:
-        """Whether a reader sees a change (words), not only tags moved or re-spaced."""
-        return bool(self.words_added or self.words_removed)
+        """Whether a reader sees a change (words, a link's address), not only tags moved
+        or re-spaced."""
+        return bool(self.words_added or self.words_removed or self.relinked)
 
 
 def tokenize(source: str) -> list[str]:
@@ -107,10 +112,10 @@ def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
     old_tokens, new_tokens = tokenize(old.content), tokenize(new.content)
     if _structure(old_tokens) != _structure(new_tokens):
         return None  # (another cell or row: text would be shown in another cell than its own)
-    ops = tuple(tk.diff(old_tokens, new_tokens, budget))
+    ops, relinked = _relinked(tk.diff(old_tokens, new_tokens, budget))
     if budget.spent:
         return None
-    marked = _counted(ops, _NEW_STRUCTURE, whole=False)
+    marked = _counted(ops, _NEW_STRUCTURE, whole=False, relinked=relinked)
     body = _render(marked, "")
     if body is None or not body.startswith(new_tokens[0]):
         return None  # (a deleted word before the first tag: no place for it)
@@ -123,10 +128,83 @@ def whole(block: Block, kind: tk.Kind) -> Marked:
     return _counted((tk.Op(kind, tuple(tokenize(block.content))),), structure, whole=True)
 
 
-def _counted(ops: tuple[tk.Op, ...], structure: frozenset[tk.Kind], *, whole: bool) -> Marked:
-    added = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.INSERT)
-    removed = sum(tk.words(_text(op)) for op in ops if op.kind is tk.Kind.DELETE)
-    return Marked(ops, structure, whole, added, removed)
+def _counted(
+    ops: tuple[tk.Op, ...],
+    structure: frozenset[tk.Kind],
+    *,
+    whole: bool,
+    relinked: tuple[tuple[int, str], ...] = (),
+) -> Marked:
+    links = {index for index, _ in relinked} | {index + 1 for index, _ in relinked}
+    counted = [op for index, op in enumerate(ops) if index not in links]
+    added = sum(tk.words(_text(op)) for op in counted if op.kind is tk.Kind.INSERT)
+    removed = sum(tk.words(_text(op)) for op in counted if op.kind is tk.Kind.DELETE)
+    return Marked(ops, structure, whole, added, removed, relinked)
+
+
+#: A link's address, in its opening tag.
+_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_LINK_TAG = re.compile(r"</?a[\s>]", re.I)
+
+
+def _href(token: str) -> str | None:
+    found = _HREF.match(token)
+    return None if found is None else next(g for g in found.groups() if g is not None)
+
+
+def _relinked(
+    ops: list[tk.Op],
+) -> tuple[tuple[tk.Op, ...], tuple[tuple[int, str], ...]]:
+    """The ops with each link whose address alone changed (`<a href="old">Text</a>` made
+    `<a href="new">Text</a>`) as the whole old link deleted and the whole new one
+    inserted, and where each is. Only the new tags are shown, so the old address was
+    shown as no change at all (Mozilla's lawful-bases table: four support links moved,
+    in every locale); the link is now shown as the Markdown ones are (`engine`)."""
+    out: list[tk.Op] = []
+    relinked: list[tuple[int, str]] = []
+
+    def add(kind: tk.Kind, tokens: tuple[str, ...]) -> None:
+        if tokens:
+            out.append(tk.Op(kind, tokens))
+
+    index = 0
+    while index < len(ops):
+        found = _relinked_at(ops, index)
+        if found is None:
+            out.append(ops[index])
+            index += 1
+            continue
+        was, end = found
+        gone, came, kept = ops[index : index + 3]
+        link = kept.tokens[: end + 1]
+        add(tk.Kind.DELETE, gone.tokens[:-1])
+        add(tk.Kind.INSERT, came.tokens[:-1])
+        relinked.append((len(out), was))
+        out += [
+            tk.Op(tk.Kind.DELETE, (gone.tokens[-1], *link)),
+            tk.Op(tk.Kind.INSERT, (came.tokens[-1], *link)),
+        ]
+        add(tk.Kind.EQUAL, kept.tokens[end + 1 :])
+        index += 3
+    return tuple(out), tuple(relinked)
+
+
+def _relinked_at(ops: list[tk.Op], index: int) -> tuple[str, int] | None:
+    """(old address, where in the equal op after them the link closes) when the ops at
+    `index` drop an `<a>` opening tag, add one with another address, then keep the
+    link's text unchanged up to its `</a>`."""
+    if index + 2 >= len(ops):
+        return None
+    gone, came, kept = ops[index : index + 3]
+    if (gone.kind, came.kind, kept.kind) != (tk.Kind.DELETE, tk.Kind.INSERT, tk.Kind.EQUAL):
+        return None
+    was, now = _href(gone.tokens[-1]), _href(came.tokens[-1])
+    if was is None or now is None or was == now:
+        return None
+    tags = [n for n, token in enumerate(kept.tokens) if _LINK_TAG.match(token)]
+    if not tags or kept.tokens[tags[0]][1] != "/":
+        return None  # (no `</a>`, or another link opened first)
+    return was, tags[0]
 
 
 def _structure(tokens: list[str]) -> list[str]:
@@ -224,7 +302,18 @@ def _render(marked: Marked, anchor: str) -> str | None:
     open_elements: list[str] = []
     suffix = " pd-block" if marked.whole else ""
     named = False
-    for op in marked.ops:
+    links = dict(marked.relinked)
+    for index, op in enumerate(marked.ops):
+        if index in links:  # (the old link, hidden on the page: the new one says it changed)
+            out.append(f'<del class="pd-del pd-link">{"".join(op.tokens)}</del>')
+            continue
+        if index - 1 in links:
+            title = html.escape(f"The link's address was: {links[index - 1]}", quote=True)
+            ident = "" if named or not anchor else f' id="{anchor}"'
+            named = named or bool(anchor)
+            out.append(f'<ins class="pd-ins pd-link" title="{title}"{ident}>')
+            out.append(f"{''.join(op.tokens)}</ins>")
+            continue
         shown_here = op.kind in marked.structure
         for is_tag, group in groupby(op.tokens, key=_is_tag):
             run = "".join(group)
