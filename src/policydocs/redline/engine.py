@@ -26,8 +26,9 @@ import html
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from policydocs.redline import anchors, markup, rawhtml, sentences
 from policydocs.redline import tokens as tk
@@ -609,8 +610,8 @@ def _emit(steps: list[_Step]) -> Redline:
             relinked += len(marked.relinked)
         elif step.kind == "changed":
             assert step.old is not None and step.new is not None
-            out.append(_changed(step.old, step.new, step.ops, anchor, separate))
             links = _relinks(step.ops)
+            out.append(_changed(step.old, step.new, step.ops, anchor, separate, links))
             relinked += len(links)
             for index, op in enumerate(step.ops):
                 if op.kind is tk.Kind.INSERT and index - 1 not in links:
@@ -642,7 +643,16 @@ def _relinks(ops: Sequence[tk.Op]) -> dict[int, str]:
     return found
 
 
-def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate: bool) -> str:
+def _changed(
+    old: Block,
+    new: Block,
+    ops: Sequence[tk.Op],
+    anchor: str,
+    separate: bool,
+    links: Mapping[int, str] = MappingProxyType({}),
+) -> str:
+    """The block with its marks; `links`: the links whose address alone changed
+    (`_relinks`, which the caller has counted), by the index of their deletion."""
     lead = "\n" if separate else new.lead
     was = {}
     if old.lead != new.lead or lead != new.lead:
@@ -655,7 +665,6 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
     in_table = new.kind == "tr"
     parts: list[str] = []
     first = True
-    links = _relinks(ops)
     for index, op in enumerate(ops):
         text = op.text
         if op.kind is tk.Kind.EQUAL:
@@ -666,11 +675,9 @@ def _changed(old: Block, new: Block, ops: Sequence[tk.Op], anchor: str, separate
             continue
         name = "ins" if op.kind is tk.Kind.INSERT else "del"
         if index in links:  # (the old link, hidden on the page: the new one says it changed)
-            opening = '<del class="pd-del pd-link">'
+            opening = markup.LINK_GONE
         elif index - 1 in links:
-            title = html.escape(f"The link's address was: {links[index - 1]}", quote=True)
-            opening = f'<ins class="pd-ins pd-link" title="{title}"'
-            opening += f' id="{anchor}">' if first else ">"
+            opening = markup.link_came(links[index - 1], f' id="{anchor}"' if first else "")
             first = False
         elif op.space:  # (only how the words are spaced: marked, never the change's anchor)
             opening = f'<{name} class="pd-{name} pd-space">'

@@ -46,6 +46,17 @@ FORMAT_OPEN = '<span class="pd-format" title="{was}">'
 FORMAT_CLOSE = "</span><!--/pd-format-->"
 _FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
+#: A link whose address alone changed (in Markdown, see `engine`; in raw HTML, `rawhtml`):
+#: the old link, kept for `reject` in a deletion the page does not show…
+LINK_GONE = '<del class="pd-del pd-link">'
+
+
+def link_came(old_address: str, ident: str = "") -> str:
+    """…and the opening tag of the new one's insertion, which says what the address was."""
+    title = html.escape(f"The link's address was: {old_address}", quote=True)
+    return f'<ins class="pd-ins pd-link" title="{title}"{ident}>'
+
+
 _STRUCTURE_ONLY = re.compile(
     rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){ATTRIBUTES})?"
 )

@@ -28,14 +28,13 @@ sources are kept in a comment after the shown block's first tag, `<!--pd-html {"
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from itertools import groupby
 
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import TAG, Block, tag_events
-from policydocs.redline.markup import comment
+from policydocs.redline.markup import LINK_GONE, comment, link_came
 
 #: Tags, comments and character references: never cut, never inside a mark.
 _MARKUP = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);", re.S)
@@ -305,14 +304,12 @@ def _render(marked: Marked, anchor: str) -> str | None:
     links = dict(marked.relinked)
     for index, op in enumerate(marked.ops):
         if index in links:  # (the old link, hidden on the page: the new one says it changed)
-            out.append(f'<del class="pd-del pd-link">{"".join(op.tokens)}</del>')
+            out.append(f"{LINK_GONE}{''.join(op.tokens)}</del>")
             continue
         if index - 1 in links:
-            title = html.escape(f"The link's address was: {links[index - 1]}", quote=True)
             ident = "" if named or not anchor else f' id="{anchor}"'
             named = named or bool(anchor)
-            out.append(f'<ins class="pd-ins pd-link" title="{title}"{ident}>')
-            out.append(f"{''.join(op.tokens)}</ins>")
+            out.append(f"{link_came(links[index - 1], ident)}{''.join(op.tokens)}</ins>")
             continue
         shown_here = op.kind in marked.structure
         for is_tag, group in groupby(op.tokens, key=_is_tag):
