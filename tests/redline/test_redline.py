@@ -733,3 +733,34 @@ def test_a_link_whose_address_alone_changed_in_raw_html_is_shown() -> None:
     page = md.markdown(result.markdown)
     assert '<del class="pd-del pd-link"><a href="https://example.com/old">' in page
     assert 'title="The link&#x27;s address was: https://example.com/old"' in page
+
+
+def _clauses(count: int, topic: str) -> list[str]:
+    return [f"{topic} clause {n}: the {topic} duties number {n} apply.\n" for n in range(count)]
+
+
+def test_a_paragraph_edited_far_from_its_place_is_still_compared_word_by_word() -> None:
+    """Pairing looked 8 blocks ahead: a paragraph after ten inserted ones, edited only in its
+    dashes, was shown deleted and inserted whole (issue 25, defect 4)."""
+    kept = "Refunds are issued within 30 days of the request - no questions asked.\n"
+    edited = kept.replace(" - ", "\u2014")
+    old = "\n".join(["# Terms\n", kept, "End.\n"])
+    new = "\n".join(["# Terms\n", *_clauses(10, "billing"), edited, "End.\n"])
+    shown = marks(redline(old, new).markdown)
+    assert ("del", " - ") in shown or ("del", "- ") in shown or ("del", " -") in shown, shown
+    assert not any("Refunds" in text for _, text in shown)
+
+
+def test_a_renamed_heading_far_from_its_place_is_one_change() -> None:
+    """A section heading renamed with 15 new paragraphs before it is one heading whose words
+    changed, not a heading deleted and another inserted (issue 25, defect 4)."""
+    old = "\n".join(["# Terms\n", "## Payment terms\n", "Pay on time.\n"])
+    new = "\n".join(
+        ["# Terms\n", *_clauses(15, "privacy"), "## Payment and refund terms\n", "Pay on time.\n"]
+    )
+    result = redline(old, new)
+    assert ("ins", "and refund ") in marks(result.markdown) or ("ins", " and refund") in marks(
+        result.markdown
+    ), marks(result.markdown)
+    assert not any("Payment" in text for _, text in marks(result.markdown))
+

@@ -30,12 +30,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from policydocs.redline import anchors, markup, rawhtml, sentences
+from policydocs.redline import anchors, markup, pairing, rawhtml, sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "15"
+ENGINE_VERSION = "16"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -49,8 +49,6 @@ ALIGNMENT_SHARE = 0.5
 
 #: Blocks pair up for a word diff when this share of their words is common (Dice).
 PAIRING_THRESHOLD = 0.5
-#: How far ahead (in blocks) pairing looks for a partner; keeps pairing linear.
-PAIRING_WINDOW = 8
 #: Tokens of a table's structure: a change to one means its columns changed.
 _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 #: A deleted and an inserted block count as one moved block from this many words on.
@@ -208,38 +206,39 @@ def _source(unit: Unit) -> str:
 
 
 def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step]:
-    """Pair changed units in order: each old unit takes the most similar new unit of the
-    same shape within a short window ahead, if similar enough, or else (paragraphs) the
-    first one it shares a sentence with (see `sentences`). Between pairs, each unit that
-    stands alone is shown deleted, followed by the inserted unit taking its place, so that
-    a replaced list item stays inside its list."""
+    """Pair changed units, in order (see `pairing`): two units of the same shape whose words
+    are similar enough, or (paragraphs) that share a sentence (see `sentences`), or (table
+    rows) half their cells; weighed by the words they have in common, which a pair leaves
+    unmarked. Between pairs, each unit that stands alone is shown deleted, followed by the
+    inserted unit taking its place, so that a replaced list item stays inside its list."""
     old_words = [_word_set(u) for u in old]
     new_words = [_word_set(u) for u in new]
+    old_sources = [_source(u) for u in old]
     new_sources = [_source(u) for u in new]
-    pairs: list[tuple[int, int, list[_Step]]] = []
-    j = 0
-    for i, unit in enumerate(old):
-        best, best_score = None, PAIRING_THRESHOLD
-        sharing = None  # (the first new unit it shares a sentence or a cell with)
-        source = _source(unit)
-        for k in range(j, min(len(new), j + PAIRING_WINDOW)):
-            if source == new_sources[k]:
-                # The same block (a rule, a code block between edited paragraphs: the
-                # alignment's clean-up gives up one-block matches between changes).
-                best, best_score = k, 2.0
-                break
-            if not _same_shape(unit[0], new[k][0]):
-                continue
-            score = tk.dice(old_words[i], new_words[k])
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = k, score
-            elif best is None and sharing is None and len(unit) == len(new[k]) == 1:
-                sharing = k if _shares(unit[0], new[k][0]) else None
-        best = sharing if best is None else best
-        steps = _compare(unit, new[best], budget) if best is not None else None
-        if steps is not None and best is not None:
-            pairs.append((i, best, steps))
-            j = best + 1
+
+    def weigh(i: int, k: int) -> float | None:
+        if old_sources[i] == new_sources[k]:
+            # The same block (a rule, a code block between edited paragraphs: the
+            # alignment's clean-up gives up one-block matches between changes).
+            return len(old_words[i]) + 2.0
+        if not _same_shape(old[i][0], new[k][0]):
+            return None
+        common = len(old_words[i] & new_words[k])
+        similar = tk.dice(old_words[i], new_words[k]) >= PAIRING_THRESHOLD
+        if similar or (len(old[i]) == len(new[k]) == 1 and _shares(old[i][0], new[k][0])):
+            return common + 1.0
+        return None
+
+    # A block without words (a rule, a row of empty cells) is proposed by
+    # its source.
+    keys = [
+        [words or frozenset((source,)) for words, source in zip(sets, sources, strict=True)]
+        for sets, sources in ((old_words, old_sources), (new_words, new_sources))
+    ]
+    chain = pairing.heaviest(keys[0], keys[1], weigh)
+    pairs = [
+        (i, k, steps) for i, k in chain if (steps := _compare(old[i], new[k], budget)) is not None
+    ]
     i = j = 0
     for pair_i, pair_k, steps in [*pairs, (len(old), len(new), [])]:
         yield from _alone(old[i:pair_i], new[j:pair_k])
