@@ -229,7 +229,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
             return common + 1.0
         return None
 
-    # A block without words (a rule, a row of empty cells) is proposed by
+    # A block without words (a rule, a row of empty cells or of numbers) is proposed by
     # its source.
     keys = [
         [words or frozenset((source,)) for words, source in zip(sets, sources, strict=True)]
@@ -532,9 +532,11 @@ def _level_changed(old: Block, new: Block) -> bool:
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
+    """The unit's words, its blocks' structure left out (an attribute's name and value,
+    `{: datetime="2025-06-02" }`, are no words of the text)."""
     if len(unit) == 1:
-        return tk.word_set(unit[0].content)
-    return frozenset().union(*(tk.word_set(block.content) for block in unit))
+        return tk.word_set(_above(unit[0]))
+    return frozenset().union(*(tk.word_set(_above(block)) for block in unit))
 
 
 def _mark_moves(steps: list[_Step]) -> None:
