@@ -99,6 +99,14 @@ def test_emphasis_is_never_cut_by_a_tag() -> None:
             [("del", "email"), ("ins", "post")],
             (1, 1),
         ),
+        # Bold italics (Basecamp's limitation of liability) were shown deleted and inserted
+        # whole: their `*` around `**…**` read as a delimiter opening nothing.
+        (
+            "***The Company is not liable under this Terms of Service.***\n",
+            "***The Company is not liable under these Terms.***\n",
+            [("del", "this"), ("ins", "these"), ("del", " of Service")],
+            (1, 3),
+        ),
         # A link's text edited showed the link struck and inserted whole.
         (
             "See [our privacy notice](privacy.md) for details.\n",

@@ -3,13 +3,14 @@
 A change never splits a token: words (with inner hyphens and apostrophes, and letters
 with digits: `6GB`, `1st-party`, `v2.1`, `2024-01-01`), numbers (`7.50`, `1,000`), URLs,
 links (read as Python-Markdown does: parentheses and spaces in the address, escaped or
-nested brackets in the text, `<…>` addresses, titles), emphasised spans, inline code and
-inline HTML elements on one line (`<b>…</b>`) are whole tokens, so "Licens[-ee-][+or+]"
-cannot happen and a link, `**emphasis**` or `<b>` is never cut by a mark: a change to the
-tag is the element deleted and inserted. (A tag left open across lines makes its block
-compared whole: see `blocks.Block.atomic`.) Line breaks with their continuation prefix
-(indentation, `>`) and table pipes are tokens of their own. An emphasised span or a link
-replaced by one of the same frame has its text compared inside the frame (`refine`).
+nested brackets in the text, `<…>` addresses, titles), emphasised spans (`***…***` too),
+inline code and inline HTML elements on one line (`<b>…</b>`) are whole tokens, so
+"Licens[-ee-][+or+]" cannot happen and a link, `**emphasis**` or `<b>` is never cut by a
+mark: a change to the tag is the element deleted and inserted. (A tag left open across
+lines makes its block compared whole: see `blocks.Block.atomic`.) Line breaks with their
+continuation prefix (indentation, `>`) and table pipes are tokens of their own. An
+emphasised span or a link replaced by one of the same frame has its text compared inside
+the frame (`refine`).
 
 diff-match-patch compares strings of characters, so each distinct token is mapped to one
 character (the library wiki's "line or word diffs" recipe), and the semantic cleanup runs on
@@ -41,6 +42,7 @@ TOKEN = re.compile(
                |\[[^\]\n]*\]))
   | (?P<autolink><https?://[^>\s]+>)
   | (?P<url>https?://[^\s<>()]*[^\s<>().,;:!?'"])
+  | (?P<both>\*\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*\*(?!\*)|___[^_\s](?:[^_\n]*[^_\s])?___(?!_))
   | (?P<strong>\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*|__[^_\s](?:[^_\n]*[^_\s])?__)
   | (?P<emphasis>(?<![\w*])\*[^*\s](?:[^*\n]*[^*\s])?\*(?![\w*])
                 |(?<![\w_])_[^_\s](?:[^_\n]*[^_\s])?_(?![\w_]))
@@ -257,7 +259,7 @@ def diff(
 Frame = tuple[str, str, str]
 #: An emphasised span or a link, as its frame (the syntax around its text) and its text.
 _FRAMED = re.compile(
-    r"(?P<open>\*\*|__|\*|_)(?P<inner>[^\n]*)(?P=open)\Z"
+    r"(?P<open>\*\*\*|___|\*\*|__|\*|_)(?P<inner>[^\n]*)(?P=open)\Z"
     r"|(?P<lopen>\[)(?P<text>.*)(?P<close>\](?:\(.*\)|\[[^\]\n]*\]))\Z",
     re.DOTALL,
 )
