@@ -473,6 +473,35 @@ def test_a_raw_html_table_is_redlined_by_its_text_and_rendered() -> None:
     assert rendered.count("<table>") == 1 and "&lt;" not in rendered
 
 
+def test_a_raw_html_link_whose_words_changed_keeps_its_own_address() -> None:
+    """A link is one token, as in Markdown: the old version's link was shown as text
+    under the new version's tags (the old address lost), and new links around their
+    inserted words read, in the old version, as links holding nothing."""
+    old = (
+        '<table>\n<tr><td>Manage your <a href="https://s/p">data settings</a>.</td></tr>\n'
+        "</table>\n"
+    )
+    new = (
+        "<table>\n<tr><td>Manage your data settings for "
+        '<a href="https://s/p">Desktop</a> or <a href="https://s/i">iOS</a>.</td></tr>\n</table>\n'
+    )
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []
+    assert re.search(
+        r'<del class="pd-del"[^>]*><a href="https://s/p">data settings</a></del>', result.markdown
+    )
+    edited = redline(old, old.replace(">data settings<", ">privacy settings<"))
+    assert marks(edited.markdown) == [("del", "data"), ("ins", "privacy")]
+    moved = redline(old, old.replace("https://s/p", "https://s/q"))
+    assert moved.relinked == 1 and (moved.words_added, moved.words_removed) == (0, 0)
+    # The same in a Markdown paragraph's inline HTML.
+    inline = 'See <a href="terms.md">our terms</a> now.\n'
+    assert redline(inline, inline.replace("terms.md", "terms-2025.md")).relinked == 1
+    assert marks(redline(inline, inline.replace("our terms", "our new terms")).markdown) == [
+        ("ins", "new ")
+    ]
+
+
 def test_raw_html_whose_deleted_words_have_no_place_is_shown_whole_as_html() -> None:
     """A deleted row's words would land between the table's rows, where a browser moves
     text out of the table: the old table and the new one are shown whole, each as HTML

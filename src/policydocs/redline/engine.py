@@ -611,7 +611,7 @@ def _emit(steps: list[_Step]) -> Redline:
             relinked += len(marked.relinked)
         elif step.kind == "changed":
             assert step.old is not None and step.new is not None
-            links = _relinks(step.ops)
+            links = tk.relinks(step.ops)
             out.append(_changed(step.old, step.new, step.ops, anchor, separate, links))
             relinked += len(links)
             for index, op in enumerate(step.ops):
@@ -633,17 +633,6 @@ def _emit(steps: list[_Step]) -> Redline:
     return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked)
 
 
-def _relinks(ops: Sequence[tk.Op]) -> dict[int, str]:
-    """Each link replaced by one with the same text (see `tokens.relinked`): the index of
-    its deletion, with the old address."""
-    found = {}
-    for index in range(len(ops) - 1):
-        address = tk.relinked(ops[index], ops[index + 1])
-        if address is not None:
-            found[index] = address
-    return found
-
-
 def _changed(
     old: Block,
     new: Block,
@@ -653,7 +642,7 @@ def _changed(
     links: Mapping[int, str] = MappingProxyType({}),
 ) -> str:
     """The block with its marks; `links`: the links whose address alone changed
-    (`_relinks`, which the caller has counted), by the index of their deletion."""
+    (`tokens.relinks`, which the caller has counted), by the index of their deletion."""
     lead = "\n" if separate else new.lead
     was = {}
     if old.lead != new.lead or lead != new.lead:

@@ -7,13 +7,14 @@ deleted and re-inserted ("1579 words added, 1579 removed") for one anchor moved 
 cell to another, which no reader sees.
 
 Here an HTML block is shown as HTML. Two paired blocks are compared token by token, tags
-being tokens: the block is shown as the new version's HTML, with the words it inserted in
-`<ins>` and those it deleted in `<del>`, each where its text was, inside the cells and items
-that hold it. Tags the new version added are shown as they are; tags it dropped are not
-shown (an anchor moved, an attribute changed: nothing a reader sees, so no change is
-counted). Only blocks with the same rows, cells, items and paragraphs are compared so, so
-that every word stays in its own cell; others (a row added) are shown whole, each its own
-HTML with all its words marked (`pd-block`), as a block inserted or deleted is.
+being tokens (and links: `<a href="…">Text</a>` is one, as a Markdown link is): the block
+is shown as the new version's HTML, with the words it inserted in `<ins>` and those it
+deleted in `<del>`, each where its text was, inside the cells and items that hold it. Tags
+the new version added are shown as they are; tags it dropped are not shown (an anchor
+moved, an attribute changed: nothing a reader sees, so no change is counted). Only blocks
+with the same rows, cells, items and paragraphs are compared so, so that every word stays
+in its own cell; others (a row added) are shown whole, each its own HTML with all its
+words marked (`pd-block`), as a block inserted or deleted is.
 
 A block of HTML comments only (`<!-- markdownlint-disable -->`) shows nothing: inserted or
 deleted, it is recorded (`recorded`), not shown, and no change is counted. A link reference
@@ -48,6 +49,11 @@ _STRUCTURAL = frozenset(
     | {"dt", "dd", "p", "div", "section", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5"}
     | {"h6", "details", "summary", "figure", "figcaption"}
 )
+#: A link element holding no other link and no element that places text (see `tokenize`).
+_LINK = re.compile(
+    rf"<a\s[^>]*>((?:(?!</?(?:{'|'.join(sorted(_STRUCTURAL | {'a'}))})[\s>/]).)*?)</a\s*>",
+    re.I | re.S,
+)
 #: Elements that hold no text of their own: a word shown there would be moved out of the
 #: table by the browser ("foster parenting"), or read outside any item.
 _NO_TEXT = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup", "ul", "ol", "dl"})
@@ -71,7 +77,7 @@ class Marked:
     words_added: int
     words_removed: int
     #: (index of its deletion in `ops`, old address) of each link whose address alone
-    #: changed (see `_relinked`).
+    #: changed (see `tokens.relinked`).
     relinked: tuple[tuple[int, str], ...] = ()
 
     @property
@@ -82,13 +88,22 @@ class Marked:
 
 
 def tokenize(source: str) -> list[str]:
-    """Tags, comments and character references, and the words between them."""
+    """Tags, comments and character references, and the words between them; a link with
+    words in it (`<a href="…">Text</a>`) is one token, as a Markdown link is (see
+    `tokens`): compared inside when its address is kept, shown as a changed link when its
+    address alone changed, and never shown as the new version's link around the old
+    version's words."""
     out: list[str] = []
     position = 0
     for match in _MARKUP.finditer(source):
+        if match.start() < position:
+            continue  # (inside a link taken whole)
         out += tk.tokenize(source[position : match.start()])
-        out.append(match.group(0))
-        position = match.end()
+        link = _LINK.match(source, match.start())
+        whole = link is not None and _TAG_TOKEN.sub("", link.group(1)).strip()
+        token = link.group(0) if link is not None and whole else match.group(0)
+        out.append(token)
+        position = match.start() + len(token)
     return out + tk.tokenize(source[position:])
 
 
@@ -111,7 +126,9 @@ def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
     old_tokens, new_tokens = tokenize(old.content), tokenize(new.content)
     if _structure(old_tokens) != _structure(new_tokens):
         return None  # (another cell or row: text would be shown in another cell than its own)
-    ops, relinked = _relinked(tk.diff(old_tokens, new_tokens, budget))
+    found = tk.diff(old_tokens, new_tokens, budget)
+    ops = tuple(tk.refine(found, budget))
+    relinked = tuple(tk.relinks(ops).items())
     if budget.spent:
         return None
     marked = _counted(ops, _NEW_STRUCTURE, whole=False, relinked=relinked)
@@ -139,71 +156,6 @@ def _counted(
     added = sum(tk.words(_text(op)) for op in counted if op.kind is tk.Kind.INSERT)
     removed = sum(tk.words(_text(op)) for op in counted if op.kind is tk.Kind.DELETE)
     return Marked(ops, structure, whole, added, removed, relinked)
-
-
-#: A link's address, in its opening tag.
-_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_LINK_TAG = re.compile(r"</?a[\s>]", re.I)
-
-
-def _href(token: str) -> str | None:
-    found = _HREF.match(token)
-    return None if found is None else next(g for g in found.groups() if g is not None)
-
-
-def _relinked(
-    ops: list[tk.Op],
-) -> tuple[tuple[tk.Op, ...], tuple[tuple[int, str], ...]]:
-    """The ops with each link whose address alone changed (`<a href="old">Text</a>` made
-    `<a href="new">Text</a>`) as the whole old link deleted and the whole new one
-    inserted, and where each is. Only the new tags are shown, so the old address was
-    shown as no change at all (Mozilla's lawful-bases table: four support links moved,
-    in every locale); the link is now shown as the Markdown ones are (`engine`)."""
-    out: list[tk.Op] = []
-    relinked: list[tuple[int, str]] = []
-
-    def add(kind: tk.Kind, tokens: tuple[str, ...]) -> None:
-        if tokens:
-            out.append(tk.Op(kind, tokens))
-
-    index = 0
-    while index < len(ops):
-        found = _relinked_at(ops, index)
-        if found is None:
-            out.append(ops[index])
-            index += 1
-            continue
-        was, end = found
-        gone, came, kept = ops[index : index + 3]
-        link = kept.tokens[: end + 1]
-        add(tk.Kind.DELETE, gone.tokens[:-1])
-        add(tk.Kind.INSERT, came.tokens[:-1])
-        relinked.append((len(out), was))
-        out += [
-            tk.Op(tk.Kind.DELETE, (gone.tokens[-1], *link)),
-            tk.Op(tk.Kind.INSERT, (came.tokens[-1], *link)),
-        ]
-        add(tk.Kind.EQUAL, kept.tokens[end + 1 :])
-        index += 3
-    return tuple(out), tuple(relinked)
-
-
-def _relinked_at(ops: list[tk.Op], index: int) -> tuple[str, int] | None:
-    """(old address, where in the equal op after them the link closes) when the ops at
-    `index` drop an `<a>` opening tag, add one with another address, then keep the
-    link's text unchanged up to its `</a>`."""
-    if index + 2 >= len(ops):
-        return None
-    gone, came, kept = ops[index : index + 3]
-    if (gone.kind, came.kind, kept.kind) != (tk.Kind.DELETE, tk.Kind.INSERT, tk.Kind.EQUAL):
-        return None
-    was, now = _href(gone.tokens[-1]), _href(came.tokens[-1])
-    if was is None or now is None or was == now:
-        return None
-    tags = [n for n, token in enumerate(kept.tokens) if _LINK_TAG.match(token)]
-    if not tags or kept.tokens[tags[0]][1] != "/":
-        return None  # (no `</a>`, or another link opened first)
-    return was, tags[0]
 
 
 def _structure(tokens: list[str]) -> list[str]:

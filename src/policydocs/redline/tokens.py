@@ -260,19 +260,33 @@ Frame = tuple[str, str, str]
 #: An emphasised span or a link, as its frame (the syntax around its text) and its text.
 _FRAMED = re.compile(
     r"(?P<open>\*\*\*|___|\*\*|__|\*|_)(?P<inner>[^\n]*)(?P=open)\Z"
-    r"|(?P<lopen>\[)(?P<text>.*)(?P<close>\](?:\(.*\)|\[[^\]\n]*\]))\Z",
+    r"|(?P<lopen>\[)(?P<text>.*)(?P<close>\](?:\(.*\)|\[[^\]\n]*\]))\Z"
+    r"|(?P<aopen>(?i:<a\s[^>]*>))(?P<atext>.*)(?P<aclose>(?i:</a\s*>))\Z",
     re.DOTALL,
 )
+#: An HTML link's address, in its opening tag.
+_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
 def _frame(token: str) -> Frame | None:
-    """(opening, text, closing) of an emphasised span or a link token; None for others."""
-    found = _FRAMED.match(token) if token[:1] in "*_[" else None  # (an image's text is no text)
-    if found is None or not (found["inner"] or found["text"]):
+    """(opening, text, closing) of an emphasised span or a link token (Markdown's, or an
+    HTML `<a>` element); None for others."""
+    found = _FRAMED.match(token) if token[:1] in "*_[<" else None  # (an image's text is no text)
+    if found is None or not (found["inner"] or found["text"] or found["atext"]):
         return None
     if found["open"]:
         return found["open"], found["inner"], found["open"]
+    if found["aopen"]:
+        return found["aopen"], found["atext"], found["aclose"]
     return found["lopen"], found["text"], found["close"]
+
+
+def _address(frame: Frame) -> str | None:
+    """A link's address (None for emphasis, or an HTML link without one)."""
+    if frame[0] == "[":
+        return _ADDRESS.sub("", frame[2][1:])
+    found = _HREF.match(frame[0]) if frame[0][:1] == "<" else None
+    return None if found is None else next(g for g in found.groups() if g is not None)
 
 
 #: A replacement of more tokens than this is not looked into (a rewritten passage, or what
@@ -334,9 +348,21 @@ def relinked(gone: Op, came: Op) -> str | None:
     if len(gone.tokens) != 1 or len(came.tokens) != 1:
         return None
     was, now = _frame(gone.tokens[0]), _frame(came.tokens[0])
-    if was is None or now is None or was[0] != "[" or now[0] != "[" or was[1] != now[1]:
+    if was is None or now is None or was[1] != now[1] or (was[0] == "[") != (now[0] == "["):
         return None
-    return _ADDRESS.sub("", was[2][1:]) if was[2] != now[2] else None
+    old, new = _address(was), _address(now)
+    return old if old is not None and new is not None and old != new else None
+
+
+def relinks(ops: Sequence[Op]) -> dict[int, str]:
+    """Each link replaced by one with the same text (see `relinked`): the index of its
+    deletion, with the old address."""
+    found = {}
+    for index in range(len(ops) - 1):
+        address = relinked(ops[index], ops[index + 1])
+        if address is not None:
+            found[index] = address
+    return found
 
 
 #: What a link's closing part holds around its address: `](`, a title, the `)`.
@@ -345,13 +371,18 @@ _ADDRESS = re.compile(r"""^\(\s*<?|>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)$
 
 def _relinked_pair(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int] | None:
     """Where the one link of each side is, when both have the same text."""
-    old_links = [n for n, t in enumerate(old) if t[:1] == "[" and _frame(t) is not None]
-    new_links = [n for n, t in enumerate(new) if t[:1] == "[" and _frame(t) is not None]
+    old_links = [n for n, t in enumerate(old) if _is_link(t)]
+    new_links = [n for n, t in enumerate(new) if _is_link(t)]
     if len(old_links) != 1 or len(new_links) != 1:
         return None
     i, j = old_links[0], new_links[0]
     single = Op(Kind.DELETE, (old[i],)), Op(Kind.INSERT, (new[j],))
     return (i, j) if relinked(*single) is not None else None
+
+
+def _is_link(token: str) -> bool:
+    frame = _frame(token) if token[:1] in "[<" else None
+    return frame is not None and _address(frame) is not None
 
 
 def _framed_pair(
