@@ -502,6 +502,19 @@ def test_a_raw_html_link_whose_words_changed_keeps_its_own_address() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("moment bijwerken (houd", "moment bijwerken(houd"), ("bijwerken(houd", "bijwerken (houd")],
+)
+def test_a_space_deleted_or_inserted_in_raw_html_is_kept_on_its_side(old, new) -> None:
+    """Mozilla's Dutch notice lost a space in its table: the old version read as the new
+    one, "bijwerken(houd", for a deleted space was not shown at all."""
+    cell = "<table>\n<tr><td>U kunt dit op elk {}.</td></tr>\n</table>\n"
+    result = redline(cell.format(old), cell.format(new))
+    assert differences(cell.format(old), cell.format(new), result.markdown) == []
+    assert "pd-space" in result.markdown and not result.changed
+
+
 def test_raw_html_whose_deleted_words_have_no_place_is_shown_whole_as_html() -> None:
     """A deleted row's words would land between the table's rows, where a browser moves
     text out of the table: the old table and the new one are shown whole, each as HTML

@@ -271,13 +271,20 @@ def _render(marked: Marked, anchor: str) -> str | None:
                     out.append(run)
                     _follow(open_elements, run)
                 continue
+            name = "ins" if op.kind is tk.Kind.INSERT else "del"
+            holds_text = bool(open_elements) and open_elements[-1] not in _NO_TEXT
+            spacing = op.kind is not tk.Kind.EQUAL and not marked.whole and not run.strip()
+            if spacing and holds_text:
+                # A space inserted or deleted between words: marked as spacing alone (see
+                # `engine`), so that each version reads with its own spaces.
+                out.append(f'<{name} class="pd-{name} pd-space">{run}</{name}>')
+                continue
             if op.kind is tk.Kind.EQUAL or not run.strip():
                 if shown_here:
                     out.append(run)
                 continue
-            if not marked.whole and (not open_elements or open_elements[-1] in _NO_TEXT):
+            if not marked.whole and not holds_text:
                 return None  # (no element to hold the word where it was)
-            name = "ins" if op.kind is tk.Kind.INSERT else "del"
             ident = "" if named or not anchor else f' id="{anchor}"'
             named = named or bool(anchor)
             out.append(f'<{name} class="pd-{name}{suffix}"{ident}>{run}</{name}>')
