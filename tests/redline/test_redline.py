@@ -473,6 +473,62 @@ def test_a_raw_html_table_is_redlined_by_its_text_and_rendered() -> None:
     assert rendered.count("<table>") == 1 and "&lt;" not in rendered
 
 
+_ROW = "  <tr>\n    <td>To provide you with the browser</td>\n    <td>Contract</td>\n  </tr>\n"
+_ADDED_ROW = (
+    "  <tr>\n    <td>To keep Firefox secure</td>\n"
+    '    <td><a href="https://example.com/consent">Consent</a></td>\n  </tr>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("new", "shown", "counts"),
+    [
+        (_lawful().replace(_ROW, ""), '<td><del class="pd-del">Contract</del></td>', (0, 7)),
+        (
+            _lawful().replace(_ROW, _ROW + _ADDED_ROW),
+            '<td><ins class="pd-ins"><a href="https://example.com/consent">Consent</a></ins></td>',
+            (5, 0),
+        ),
+    ],
+)
+def test_a_row_deleted_from_or_added_to_a_raw_html_table_is_shown_in_it(new, shown, counts) -> None:
+    """Mozilla's lawful-bases table gained a row, and the old table and the new one were
+    shown whole, one after the other: 2,323 words marked for 208 changed. The rows are
+    aligned as a Markdown table's are; a deleted row keeps its own cells, and the rest of
+    the table is unmarked."""
+    old = _lawful()
+    result = redline(old, new)
+    rendered = md.markdown(result.markdown, extensions=["tables"])
+    assert rendered.count("<table>") == 1 and "<pre" not in rendered
+    assert shown in rendered
+    assert "<th>What we use your data for</th>" in rendered.replace(
+        '<a id="bookmark-how-we-use-data"></a>', ""
+    )
+    assert (result.words_added, result.words_removed) == counts
+    assert differences(old, new, result.markdown) == []
+
+
+def test_an_item_added_to_a_list_in_a_raw_html_cell_is_marked_in_its_item() -> None:
+    """Rows are compared item by item: a data type added to a cell's list is one item
+    inserted, not the row (or the table) replaced; a row gaining a cell is that row
+    deleted and inserted, inside the table."""
+    old = (
+        "<table>\n<tr><td>Search</td><td><ul><li>Technical data</li><li>Location</li></ul>"
+        "</td></tr>\n<tr><td>Updates</td><td>Technical data</td></tr>\n</table>\n"
+    )
+    new = old.replace("<li>Location</li>", "<li>Location</li><li>Search data</li>")
+    result = redline(old, new)
+    assert marks(result.markdown) == [("ins", "Search data")]
+    assert "<li><ins" in result.markdown and differences(old, new, result.markdown) == []
+    widened = old.replace(
+        "<td>Technical data</td></tr>", "<td>Technical data</td><td>Yes</td></tr>"
+    )
+    result = redline(old, widened)
+    assert result.markdown.count("<table>") == 1
+    assert (result.words_added, result.words_removed) == (4, 3)
+    assert differences(old, widened, result.markdown) == []
+
+
 def test_a_raw_html_link_whose_words_changed_keeps_its_own_address() -> None:
     """A link is one token, as in Markdown: the old version's link was shown as text
     under the new version's tags (the old address lost), and new links around their
@@ -515,21 +571,7 @@ def test_a_space_deleted_or_inserted_in_raw_html_is_kept_on_its_side(old, new) -
     assert "pd-space" in result.markdown and not result.changed
 
 
-def test_raw_html_whose_deleted_words_have_no_place_is_shown_whole_as_html() -> None:
-    """A deleted row's words would land between the table's rows, where a browser moves
-    text out of the table: the old table and the new one are shown whole, each as HTML
-    with all its words marked."""
-    old = _lawful()
-    new = old.replace(
-        "  <tr>\n    <td>To provide you with the browser</td>\n    <td>Contract</td>\n  </tr>\n",
-        "",
-    )
-    result = redline(old, new)
-    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
-    rendered = md.markdown(result.markdown, extensions=["tables"])
-    assert rendered.count("<table>") == 2 and "<pre" not in rendered
-    assert '<td><del class="pd-del pd-block">Contract</del></td>' in rendered
-    assert '<th><ins class="pd-ins pd-block">Our lawful basis</ins></th>' in rendered
+def test_raw_html_inserted_whole_or_holding_code_is_shown_whole() -> None:
     inserted = redline("Intro.\n", "Intro.\n\n<table><tr><td>New cell</td></tr></table>\n")
     assert '<td><ins class="pd-ins pd-block" id="pd-change-1">New cell</ins></td>' in (
         inserted.markdown

@@ -4,10 +4,10 @@ Word comparison, as Markdown that still renders as the same document.
 How: split both texts into blocks; align blocks (`anchors`: blocks unique to both texts
 first, then diff-match-patch between them, one character per block); inside a run of
 changed blocks, pair old and new blocks of the same shape by word overlap, keeping their
-order (greedy pairing by similarity alone misaligns repeated legal boilerplate), or by a
-sentence they share (paragraphs: see `sentences`); compare paired blocks word by word;
-show unpaired blocks whole, and as moved when the same block was deleted in one place and
-inserted in another.
+order (greedy pairing by similarity alone misaligns repeated legal boilerplate; see
+`pairing`), or by a sentence they share (paragraphs: see `sentences`); compare paired
+blocks word by word; show unpaired blocks whole, and as moved when the same block was
+deleted in one place and inserted in another.
 
 The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which remove it):
 * `<ins class="pd-ins">` / `<del class="pd-del">`: changed words inside a block. Structural
@@ -47,8 +47,6 @@ REDLINE_WORK = 1_000_000
 #: past it, pairing by word overlap still finds blocks edited in place.
 ALIGNMENT_SHARE = 0.5
 
-#: Blocks pair up for a word diff when this share of their words is common (Dice).
-PAIRING_THRESHOLD = 0.5
 #: Tokens of a table's structure: a change to one means its columns changed.
 _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 #: A deleted and an inserted block count as one moved block from this many words on.
@@ -224,7 +222,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
         if not _same_shape(old[i][0], new[k][0]):
             return None
         common = len(old_words[i] & new_words[k])
-        similar = tk.dice(old_words[i], new_words[k]) >= PAIRING_THRESHOLD
+        similar = tk.dice(old_words[i], new_words[k]) >= pairing.SIMILAR
         if similar or (len(old[i]) == len(new[k]) == 1 and _shares(old[i][0], new[k][0])):
             return common + 1.0
         return None
@@ -465,10 +463,10 @@ def _word_ops(
     before = budget.left
     old_tokens, new_tokens = tk.tokenize(old), tk.tokenize(new)
     shared = sentences.anchors(old) & sentences.anchors(new) if paragraphs else frozenset()
-    alike = not shared or tk.dice(tk.word_set(old), tk.word_set(new)) >= PAIRING_THRESHOLD
+    alike = not shared or tk.dice(tk.word_set(old), tk.word_set(new)) >= pairing.SIMILAR
     found_ops = tk.diff(old_tokens, new_tokens, budget) if alike else []
     if shared and not (alike and sentences.kept(found_ops, shared)):
-        found_ops = sentences.diff(old_tokens, new_tokens, budget, PAIRING_THRESHOLD)
+        found_ops = sentences.diff(old_tokens, new_tokens, budget, pairing.SIMILAR)
     ops = tuple(tk.refine(found_ops, budget))
     if not budget.spent:
         _WORD_OPS[key] = (ops, before - budget.left)
@@ -497,7 +495,7 @@ def _share_cell(old: Block, new: Block) -> bool:
         for was, now in zip(old_cells[::2], new_cells[::2], strict=True)  # (not the pipes)
         if was.strip() or now.strip()
     ]
-    return sum(score >= PAIRING_THRESHOLD for score in compared) * 2 >= len(compared) > 0
+    return sum(score >= pairing.SIMILAR for score in compared) * 2 >= len(compared) > 0
 
 
 def _share_sentence(old: Block, new: Block) -> bool:

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+#: Two blocks pair up for a word diff when this share of their words is common (Dice).
+SIMILAR = 0.5
 #: A word held by at most this many new blocks of the run proposes their pairs.
 RARE = 8
 #: Of the blocks so proposed, an old block is weighed against those sharing most words.

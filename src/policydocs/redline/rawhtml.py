@@ -11,10 +11,12 @@ being tokens (and links: `<a href="…">Text</a>` is one, as a Markdown link is)
 is shown as the new version's HTML, with the words it inserted in `<ins>` and those it
 deleted in `<del>`, each where its text was, inside the cells and items that hold it. Tags
 the new version added are shown as they are; tags it dropped are not shown (an anchor
-moved, an attribute changed: nothing a reader sees, so no change is counted). Only blocks
-with the same rows, cells, items and paragraphs are compared so, so that every word stays
-in its own cell; others (a row added) are shown whole, each its own HTML with all its
-words marked (`pd-block`), as a block inserted or deleted is.
+moved, an attribute changed: nothing a reader sees, so no change is counted). Where the
+blocks' rows or items differ (a row added), they are aligned one by one, and a row without
+a counterpart is shown with its own cells, its words marked, so that every word stays in
+its own cell (`_by_parts`); blocks that differ otherwise (a table made a list) are shown
+whole, each its own HTML with all its words marked (`pd-block`), as a block inserted or
+deleted is.
 
 A block of HTML comments only (`<!-- markdownlint-disable -->`) shows nothing: inserted or
 deleted, it is recorded (`recorded`), not shown, and no change is counted. A link reference
@@ -31,8 +33,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 
+from policydocs.redline import anchors, pairing
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import TAG, Block, tag_events
 from policydocs.redline.markup import LINK_GONE, comment, link_came
@@ -124,9 +127,9 @@ def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
     """Two paired blocks compared; None when the budget is spent or a deleted word would
     have no place in the new HTML (the blocks are then shown whole)."""
     old_tokens, new_tokens = tokenize(old.content), tokenize(new.content)
-    if _structure(old_tokens) != _structure(new_tokens):
-        return None  # (another cell or row: text would be shown in another cell than its own)
-    found = tk.diff(old_tokens, new_tokens, budget)
+    found = _by_parts(old_tokens, new_tokens, budget)
+    if found is None:
+        return None  # (another cell: text would be shown in another cell than its own)
     ops = tuple(tk.refine(found, budget))
     relinked = tuple(tk.relinks(ops).items())
     if budget.spent:
@@ -136,6 +139,146 @@ def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
     if body is None or not body.startswith(new_tokens[0]):
         return None  # (a deleted word before the first tag: no place for it)
     return marked
+
+
+#: Elements a table or a list is made of, each compared with its counterpart (see `_parts`).
+_PARTS = frozenset({"tr", "li"})
+
+
+def _by_parts(old: list[str], new: list[str], budget: tk.Budget) -> list[tk.Op] | None:
+    """The diff of two blocks' tokens that keeps every word in its own cell, item and
+    paragraph: a plain diff where their elements are the same. Where rows or items differ
+    (Mozilla's lawful-bases table gained a row, and 2,323 words were shown deleted and
+    inserted for 208 changed), they are aligned one by one, as a Markdown table's rows
+    are: those without a counterpart shown whole with their own tags, the others compared
+    in turn. None if what holds them differs (a table made a list)."""
+    if _structure(old) == _structure(new):
+        return tk.diff(old, new, budget)
+    old_parts, new_parts = _parts(old), _parts(new)
+    if old_parts is None or new_parts is None:
+        return None
+    ops: list[tk.Op] = []
+    gone: list[list[str]] = []
+    came: list[list[str]] = []
+    i = j = 0
+    diff = anchors.diff(
+        ["".join(part) for part in old_parts], ["".join(part) for part in new_parts], budget
+    )
+    for op in [*diff, tk.Op(tk.Kind.EQUAL, ())]:
+        count = len(op.tokens)
+        if op.kind is tk.Kind.DELETE:
+            gone += old_parts[i : i + count]
+            i += count
+        elif op.kind is tk.Kind.INSERT:
+            came += new_parts[j : j + count]
+            j += count
+        else:
+            changed = _changed_parts(gone, came, budget)
+            if changed is None:
+                return None
+            ops += changed
+            ops.append(tk.Op(tk.Kind.EQUAL, tuple(chain.from_iterable(old_parts[i : i + count]))))
+            gone, came = [], []
+            i += count
+            j += count
+    return [op for op in ops if op.tokens]
+
+
+def _parts(tokens: list[str]) -> list[list[str]] | None:
+    """The tokens cut into rows and items (`<tr>…</tr>`, `<li>…</li>`, the outermost ones)
+    and the runs between them. A block that is one of them is cut inside it, its tags
+    runs of their own. None if one is left open (`</li>` may be left out in HTML)."""
+    parts: list[list[str]] = [[]]
+    depth = 0
+    for token in tokens:
+        found = TAG.match(token) if _is_tag(token) else None
+        if found is None or found.group(2).lower() not in _PARTS or token.endswith("/>"):
+            parts[-1].append(token)
+        elif found.group(1):  # (a closing tag)
+            depth -= 1
+            parts[-1].append(token)
+            if depth < 0:
+                return None
+            if depth == 0:
+                parts.append([])
+        else:
+            if depth == 0:
+                parts.append([])
+            depth += 1
+            parts[-1].append(token)
+    if depth:
+        return None
+    parts = [part for part in parts if part]
+    held = [n for n, part in enumerate(parts) if _is_part(part)]
+    if len(held) == 1 and not "".join(chain(*parts[: held[0]], *parts[held[0] + 1 :])).strip():
+        part = parts[held[0]]
+        inner = _parts(part[1:-1])
+        if inner is None:
+            return None
+        return [*parts[: held[0]], [part[0]], *inner, [part[-1]], *parts[held[0] + 1 :]]
+    return parts
+
+
+def _is_part(tokens: list[str]) -> bool:
+    """Whether the tokens are a whole row or item (not its opening tag alone)."""
+    found = TAG.match(tokens[0])
+    return (
+        len(tokens) > 1
+        and found is not None
+        and not found.group(1)
+        and found.group(2).lower() in _PARTS
+        and tokens[-1].lower().startswith("</" + found.group(2).lower())
+    )
+
+
+def _changed_parts(
+    old: list[list[str]], new: list[list[str]], budget: tk.Budget
+) -> list[tk.Op] | None:
+    """Ops for a run of changed parts: rows (or items) paired by their words, in order
+    (see `pairing`), and compared; the others shown whole. What is between rows pairs
+    with what holds the same elements; None if some of it has no counterpart."""
+    words = [[_words(part) for part in side] for side in (old, new)]
+
+    def weigh(i: int, k: int) -> float | None:
+        if _is_part(old[i]) != _is_part(new[k]):
+            return None
+        if not _is_part(old[i]):
+            return 1.0 if _structure(old[i]) == _structure(new[k]) else None
+        if tk.dice(words[0][i], words[1][k]) < pairing.SIMILAR:
+            return None
+        return len(words[0][i] & words[1][k]) + 1.0
+
+    ops: list[tk.Op] = []
+    i = j = 0
+    for pair_i, pair_k in [*pairing.heaviest(words[0], words[1], weigh), (len(old), len(new))]:
+        for part in old[i:pair_i]:
+            if not _is_part(part) and _structure(part):
+                return None
+            ops += _gone(part)
+        for part in new[j:pair_k]:
+            if not _is_part(part) and _structure(part):
+                return None
+            ops.append(tk.Op(tk.Kind.INSERT, tuple(part)))
+        if pair_i < len(old):
+            compared = _by_parts(old[pair_i], new[pair_k], budget)
+            if compared is None and not _is_part(old[pair_i]):
+                return None
+            ops += compared or [*_gone(old[pair_i]), tk.Op(tk.Kind.INSERT, tuple(new[pair_k]))]
+        i, j = pair_i + 1, pair_k + 1
+    return ops
+
+
+def _words(part: list[str]) -> frozenset[str]:
+    return tk.word_set(" ".join(token for token in part if not _is_tag(token)))
+
+
+def _gone(part: list[str]) -> list[tk.Op]:
+    """A deleted row or item shown with its own tags and spacing, its words deleted: the new
+    HTML has no cell to hold them."""
+    return [
+        tk.Op(tk.Kind.EQUAL if kept else tk.Kind.DELETE, tuple(group))
+        for kept, group in groupby(part, key=lambda token: _is_tag(token) or not token.strip())
+    ]
 
 
 def whole(block: Block, kind: tk.Kind) -> Marked:

@@ -1,7 +1,7 @@
 """Sentences of a paragraph: how two paragraphs that share a sentence are compared.
 
 A paragraph whose first sentence is kept and whose others are rewritten has too few words in
-common to be paired (see `engine.PAIRING_THRESHOLD`), so it used to be shown deleted whole
+common to be paired (see `pairing.SIMILAR`), so it used to be shown deleted whole
 and inserted whole, hiding that its first sentence did not change; paired, a word diff's
 semantic clean-up could still absorb the kept sentence into the changes around it. A
 lawyer's comparison shows the kept sentence unmarked and the rewritten ones replaced. So
