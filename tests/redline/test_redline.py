@@ -509,9 +509,9 @@ def test_a_row_deleted_from_or_added_to_a_raw_html_table_is_shown_in_it(new, sho
 
 
 def test_an_item_added_to_a_list_in_a_raw_html_cell_is_marked_in_its_item() -> None:
-    """Rows are compared item by item: a data type added to a cell's list is one item
-    inserted, not the row (or the table) replaced; a row gaining a cell is that row
-    deleted and inserted, inside the table."""
+    """Rows are compared cell by cell and item by item: a data type added to a cell's list
+    is one item inserted, a cell added to a row one cell inserted, not the row (or the
+    table) replaced; a cell whose paragraphs changed is that cell deleted and inserted."""
     old = (
         "<table>\n<tr><td>Search</td><td><ul><li>Technical data</li><li>Location</li></ul>"
         "</td></tr>\n<tr><td>Updates</td><td>Technical data</td></tr>\n</table>\n"
@@ -524,9 +524,16 @@ def test_an_item_added_to_a_list_in_a_raw_html_cell_is_marked_in_its_item() -> N
         "<td>Technical data</td></tr>", "<td>Technical data</td><td>Yes</td></tr>"
     )
     result = redline(old, widened)
-    assert result.markdown.count("<table>") == 1
-    assert (result.words_added, result.words_removed) == (4, 3)
+    assert marks(result.markdown) == [("ins", "Yes")]
     assert differences(old, widened, result.markdown) == []
+    split = old.replace("<td>Technical data</td></tr>", "<td><p>Technical</p><p>data</p></td></tr>")
+    result = redline(old, split)
+    assert marks(result.markdown) == [
+        ("del", "Technical data"),
+        ("ins", "Technical"),
+        ("ins", "data"),
+    ]
+    assert differences(old, split, result.markdown) == []
 
 
 def test_a_raw_html_link_whose_words_changed_keeps_its_own_address() -> None:

@@ -12,9 +12,9 @@ is shown as the new version's HTML, with the words it inserted in `<ins>` and th
 deleted in `<del>`, each where its text was, inside the cells and items that hold it. Tags
 the new version added are shown as they are; tags it dropped are not shown (an anchor
 moved, an attribute changed: nothing a reader sees, so no change is counted). Where the
-blocks' rows or items differ (a row added), they are aligned one by one, and a row without
-a counterpart is shown with its own cells, its words marked, so that every word stays in
-its own cell (`_by_parts`); blocks that differ otherwise (a table made a list) are shown
+blocks' rows, cells or items differ (a row added), they are aligned one by one, and a row
+without a counterpart is shown with its own cells, its words marked, so that every word
+stays in its own cell (`_by_parts`); blocks that differ otherwise (a table made a list) are shown
 whole, each its own HTML with all its words marked (`pd-block`), as a block inserted or
 deleted is.
 
@@ -142,7 +142,8 @@ def compare(old: Block, new: Block, budget: tk.Budget) -> Marked | None:
 
 
 #: Elements a table or a list is made of, each compared with its counterpart (see `_parts`).
-_PARTS = frozenset({"tr", "li"})
+#: A paragraph too: a cell whose text became two paragraphs is that cell replaced, not its row.
+_PARTS = frozenset({"tr", "td", "th", "li", "p"})
 
 
 def _by_parts(old: list[str], new: list[str], budget: tk.Budget) -> list[tk.Op] | None:
@@ -185,8 +186,8 @@ def _by_parts(old: list[str], new: list[str], budget: tk.Budget) -> list[tk.Op] 
 
 
 def _parts(tokens: list[str]) -> list[list[str]] | None:
-    """The tokens cut into rows and items (`<tr>…</tr>`, `<li>…</li>`, the outermost ones)
-    and the runs between them. A block that is one of them is cut inside it, its tags
+    """The tokens cut into rows, cells, items and paragraphs (`<tr>…</tr>`, the outermost
+    ones) and the runs between them. A block that is one of them is cut inside it, its tags
     runs of their own. None if one is left open (`</li>` may be left out in HTML)."""
     parts: list[list[str]] = [[]]
     depth = 0
@@ -234,7 +235,7 @@ def _is_part(tokens: list[str]) -> bool:
 def _changed_parts(
     old: list[list[str]], new: list[list[str]], budget: tk.Budget
 ) -> list[tk.Op] | None:
-    """Ops for a run of changed parts: rows (or items) paired by their words, in order
+    """Ops for a run of changed parts: rows (cells, items) paired by their words, in order
     (see `pairing`), and compared; the others shown whole. What is between rows pairs
     with what holds the same elements; None if some of it has no counterpart."""
     words = [[_words(part) for part in side] for side in (old, new)]
@@ -275,10 +276,12 @@ def _words(part: list[str]) -> frozenset[str]:
 def _gone(part: list[str]) -> list[tk.Op]:
     """A deleted row or item shown with its own tags and spacing, its words deleted: the new
     HTML has no cell to hold them."""
-    return [
-        tk.Op(tk.Kind.EQUAL if kept else tk.Kind.DELETE, tuple(group))
-        for kept, group in groupby(part, key=lambda token: _is_tag(token) or not token.strip())
-    ]
+    ops = []
+    for is_tag, group in groupby(part, key=_is_tag):
+        run = tuple(group)
+        kept = is_tag or not "".join(run).strip()
+        ops.append(tk.Op(tk.Kind.EQUAL if kept else tk.Kind.DELETE, run))
+    return ops
 
 
 def whole(block: Block, kind: tk.Kind) -> Marked:
@@ -416,8 +419,7 @@ def _render(marked: Marked, anchor: str) -> str | None:
                 continue
             name = "ins" if op.kind is tk.Kind.INSERT else "del"
             holds_text = bool(open_elements) and open_elements[-1] not in _NO_TEXT
-            spacing = op.kind is not tk.Kind.EQUAL and not marked.whole and not run.strip()
-            if spacing and holds_text:
+            if op.space and not marked.whole and holds_text:
                 # A space inserted or deleted between words: marked as spacing alone (see
                 # `engine`), so that each version reads with its own spaces.
                 out.append(f'<{name} class="pd-{name} pd-space">{run}</{name}>')
