@@ -885,3 +885,20 @@ def test_a_changed_date_is_the_same_line_edited(old: str, new: str) -> None:
     shown = [text for _, text in marks(redline(old, new).markdown)]
     assert not any(word in text for text in shown for word in ("updated", "Effective")), shown
     assert any("2022" in text for text in shown) or any("June" in text for text in shown)
+
+
+def test_an_items_later_paragraph_stays_with_its_own_item() -> None:
+    """An item's first paragraph replaced and its later one edited: paired, the later
+    paragraph was shown under the inserted item only, so that the old version read as an
+    item of its own (Mozilla's Russian notice, 9769a9f3). It is deleted and inserted with
+    its item."""
+    old = (
+        "Intro.\n\n* Campaign and referral data: these help our staff see how campaigns work.\n\n"
+        "    On desktop: Firefox sends Mozilla the data in the installer.\n\nEnd.\n"
+    )
+    new = (
+        "Intro.\n\n* Marketing figures: measuring the reach of marketing.\n\n"
+        "    On desktop: Firefox sends Mozilla data that may be in the installer.\n\nEnd.\n"
+    )
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []

@@ -233,10 +233,17 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
         [words or frozenset((source,)) for words, source in zip(sets, sources, strict=True)]
         for sets, sources in ((old_words, old_sources), (new_words, new_sources))
     ]
-    chain = pairing.heaviest(keys[0], keys[1], weigh)
-    pairs = [
-        (i, k, steps) for i, k in chain if (steps := _compare(old[i], new[k], budget)) is not None
-    ]
+    old_heads, new_heads = _heads(old), _heads(new)
+    partners: dict[int, int] = {}
+    pairs = []
+    for i, k in pairing.heaviest(keys[0], keys[1], weigh):
+        head, new_head = old_heads[i], new_heads[k]
+        if head != new_head if head is None or head < 0 else partners.get(head) != new_head:
+            continue  # (a later paragraph of an item whose first one is not its partner's)
+        steps = _compare(old[i], new[k], budget)
+        if steps is not None:
+            partners[i] = k
+            pairs.append((i, k, steps))
     i = j = 0
     for pair_i, pair_k, steps in [*pairs, (len(old), len(new), [])]:
         yield from _alone(old[i:pair_i], new[j:pair_k])
@@ -262,14 +269,29 @@ def _alone(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
             yield from (_Step("inserted", new=b) for unit in new_items[index] for b in unit)
 
 
+def _heads(units: list[Unit]) -> list[int | None]:
+    """For each unit, the list item it is inside (the index of the item's first block):
+    -1 for an item opened before the run, None for a unit that opens one or is in none.
+    A later paragraph of an item is paired only inside the item's partner: shown under
+    the inserted item that took its item's place, it read, in the old version, as an
+    item of its own (Mozilla's Russian notice, 9769a9f3)."""
+    lead = _continuing(units)
+    heads: list[int | None] = [-1] * lead
+    for group in _items(units[lead:]):
+        start = len(heads)
+        heads += [None] + [start] * (len(group) - 1)
+    return heads
+
+
 def _continuing(units: list[Unit]) -> int:
     """How many units at the start are inside a list item they do not open: its later
     paragraphs, its nested items."""
     count = 0
     for unit in units:
         block = unit[0]
-        if not block.shape or (len(block.shape) == 1 and _LIST_ITEM.search(block.prefix)):
-            break
+        in_list = any(container.endswith("_list") for container in block.shape)
+        if not in_list or (len(block.shape) == 1 and _LIST_ITEM.search(block.prefix)):
+            break  # (a heading, a quote: in no item)
         count += 1
     return count
 
