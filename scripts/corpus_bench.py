@@ -6,8 +6,10 @@ in the same process. `bench.py` runs it; this module is not a test.
 A word is what git's word diff calls one: a run of characters other than whitespace. Both
 sides are counted on the Markdown: for git, the words of its removed and added runs; for
 policydocs, the words inside its marks (`<ins>`, `<del>`, and the boxes of source it shows
-for blocks that cannot hold marks), tags inside a mark not counted, nor the old link the
-page keeps hidden where a link's address alone changed (`pd-link`). A ratio over 1 is
+for blocks that cannot hold marks), tags inside a mark not counted. A link whose address
+alone changed (`pd-link`) is one address replaced, as git counts it: two words, the old
+address and the new one, whatever its text (which the page marks, to show which link
+changed; the old link it keeps hidden). A ratio over 1 is
 policydocs marking more than git: a block shown deleted and inserted whole where git marks
 a word in it, or a change git does not see as one (a restyled table git marks row by row
 is no change here: a ratio under 1).
@@ -42,11 +44,12 @@ def body(path: Path) -> str:
 
 
 def marked_words(markdown: str) -> int:
-    words = sum(
-        len(_TAG.sub(" ", m.group(3)).split())
-        for m in _MARK.finditer(markdown)
-        if m.group(2) != "pd-del pd-link"  # (not shown)
-    )
+    words = 0
+    for mark in _MARK.finditer(markdown):
+        if mark.group(2) == "pd-ins pd-link":
+            words += 2  # (the old address removed, the new one added)
+        elif mark.group(2) != "pd-del pd-link":  # (not shown)
+            words += len(_TAG.sub(" ", mark.group(3)).split())
     return words + sum(len(html.unescape(m.group(1)).split()) for m in _BOX.finditer(markdown))
 
 
