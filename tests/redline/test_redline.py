@@ -902,3 +902,14 @@ def test_an_items_later_paragraph_stays_with_its_own_item() -> None:
     )
     result = redline(old, new)
     assert differences(old, new, result.markdown) == []
+
+
+def test_a_nested_list_kept_under_a_replaced_item_stays_with_its_own_item() -> None:
+    """A numbered item made a bullet (another list: shown deleted and inserted) kept its
+    nested list, which was shown once, under the inserted item: the old version read with
+    an item too many."""
+    old = "1. Account data we keep.\n    - Your email address.\n"
+    new = "- Account data we keep.\n    - Your email address.\n"
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []
+    assert (accept(result.markdown), reject(result.markdown)) == (new, old)

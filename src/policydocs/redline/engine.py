@@ -165,6 +165,13 @@ def _align(
         count = len(op.tokens)
         if op.kind is tk.Kind.EQUAL:
             if pending_old or pending_new:
+                # An item's later paragraphs and nested lists kept after its changed first
+                # paragraph are paired with it: kept under an item that took its place,
+                # they read as that item's in the old version (see `_heads`).
+                inside = _continuing(old_units[i : i + count])
+                pending_old.extend(old_units[i : i + inside])
+                pending_new.extend(new_units[j : j + inside])
+                i, j, count = i + inside, j + inside, count - inside
                 yield from _pair(pending_old, pending_new, budget)
                 pending_old, pending_new = [], []
             for offset in range(count):
