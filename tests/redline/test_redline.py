@@ -913,3 +913,16 @@ def test_a_nested_list_kept_under_a_replaced_item_stays_with_its_own_item() -> N
     result = redline(old, new)
     assert differences(old, new, result.markdown) == []
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+
+
+def test_an_item_that_opens_with_a_heading_keeps_its_later_paragraphs() -> None:
+    """Mozilla numbers the sections of its terms as items opening with a heading (`2. ####
+    …`). That heading replaced, the item's edited paragraph was paired as if in no item,
+    and the old version read with an item too many (es-ES cloud services terms)."""
+    old = (
+        "1. #### Introducción\n\n    Estas condiciones rigen el uso.\n\n"
+        "2. #### Cuentas de Firefox\n\n    Para utilizar los Servicios, deberá crear una cuenta.\n"
+    )
+    new = old.replace("Cuentas de Firefox", "Firefox Accounts").replace("deberá", "debe")
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []

@@ -53,7 +53,9 @@ _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 MOVE_MIN_WORDS = 4
 
 _CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*$")
+#: A prefix that opens a list item: its marker, and a heading's `#`s after it (`2. #### …`,
+#: as Mozilla numbers the sections of its terms).
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*(?:#{1,6}[ \t]*)?$")
 _DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
 _HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
 
@@ -296,11 +298,17 @@ def _continuing(units: list[Unit]) -> int:
     count = 0
     for unit in units:
         block = unit[0]
-        in_list = any(container.endswith("_list") for container in block.shape)
-        if not in_list or (len(block.shape) == 1 and _LIST_ITEM.search(block.prefix)):
+        containers = _containers(block)
+        in_list = any(container.endswith("_list") for container in containers)
+        if not in_list or (len(containers) == 1 and _LIST_ITEM.search(block.prefix)):
             break  # (a heading, a quote: in no item)
         count += 1
     return count
+
+
+def _containers(block: Block) -> tuple[str, ...]:
+    """The lists and quotes the block is in (its shape without a heading's level)."""
+    return block.shape[:-1] if block.kind == "heading" else block.shape
 
 
 def _items(units: list[Unit]) -> list[list[Unit]]:
@@ -310,9 +318,14 @@ def _items(units: list[Unit]) -> list[list[Unit]]:
     for unit in units:
         head = groups[-1][0][0] if groups else None
         block = unit[0]
+        containers = _containers(block)
         inside = head is not None and (
-            len(block.shape) > len(head.shape)
-            or (block.shape == head.shape and block.shape and not _LIST_ITEM.search(block.prefix))
+            len(containers) > len(_containers(head))
+            or (
+                containers == _containers(head)
+                and containers
+                and not _LIST_ITEM.search(block.prefix)
+            )
         )
         if inside and head is not None and _LIST_ITEM.search(head.prefix):
             groups[-1].append(unit)
