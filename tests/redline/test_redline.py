@@ -474,6 +474,7 @@ def test_a_raw_html_table_is_redlined_by_its_text_and_rendered() -> None:
 
 
 _ROW = "  <tr>\n    <td>To provide you with the browser</td>\n    <td>Contract</td>\n  </tr>\n"
+_ADAPT_ROW = "  <tr>\n    <td>To adapt Firefox</td>\n    <td>Legitimate interest</td>\n  </tr>\n"
 _ADDED_ROW = (
     "  <tr>\n    <td>To keep Firefox secure</td>\n"
     '    <td><a href="https://example.com/consent">Consent</a></td>\n  </tr>\n'
@@ -484,6 +485,12 @@ _ADDED_ROW = (
     ("new", "shown", "counts"),
     [
         (_lawful().replace(_ROW, ""), '<td><del class="pd-del">Contract</del></td>', (0, 7)),
+        # One row deleted and another added: as many rows, but not the same.
+        (
+            _lawful().replace(_ROW, _ADAPT_ROW + _ADDED_ROW),
+            '<td><ins class="pd-ins"><a href="https://example.com/consent">Consent</a></ins></td>',
+            (5, 7),
+        ),
         (
             _lawful().replace(_ROW, _ROW + _ADDED_ROW),
             '<td><ins class="pd-ins"><a href="https://example.com/consent">Consent</a></ins></td>',
@@ -496,7 +503,7 @@ def test_a_row_deleted_from_or_added_to_a_raw_html_table_is_shown_in_it(new, sho
     shown whole, one after the other: 2,323 words marked for 208 changed. The rows are
     aligned as a Markdown table's are; a deleted row keeps its own cells, and the rest of
     the table is unmarked."""
-    old = _lawful()
+    old = _lawful() if _ADAPT_ROW not in new else _lawful().replace(_ROW, _ROW + _ADAPT_ROW)
     result = redline(old, new)
     rendered = md.markdown(result.markdown, extensions=["tables"])
     assert rendered.count("<table>") == 1 and "<pre" not in rendered
@@ -926,3 +933,4 @@ def test_an_item_that_opens_with_a_heading_keeps_its_later_paragraphs() -> None:
     new = old.replace("Cuentas de Firefox", "Firefox Accounts").replace("deberá", "debe")
     result = redline(old, new)
     assert differences(old, new, result.markdown) == []
+

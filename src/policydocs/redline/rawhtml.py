@@ -154,7 +154,10 @@ def _by_parts(old: list[str], new: list[str], budget: tk.Budget) -> list[tk.Op] 
     are: those without a counterpart shown whole with their own tags, the others compared
     in turn. None if what holds them differs (a table made a list)."""
     if _structure(old) == _structure(new):
-        return tk.diff(old, new, budget)
+        ops = tk.diff(old, new, budget)
+        if all(op.kind is tk.Kind.EQUAL or not _structure(list(op.tokens)) for op in ops):
+            return ops
+        # (as many rows, but one deleted and another added: the diff went across them)
     old_parts, new_parts = _parts(old), _parts(new)
     if old_parts is None or new_parts is None:
         return None
