@@ -934,3 +934,16 @@ def test_an_item_that_opens_with_a_heading_keeps_its_later_paragraphs() -> None:
     result = redline(old, new)
     assert differences(old, new, result.markdown) == []
 
+
+def test_an_items_blocks_kept_across_changes_stay_with_their_own_item() -> None:
+    """The item replaced (a number made a bullet), its later paragraph kept, another one
+    added, its nested list kept: the kept blocks were aligned as two runs of changes, and
+    the second, not knowing the item had been replaced, kept the nested list under the
+    inserted item only."""
+    old = "1. Account data we keep.\n\n    We use it to run the Services.\n\n    - Your email.\n"
+    new = (
+        "- Account data we keep.\n\n    We use it to run the Services.\n\n"
+        "    California law applies.\n\n    - Your email.\n"
+    )
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []

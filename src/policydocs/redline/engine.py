@@ -174,6 +174,8 @@ def _align(
                 pending_old.extend(old_units[i : i + inside])
                 pending_new.extend(new_units[j : j + inside])
                 i, j, count = i + inside, j + inside, count - inside
+                if not count:
+                    continue  # (the item goes on, and its run with it)
                 yield from _pair(pending_old, pending_new, budget)
                 pending_old, pending_new = [], []
             for offset in range(count):
