@@ -148,15 +148,15 @@ _PARTS = frozenset({"tr", "td", "th", "li", "p"})
 
 def _by_parts(old: list[str], new: list[str], budget: tk.Budget) -> list[tk.Op] | None:
     """The diff of two blocks' tokens that keeps every word in its own cell, item and
-    paragraph: a plain diff where their elements are the same. Where rows or items differ
+    paragraph: a plain diff where it keeps their elements. Where rows or items differ
     (Mozilla's lawful-bases table gained a row, and 2,323 words were shown deleted and
     inserted for 208 changed), they are aligned one by one, as a Markdown table's rows
     are: those without a counterpart shown whole with their own tags, the others compared
     in turn. None if what holds them differs (a table made a list)."""
     if _structure(old) == _structure(new):
-        ops = tk.diff(old, new, budget)
-        if all(op.kind is tk.Kind.EQUAL or not _structure(list(op.tokens)) for op in ops):
-            return ops
+        plain = tk.diff(old, new, budget)
+        if all(op.kind is tk.Kind.EQUAL or not _structure(list(op.tokens)) for op in plain):
+            return plain
         # (as many rows, but one deleted and another added: the diff went across them)
     old_parts, new_parts = _parts(old), _parts(new)
     if old_parts is None or new_parts is None:
