@@ -22,6 +22,13 @@ def marks(markdown: str) -> list[str]:
     return re.findall(r"<(ins|del) [^>]*>(.*?)</\1>", markdown, re.DOTALL)
 
 
+def exact(old: str, new: str) -> Redline:
+    """The redline of two texts, checked to read as each version's page (`differences`)."""
+    result = redline(old, new)
+    assert differences(old, new, result.markdown) == []
+    return result
+
+
 def test_a_change_never_splits_a_word() -> None:
     result = redline("The Licensee must pay.\n", "The Licensor must pay.\n")
     assert marks(result.markdown) == [("del", "Licensee"), ("ins", "Licensor")]
@@ -555,8 +562,7 @@ def test_a_raw_html_link_whose_words_changed_keeps_its_own_address() -> None:
         "<table>\n<tr><td>Manage your data settings for "
         '<a href="https://s/p">Desktop</a> or <a href="https://s/i">iOS</a>.</td></tr>\n</table>\n'
     )
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    result = exact(old, new)
     assert re.search(
         r'<del class="pd-del"[^>]*><a href="https://s/p">data settings</a></del>', result.markdown
     )
@@ -645,8 +651,7 @@ def test_an_html_comment_is_no_change_a_reader_sees(old: str, new: str) -> None:
 
 def _exact(old: str, new: str) -> Redline:
     """The redline of two texts, after checking it on the Markdown and the rendered page."""
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    result = exact(old, new)
     return result
 
 
@@ -907,8 +912,7 @@ def test_an_items_later_paragraph_stays_with_its_own_item() -> None:
         "Intro.\n\n* Marketing figures: measuring the reach of marketing.\n\n"
         "    On desktop: Firefox sends Mozilla data that may be in the installer.\n\nEnd.\n"
     )
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    exact(old, new)
 
 
 def test_a_nested_list_kept_under_a_replaced_item_stays_with_its_own_item() -> None:
@@ -917,8 +921,7 @@ def test_a_nested_list_kept_under_a_replaced_item_stays_with_its_own_item() -> N
     an item too many."""
     old = "1. Account data we keep.\n    - Your email address.\n"
     new = "- Account data we keep.\n    - Your email address.\n"
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    result = exact(old, new)
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
 
 
@@ -931,8 +934,7 @@ def test_an_item_that_opens_with_a_heading_keeps_its_later_paragraphs() -> None:
         "2. #### Cuentas de Firefox\n\n    Para utilizar los Servicios, deberá crear una cuenta.\n"
     )
     new = old.replace("Cuentas de Firefox", "Firefox Accounts").replace("deberá", "debe")
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    exact(old, new)
 
 
 def test_an_items_blocks_kept_across_changes_stay_with_their_own_item() -> None:
@@ -945,5 +947,4 @@ def test_an_items_blocks_kept_across_changes_stay_with_their_own_item() -> None:
         "- Account data we keep.\n\n    We use it to run the Services.\n\n"
         "    California law applies.\n\n    - Your email.\n"
     )
-    result = redline(old, new)
-    assert differences(old, new, result.markdown) == []
+    exact(old, new)
