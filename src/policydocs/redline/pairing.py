@@ -37,7 +37,15 @@ def heaviest(
 ) -> list[tuple[int, int]]:
     """The pairs (old index, new index), in order, none crossing another, whose weights
     (`weigh`: None for two blocks that cannot pair) add up most. `*_keys`: what proposes a
-    pair (a block's words)."""
+    pair (a block's words).
+
+    Blocks edited in place (as many on each side, each able to pair with the one in its
+    place) pair in place, unweighed: a revision that edits every paragraph is such a
+    run, and weighing all it proposes made a 2 MB one 20% slower."""
+    if len(old_keys) == len(new_keys):
+        in_place = [(i, i) for i in range(len(old_keys))]
+        if all(weigh(i, k) is not None for i, k in in_place):
+            return in_place
     weighed = [
         (i, k, weight)
         for i, k in _proposed(old_keys, new_keys)
