@@ -249,7 +249,9 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
     pairs = []
     for i, k in pairing.heaviest(keys[0], keys[1], weigh):
         head, new_head = old_heads[i], new_heads[k]
-        if head != new_head if head is None or head < 0 else partners.get(head) != new_head:
+        if head is not None and head >= 0:  # (inside an item of this run)
+            head = partners.get(head)  # (its item's partner, which must hold its own)
+        if head != new_head:
             continue  # (a later paragraph of an item whose first one is not its partner's)
         steps = _compare(old[i], new[k], budget)
         if steps is not None:
