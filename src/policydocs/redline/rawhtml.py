@@ -242,11 +242,12 @@ def _changed_parts(
     (see `pairing`), and compared; the others shown whole. What is between rows pairs
     with what holds the same elements; None if some of it has no counterpart."""
     words = [[_words(part) for part in side] for side in (old, new)]
+    whole = [[_is_part(part) for part in side] for side in (old, new)]
 
     def weigh(i: int, k: int) -> float | None:
-        if _is_part(old[i]) != _is_part(new[k]):
+        if whole[0][i] != whole[1][k]:
             return None
-        if not _is_part(old[i]):
+        if not whole[0][i]:
             return 1.0 if _structure(old[i]) == _structure(new[k]) else None
         if tk.dice(words[0][i], words[1][k]) < pairing.SIMILAR:
             return None
@@ -255,21 +256,24 @@ def _changed_parts(
     ops: list[tk.Op] = []
     i = j = 0
     for pair_i, pair_k in [*pairing.heaviest(words[0], words[1], weigh), (len(old), len(new))]:
-        for part in old[i:pair_i]:
-            if not _is_part(part) and _structure(part):
-                return None
-            ops += _gone(part)
-        for part in new[j:pair_k]:
-            if not _is_part(part) and _structure(part):
-                return None
-            ops.append(tk.Op(tk.Kind.INSERT, tuple(part)))
+        gone, came = old[i:pair_i], new[j:pair_k]
+        if any(map(_holds_parts, (*gone, *came))):
+            return None  # (what holds rows or items, with no counterpart)
+        ops += chain.from_iterable(map(_gone, gone))
+        ops += (tk.Op(tk.Kind.INSERT, tuple(part)) for part in came)
         if pair_i < len(old):
             compared = _by_parts(old[pair_i], new[pair_k], budget)
-            if compared is None and not _is_part(old[pair_i]):
+            if compared is None and not whole[0][pair_i]:
                 return None
             ops += compared or [*_gone(old[pair_i]), tk.Op(tk.Kind.INSERT, tuple(new[pair_k]))]
         i, j = pair_i + 1, pair_k + 1
     return ops
+
+
+def _holds_parts(part: list[str]) -> bool:
+    """Whether the run between rows or items opens or closes elements (`</thead><tbody>`):
+    without a counterpart, its structure would be lost."""
+    return not _is_part(part) and bool(_structure(part))
 
 
 def _words(part: list[str]) -> frozenset[str]:
