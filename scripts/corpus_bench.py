@@ -9,7 +9,10 @@ policydocs, the words inside its marks (`<ins>`, `<del>`, and the boxes of sourc
 for blocks that cannot hold marks), tags inside a mark not counted. A link whose address
 alone changed (`pd-link`) is one address replaced, as git counts it: two words, the old
 address and the new one, whatever its text (which the page marks, to show which link
-changed; the old link it keeps hidden). A ratio over 1 is
+changed; the old link it keeps hidden). So is a passage whose form alone changed
+(`pd-form`: the same words made bold, a link): its old form and its new one. Marks of
+what a reader does not see (`pd-space`: spacing, a form written otherwise that renders
+alike) count none. A ratio over 1 is
 policydocs marking more than git: a block shown deleted and inserted whole where git marks
 a word in it, or a change git does not see as one (a restyled table git marks row by row
 is no change here: a ratio under 1).
@@ -34,6 +37,8 @@ WORST_TARGET = 1.5
 _MARK = re.compile(r'<(ins|del) class="(pd-[^"]*)"[^>]*>(.*?)</\1>', re.DOTALL)
 _BOX = re.compile(r'<pre class="pd-(?:ins|del) pd-block[^"]*"[^>]*>(.*?)</pre>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+#: Marks of a change shown once, the new side saying what the old was.
+_ONCE = frozenset({"pd-link", "pd-form"})
 
 
 def body(path: Path) -> str:
@@ -46,9 +51,12 @@ def body(path: Path) -> str:
 def marked_words(markdown: str) -> int:
     words = 0
     for mark in _MARK.finditer(markdown):
-        if mark.group(2) == "pd-ins pd-link":
-            words += 2  # (the old address removed, the new one added)
-        elif mark.group(2) != "pd-del pd-link":  # (not shown)
+        classes = mark.group(2).split()
+        if "pd-space" in classes or (classes[0] == "pd-del" and _ONCE & set(classes)):
+            continue  # (not shown)
+        if _ONCE & set(classes):
+            words += 2  # (the old address or form removed, the new one added)
+        else:
             words += len(_TAG.sub(" ", mark.group(3)).split())
     return words + sum(len(html.unescape(m.group(1)).split()) for m in _BOX.finditer(markdown))
 

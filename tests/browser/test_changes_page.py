@@ -195,3 +195,32 @@ def test_which_version_applied_on_a_day_agrees_with_versions_json(browser, tmp_p
         plain.goto(site_url + "fees/history/")
         assert plain.locator(".pd-lookup").is_hidden()  # (the table's dates answer it)
         context.close()
+
+
+def test_a_change_of_form_is_shown_once_saying_what_it_was(browser, tmp_path: Path) -> None:
+    """Words made bold read once, dotted-underlined, not struck and inserted again; the old
+    form is in the page for accept and reject but not shown; a screen reader hears that
+    the form changed and what it was (issue 25, defect 8)."""
+    repo = GitRepo(tmp_path / "repo")
+    old = "We give no warranty of any kind.\n"
+    repo.revise("terms", old, "2024-01-01T09:00:00+00:00", title="Terms")
+    new = old.replace("no warranty", "**no warranty**")
+    repo.revise("terms", new, "2024-02-01T09:00:00+00:00", title="Terms")
+    for site_url in serve(build_site(repo)):
+        page = browser.new_page()
+        page.goto(site_url + "terms/2024-02-01/changes/")
+        paragraph = page.locator(".pd-redline > p").first
+        assert " ".join(paragraph.inner_text().split()) == "We give no warranty of any kind."
+        assert paragraph.locator("del.pd-form").is_hidden()
+        shown = paragraph.locator("ins.pd-form")
+        assert shown.is_visible() and shown.locator("strong").inner_text() == "no warranty"
+        style = shown.evaluate("e => getComputedStyle(e).textDecorationStyle")
+        assert style == "dotted"
+        # What it was is shown after it, not only in its title (which a phone cannot show).
+        note = shown.evaluate("e => getComputedStyle(e, '::after')")
+        assert (note["content"], note["position"]) == ('" (Was plain text)"', "static")
+        assert shown.get_attribute("title") == "Was plain text"
+        spoken = paragraph.aria_snapshot()
+        assert '- text: "[form changed]"\n    - strong: no warranty' in spoken
+        assert '- text: (Was plain text)' in spoken
+        page.close()

@@ -41,6 +41,8 @@ def test_a_history_with_renames_withdrawals_editorial_and_upcoming_versions(
     repo = history(GitRepo(tmp_path / "repo"))
     terms = "Terms v2.\n\nPay  on time.\n\nFollow the [AUP](acceptable-use.md#spam).\n"
     repo.revise("terms-of-service", terms, "2024-07-01T09:00:00+00:00", title="Terms of Service")
+    formed = terms.replace("on time", "**on time**")  # (a change of form: `pd-form`)
+    repo.revise("terms-of-service", formed, "2024-08-01T09:00:00+00:00", title="Terms of Service")
     site = build_site(repo, {"as_of": "2025-01-01", "websub_hub": "https://hub.example.net/"})
     result = validate(site, "https://policies.example.com/")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -709,3 +709,30 @@ def test_a_link_whose_address_alone_changed_is_shown_once(repo: GitRepo) -> None
         "https://example.com/dpa-2023.pdf"
     ]
     assert "whose address changed is marked" in page  # (the key says so)
+
+
+def test_words_whose_form_alone_changed_are_shown_once(repo: GitRepo) -> None:
+    """A disclaimer made bold and words made a link: the page shows each once, in its new
+    form, saying what it was, and keeps the old one hidden; page and feed count them as
+    changes of form, not as words (issue 25, defect 8)."""
+    text_ = "We give no warranty.\n\nWrite to privacy@example.com with questions.\n"
+    repo.revise("tos", text_, "2024-01-01T09:00:00+00:00", title="Terms")
+    new = "We give **no warranty**.\n\nWrite to <privacy@example.com> with questions.\n"
+    repo.revise("tos", new, "2024-02-01T09:00:00+00:00", title="Terms")
+    site = build_site(repo, {"as_of": "2024-06-01"})
+    page = text(site / "tos/2024-02-01/changes/index.html")
+    assert "0 words added, 0 words removed. 2 passages changed form, with the same words" in page
+    tree = lxml.html.fromstring(page)
+    shown = tree.cssselect(".pd-redline ins.pd-form")
+    assert [(m.get("title"), m.text_content()) for m in shown] == [
+        ("Was plain text", "no warranty"),
+        ("Was plain text", "privacy@example.com"),
+    ]
+    assert shown[0].cssselect("strong") and shown[1].cssselect("a[href]")
+    assert [m.text_content() for m in tree.cssselect(".pd-redline del.pd-form")] == [
+        "no warranty",
+        "privacy@example.com",
+    ]
+    assert "text whose form alone changed" in page  # (the key says so)
+    entry = feedparser.parse(text(site / "tos/atom.xml")).entries[0]
+    assert "2 passages changed form, with the same words." in entry.content[0].value

@@ -22,10 +22,7 @@ def _heading(comparison: Comparison) -> str:
 
 def _counts(comparison: Comparison) -> str:
     change = comparison.redline
-    levels = f" {_headings(change.reformatted)} changed level only." if change.reformatted else ""
-    if change.relinked:
-        links = "1 link" if change.relinked == 1 else f"{change.relinked} links"
-        levels += f" {links} changed address only."
+    levels = "".join(f" {what} only." for what in change.same_words())
     if not change.changed:
         return "No word changed." + levels if levels else "No changes to the text."
     sections = ", ".join(section.title for section in change.sections)
@@ -33,10 +30,6 @@ def _counts(comparison: Comparison) -> str:
         f"{_words(change.words_added)} added, {_words(change.words_removed)} removed.{levels} "
         f"Changed sections: {sections}."
     )
-
-
-def _headings(count: int) -> str:
-    return f"{count} heading" if count == 1 else f"{count} headings"
 
 
 def _words(count: int) -> str:

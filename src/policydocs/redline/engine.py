@@ -30,12 +30,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from policydocs.redline import anchors, markup, pairing, rawhtml, sentences
+from policydocs.redline import anchors, forms, markup, pairing, rawhtml, sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "16"
+ENGINE_VERSION = "17"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
@@ -82,10 +82,28 @@ class Redline:
     #: Links whose address alone changed: shown once, marked `pd-link`, the old address in
     #: its title; their words are not counted as added and removed.
     relinked: int = 0
+    #: Passages whose form alone changed (the same words made bold, a link, no longer
+    #: code: `forms`): shown once, marked `pd-form`, the old form in its title; their
+    #: words are not counted as added and removed.
+    restyled: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(self.sections)
+
+    def same_words(self) -> tuple[str, ...]:
+        """What changed with the same words, each as pages, feeds and reports say it:
+        "2 headings changed level", "1 link changed address", "3 passages changed form"."""
+        counted = (
+            (self.reformatted, "heading", "changed level"),
+            (self.relinked, "link", "changed address"),
+            (self.restyled, "passage", "changed form"),
+        )
+        return tuple(
+            f"{count} {noun}{'' if count == 1 else 's'} {what}"
+            for count, noun, what in counted
+            if count
+        )
 
     def to_json(self) -> str:
         return json.dumps(
@@ -96,6 +114,7 @@ class Redline:
                 "sections": [[s.title, s.anchor] for s in self.sections],
                 "reformatted": self.reformatted,
                 "relinked": self.relinked,
+                "restyled": self.restyled,
             }
         )
 
@@ -109,6 +128,7 @@ class Redline:
             tuple(Section(title, anchor) for title, anchor in data["sections"]),
             data["reformatted"],
             data["relinked"],
+            data["restyled"],
         )
 
 
@@ -513,7 +533,7 @@ def _word_ops(
     found_ops = tk.diff(old_tokens, new_tokens, budget) if alike else []
     if shared and not (alike and sentences.kept(found_ops, shared)):
         found_ops = sentences.diff(old_tokens, new_tokens, budget, pairing.SIMILAR)
-    ops = tuple(tk.refine(found_ops, budget))
+    ops = tuple(forms.separate(tk.refine(found_ops, budget)))
     if not budget.spent:
         _WORD_OPS[key] = (ops, before - budget.left)
         if len(_WORD_OPS) > _WORD_OPS_KEPT:
@@ -607,7 +627,7 @@ def _mark_moves(steps: list[_Step]) -> None:
 
 def _emit(steps: list[_Step]) -> Redline:
     out: list[str] = []
-    added = removed = reformatted = relinked = 0
+    added = removed = reformatted = relinked = restyled = 0
     sections: list[Section] = []
     heading = ""
     section_open = False
@@ -635,11 +655,12 @@ def _emit(steps: list[_Step]) -> Redline:
                 continue
         if step.kind == "changed" and step.old and step.new and _level_changed(step.old, step.new):
             reformatted += 1
-        if step.kind == "changed" and all(op.kind is tk.Kind.EQUAL or op.space for op in step.ops):
-            # Only the layout changed (a renumbered list item, a re-wrapped line):
-            # recorded, not a change.
+        styles = forms.restyles(step.ops) if step.kind == "changed" else {}
+        if step.kind == "changed" and _unseen(step.ops, styles):
+            # Only the layout changed (a renumbered list item, a re-wrapped line, `__`
+            # written `**`): recorded, not a change.
             assert step.old is not None and step.new is not None
-            out.append(_changed(step.old, step.new, step.ops, "", separate))
+            out.append(_changed(step.old, step.new, step.ops, "", separate, styles=styles))
             continue
         change += 1
         anchor = f"pd-change-{change}"
@@ -656,12 +677,14 @@ def _emit(steps: list[_Step]) -> Redline:
         elif step.kind == "changed":
             assert step.old is not None and step.new is not None
             links = tk.relinks(step.ops)
-            out.append(_changed(step.old, step.new, step.ops, anchor, separate, links))
+            out.append(_changed(step.old, step.new, step.ops, anchor, separate, links, styles))
             relinked += len(links)
+            restyled += sum(map(bool, styles.values()))
+            counted = links.keys() | styles.keys()
             for index, op in enumerate(step.ops):
-                if op.kind is tk.Kind.INSERT and index - 1 not in links:
+                if op.kind is tk.Kind.INSERT and index - 1 not in counted:
                     added += tk.words(op.tokens)
-                elif op.kind is tk.Kind.DELETE and index not in links:
+                elif op.kind is tk.Kind.DELETE and index not in counted:
                     removed += tk.words(op.tokens)
         else:
             kind = "ins" if step.kind == "inserted" else "del"
@@ -674,7 +697,17 @@ def _emit(steps: list[_Step]) -> Redline:
             if step.moved is None:
                 added += count if kind == "ins" else 0
                 removed += count if kind == "del" else 0
-    return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked)
+    return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked, restyled)
+
+
+def _unseen(ops: Sequence[tk.Op], styles: Mapping[int, str]) -> bool:
+    """Whether the ops change nothing a reader sees: spacing, and forms that render alike
+    (`styles`: `forms.restyles` of the ops)."""
+    hidden = {index for index, title in styles.items() if not title}
+    hidden |= {index + 1 for index in hidden}
+    return all(
+        op.kind is tk.Kind.EQUAL or op.space or index in hidden for index, op in enumerate(ops)
+    )
 
 
 def _changed(
@@ -684,9 +717,11 @@ def _changed(
     anchor: str,
     separate: bool,
     links: Mapping[int, str] = MappingProxyType({}),
+    styles: Mapping[int, str] = MappingProxyType({}),
 ) -> str:
     """The block with its marks; `links`: the links whose address alone changed
-    (`tokens.relinks`, which the caller has counted), by the index of their deletion."""
+    (`tokens.relinks`, which the caller has counted), by the index of their deletion;
+    `styles`: likewise the passages whose form alone changed (`forms.restyles`)."""
     lead = "\n" if separate else new.lead
     was = {}
     if old.lead != new.lead or lead != new.lead:
@@ -713,7 +748,13 @@ def _changed(
         elif index - 1 in links:
             opening = markup.link_came(links[index - 1], f' id="{anchor}"' if first else "")
             first = False
-        elif op.space:  # (only how the words are spaced: marked, never the change's anchor)
+        elif index in styles:  # (the old form, hidden on the page: the new one says it)
+            opening = markup.FORM_GONE if styles[index] else markup.FORM_UNSEEN
+        elif index - 1 in styles and styles[index - 1]:
+            opening = markup.form_came(styles[index - 1], f' id="{anchor}"' if first else "")
+            first = False
+        elif op.space or index - 1 in styles:
+            # (only how the words are spaced, or written: marked, never the change's anchor)
             opening = f'<{name} class="pd-{name} pd-space">'
         else:
             opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")

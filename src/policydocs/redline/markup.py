@@ -57,6 +57,18 @@ def link_came(old_address: str, ident: str = "") -> str:
     return f'<ins class="pd-ins pd-link" title="{title}"{ident}>'
 
 
+#: A passage whose form alone changed (`forms`): the old form, kept for `reject` in a
+#: deletion the page does not show (marked as spacing is where both forms render alike,
+#: the new one then marked `pd-space`)…
+FORM_GONE = '<del class="pd-del pd-form">'
+FORM_UNSEEN = '<del class="pd-del pd-space pd-form">'
+
+
+def form_came(title: str, ident: str = "") -> str:
+    """…and the opening tag of the new form's insertion, whose title says what it was."""
+    return f'<ins class="pd-ins pd-form" title="{html.escape(title, quote=True)}"{ident}>'
+
+
 _STRUCTURE_ONLY = re.compile(
     rf"[ \t]*(?:(?:>|[-*+]|\d{{1,9}}[.)]|#{{1,6}}|\|)[ \t]*)*(?:(?<=[ ]){ATTRIBUTES})?"
 )

@@ -268,7 +268,7 @@ _FRAMED = re.compile(
 _HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-def _frame(token: str) -> Frame | None:
+def framing(token: str) -> Frame | None:
     """(opening, text, closing) of an emphasised span or a link token (Markdown's, or an
     HTML `<a>` element); None for others."""
     found = _FRAMED.match(token) if token[:1] in "*_[<" else None  # (an image's text is no text)
@@ -281,7 +281,7 @@ def _frame(token: str) -> Frame | None:
     return found["lopen"], found["text"], found["close"]
 
 
-def _address(frame: Frame) -> str | None:
+def link_address(frame: Frame) -> str | None:
     """A link's address (None for emphasis, or an HTML link without one)."""
     if frame[0] == "[":
         return _ADDRESS.sub("", frame[2][1:])
@@ -347,10 +347,10 @@ def relinked(gone: Op, came: Op) -> str | None:
         return None
     if len(gone.tokens) != 1 or len(came.tokens) != 1:
         return None
-    was, now = _frame(gone.tokens[0]), _frame(came.tokens[0])
+    was, now = framing(gone.tokens[0]), framing(came.tokens[0])
     if was is None or now is None or was[1] != now[1] or (was[0] == "[") != (now[0] == "["):
         return None
-    old, new = _address(was), _address(now)
+    old, new = link_address(was), link_address(now)
     return old if old is not None and new is not None and old != new else None
 
 
@@ -381,8 +381,8 @@ def _relinked_pair(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int
 
 
 def _is_link(token: str) -> bool:
-    frame = _frame(token) if token[:1] in "[<" else None
-    return frame is not None and _address(frame) is not None
+    frame = framing(token) if token[:1] in "[<" else None
+    return frame is not None and link_address(frame) is not None
 
 
 def _framed_pair(
@@ -390,8 +390,8 @@ def _framed_pair(
 ) -> tuple[int, int, Frame, Frame] | None:
     """Where the one framed token of each side is, and its frame, when they have the same
     (a run holding more than one is left whole: which pairs with which is not known)."""
-    old_framed = [(n, f) for n, t in enumerate(old) if (f := _frame(t)) is not None]
-    new_framed = [(n, f) for n, t in enumerate(new) if (f := _frame(t)) is not None]
+    old_framed = [(n, f) for n, t in enumerate(old) if (f := framing(t)) is not None]
+    new_framed = [(n, f) for n, t in enumerate(new) if (f := framing(t)) is not None]
     if len(old_framed) != 1 or len(new_framed) != 1:
         return None
     (i, was), (j, now) = old_framed[0], new_framed[0]

@@ -106,9 +106,11 @@ _KEY = (
 )
 _MARK = re.compile(r"(<ins\b[^>]*>)|(</ins>)|(<del\b[^>]*>)|(</del>)")
 _BRACKETS = ("{+", "+}", "[-", "-]")
-#: Marks of spacing alone (`tokens.Op.space`): in a feed, the new spacing, unmarked.
+#: Marks of spacing alone (`tokens.Op.space`), or of a form written otherwise that renders
+#: alike (`redline.forms`): in a feed, the new text, unmarked.
 _SPACING = re.compile(
-    r'<del class="pd-del pd-space">\s*</del>|<ins class="pd-ins pd-space">(?P<now>\s*)</ins>'
+    r'<del class="pd-del pd-space[^"]*">.*?</del>|<ins class="pd-ins pd-space">(?P<now>.*?)</ins>',
+    re.DOTALL,
 )
 
 #: Feeds are written by feedgen with this in place of every entry's content; each is then
@@ -552,12 +554,7 @@ def _content_source(job: _EntryJob) -> str:
             for s in change.sections
         )
         counts = f"{change.words_added} words added, {change.words_removed} words removed."
-        if change.reformatted:
-            headings = "1 heading" if change.reformatted == 1 else f"{change.reformatted} headings"
-            counts += f" {headings} changed level, with the same words."
-        if change.relinked:
-            relinked = "1 link" if change.relinked == 1 else f"{change.relinked} links"
-            counts += f" {relinked} changed address, with the same words."
+        counts += "".join(f" {what}, with the same words." for what in change.same_words())
         if sections:
             parts.append(f"<p>{counts} Sections changed:</p><ul>{sections}</ul>")
         elif change.reformatted:  # (no word changed: the form did)

@@ -1,0 +1,100 @@
+"""A passage whose form alone changed (issue 25, defect 8): the same words made bold, a
+link or no longer one, an address made an autolink. Each was shown struck and inserted
+again, and counted as words removed and added."""
+
+from __future__ import annotations
+
+import lxml.html
+import markdown as md
+import pytest
+
+from policydocs.redline.engine import Redline, Section
+from tests.redline.test_redline import exact, marks
+
+
+def _form(result: Redline) -> list[tuple[str, str]]:
+    """The changes of form on the rendered page: (title, text shown)."""
+    page = lxml.html.fragment_fromstring(md.markdown(result.markdown), create_parent="div")
+    return [(m.get("title"), m.text_content()) for m in page.cssselect("ins.pd-form")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "title"),
+    [
+        ("Some **bold words here** apply.\n", "Some *bold words here* apply.\n", "Was bold"),
+        ("The **disclaimer** applies.\n", "The disclaimer applies.\n", "Was bold"),
+        (
+            "See our Privacy Policy now.\n",
+            "See our [Privacy Policy](privacy.md) now.\n",
+            "Was plain text",
+        ),
+        (
+            "Read [the Act](https://a.example/act) now.\n",
+            "Read the Act now.\n",
+            "Was a link to https://a.example/act",
+        ),
+        (
+            "Write to privacy@example.com today.\n",
+            "Write to <privacy@example.com> today.\n",
+            "Was plain text",
+        ),
+        ("Run `policydocs check` first.\n", "Run policydocs check first.\n", "Was code"),
+        ("This is ***final***.\n", "This is <b>final</b>.\n", "Was bold and italic"),
+    ],
+)
+def test_the_same_words_in_another_form_are_a_change_of_form(
+    old: str, new: str, title: str
+) -> None:
+    result = exact(old, new)
+    assert (result.words_added, result.words_removed, result.restyled) == (0, 0, 1)
+    assert result.changed and len(result.sections) == 1
+    (shown,) = _form(result)
+    assert shown[0] == title
+    # The old form is kept for reject, in a deletion the page hides.
+    page = md.markdown(result.markdown)
+    assert page.count('<del class="pd-del pd-form">') == 1
+    assert result.same_words() == ("1 passage changed form",)
+
+
+def test_punctuation_around_words_made_a_link_is_set_apart() -> None:
+    result = exact(
+        'See the "Acceptable Use Policy".\n', "See the [Acceptable Use Policy](aup.md).\n"
+    )
+    assert [m for m in marks(result.markdown) if m[0] == "del"][::2] == [("del", '"'), ("del", '"')]
+    assert _form(result) == [("Was plain text", "Acceptable Use Policy")]
+    assert (result.words_added, result.words_removed, result.restyled) == (0, 0, 1)
+
+
+def test_forms_that_render_alike_are_no_change() -> None:
+    """`__` and `**`, a Markdown link and an HTML one to the same address: nothing a reader
+    sees changed, so nothing is announced; the marks still give back both texts."""
+    for old, new in [
+        ("Say __this__ now.\n", "Say **this** now.\n"),
+        ("See [terms](t.md) now.\n", 'See <a href="t.md">terms</a> now.\n'),
+        (
+            "Go to <https://a.example/x> now.\n",
+            "Go to [https://a.example/x](https://a.example/x) now.\n",
+        ),
+    ]:
+        result = exact(old, new)
+        assert not result.changed and result.restyled == 0, (old, new)
+        assert not _form(result)
+        assert 'class="pd-ins pd-space"' in result.markdown
+
+
+def test_other_words_with_another_form_are_words_changed() -> None:
+    result = exact("Some **bold words** apply.\n", "Some *other words* apply.\n")
+    assert result.restyled == 0 and (result.words_added, result.words_removed) == (1, 1)
+    # A link whose address alone changed stays a changed link, not a change of form.
+    moved = exact("See [terms](a.md).\n", "See [terms](b.md).\n")
+    assert (moved.relinked, moved.restyled) == (1, 0)
+
+
+def test_what_changed_with_the_same_words_is_said_once_for_every_reader() -> None:
+    result = Redline("", 0, 0, (Section("Fees", "pd-change-1"),), 2, 1, 3)
+    assert result.same_words() == (
+        "2 headings changed level",
+        "1 link changed address",
+        "3 passages changed form",
+    )
+    assert Redline.from_json(result.to_json()) == result
