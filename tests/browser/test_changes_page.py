@@ -222,5 +222,5 @@ def test_a_change_of_form_is_shown_once_saying_what_it_was(browser, tmp_path: Pa
         assert shown.get_attribute("title") == "Was plain text"
         spoken = paragraph.aria_snapshot()
         assert '- text: "[form changed]"\n    - strong: no warranty' in spoken
-        assert '- text: (Was plain text)' in spoken
+        assert "- text: (Was plain text)" in spoken
         page.close()

@@ -13,17 +13,11 @@ from tests.redline.rendered import differences, split_words
 
 CORPUS = Path(__file__).parent / "corpus"
 
-#: Where the rendered redline still differs from a version's page, and why. Basecamp's
-#: texts open emphasis with `**` and close it with `*`: on the version's page
-#: Python-Markdown shows one `*` and emphasises the sentence; right after the `<ins>` tag
-#: of a block shown whole it shows both `**` and emphasises nothing. The words are the
-#: same; the asterisks differ.
+#: Where the rendered redline still differs from a version's page, and why.
 #: A link reference definition changed (`[status]: …`): the redline has one definition of a
 #: name, the new one, so the links naming it in the old text's words point where the new
 #: text's do. The definition itself is shown changed.
 KNOWN = {
-    "refund-ed3389bd-9e46ca99": ["text of the new version"],
-    "abuse-e76baaa6-948ac5ae": ["text of the old version"],
     "sla-ed3389bd-ac8ea2de": ["addresses of the old version"],
 }
 #: Revisions no reader sees: a table restyled (`:----` to `-----`), an anchor moved from one

@@ -8,6 +8,7 @@ import lxml.html
 import markdown as md
 import pytest
 
+from policydocs.redline import literal
 from policydocs.redline.engine import Redline, Section
 from tests.redline.test_redline import exact, marks
 
@@ -98,3 +99,30 @@ def test_what_changed_with_the_same_words_is_said_once_for_every_reader() -> Non
         "3 passages changed form",
     )
     assert Redline.from_json(result.to_json()) == result
+
+
+def test_emphasis_opened_and_closed_unevenly_is_compared_as_the_page_reads_it() -> None:
+    """Basecamp's `**…*`: Python-Markdown shows one `*` and emphasises the sentence. Such a
+    paragraph was shown whole for a one-character change, and inside the marks it read
+    otherwise (both `**` shown, nothing emphasised). Now the `*` the page shows is written
+    as a literal, and the paragraph is compared as any other."""
+    sentence = "This policy applies to any product created and owned by Basecamp, LLC."
+    result = exact(f"**{sentence}**\n", f"**{sentence}*\n")
+    assert _form(result) == [("Was bold", sentence)]
+    # The `*` inserted, written as the literal it is on the page.
+    assert marks(result.markdown)[0] == ("ins", '<span class="pd-lit">\\*</span>')
+    assert (result.words_added, result.words_removed, result.restyled) == (0, 0, 1)
+    # A loose `*` the page shows as itself, in a paragraph edited elsewhere.
+    old = "Teams use Basecamp products*. We are proud to serve them.\n"
+    edited = exact(old, old.replace("are proud", "are very proud"))
+    assert marks(edited.markdown) == [("ins", "very ")]
+
+
+def test_a_delimiter_is_literal_only_where_the_page_shows_it_as_itself() -> None:
+    assert literal.shown("**A b*") == '<span class="pd-lit">\\*</span>*A b*'
+    assert literal.shown("Pay 5 * 3 now.") == "Pay 5 * 3 now."  # (no delimiter)
+    assert literal.shown("Use products*. More *text*.") == (
+        'Use products<span class="pd-lit">\\*</span>. More *text*.'
+    )
+    # Python-Markdown emphasises from this `*` to the next one: no mark may come between.
+    assert literal.shown("Use products*, more* text.") is None

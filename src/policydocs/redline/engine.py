@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from policydocs.redline import anchors, forms, markup, pairing, rawhtml, sentences
+from policydocs.redline import anchors, forms, literal, markup, pairing, rawhtml, sentences
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
@@ -391,8 +391,8 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
     if old.open_link or new.open_link:
         return None  # a mark's `)` could close a link left open: shown whole
     structure = _structure(new)
-    was, now = _above(old), _above(new)
-    if tk.loose_delimiters(was) or tk.loose_delimiters(now):
+    was, now = _shown(old), _shown(new)
+    if was is None or now is None:
         return None  # a `*` could emphasise across the marks: shown whole
     cells = _cell_ops(was, now, budget) if new.kind == "tr" else None
     if cells is not None:
@@ -494,6 +494,16 @@ def _columns(row_end: str) -> int | None:
 def _above(block: Block) -> str:
     """The block's content without its structure (where marks may go)."""
     return block.content[: len(block.content) - len(_structure(block))]
+
+
+def _shown(block: Block) -> str | None:
+    """The block's content where marks may go (`_above`), with each emphasis delimiter the
+    page shows as itself written as such (`literal`); None where one could emphasise
+    across the marks. (A table row's cells are read one by one, not as its paragraph.)"""
+    content = _above(block)
+    if block.kind == "tr":
+        return None if tk.loose_delimiters(content) else content
+    return literal.shown(content)
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
@@ -827,7 +837,7 @@ def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bo
     later_open = f'<{kind} class="{classes}">'
     close = f"</{kind}>"
     under = _structure(block)  # (never inside a mark: it goes with its block)
-    content = _above(block)
+    content = _shown(block) or _above(block)
     if block.kind == "tr":
         cells = re.split(r"((?<!\\)\|)", content)
         wrapped, opened = [], False

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from policydocs.redline import markup
 from policydocs.redline import tokens as tk
 
 #: What each emphasis delimiter makes of its text.
@@ -110,7 +111,7 @@ def separate(ops: Sequence[tk.Op]) -> list[tk.Op]:
 
 def _edges(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The tokens before the first and after the last that hold a word, and those between."""
-    wordy = [n for n, token in enumerate(tokens) if _WORDY.search(token)]
+    wordy = [n for n, token in enumerate(tokens) if _WORDY.search(_read(token) or token)]
     if not wordy:
         return tokens, (), ()
     return tokens[: wordy[0]], tokens[wordy[0] : wordy[-1] + 1], tokens[wordy[-1] + 1 :]
@@ -143,7 +144,7 @@ def _read(token: str) -> str | None:
         return code[2].strip() if code else token
     if token[:1] != "<":
         return token
-    found = _AUTOLINK.match(token) or _AUTOMAIL.match(token)
+    found = _AUTOLINK.match(token) or _AUTOMAIL.match(token) or markup.LITERAL_TOKEN.match(token)
     if found:
         return found[1]
     element = _ELEMENT.match(token)
@@ -180,6 +181,8 @@ def _token_forms(token: str) -> Forms:
         return None if inner is None else own + inner
     if token[:1] == "`":
         return ("code",)
+    if markup.LITERAL_TOKEN.match(token):
+        return ()
     if token[:1] == "<":
         found = _AUTOLINK.match(token)
         if found:

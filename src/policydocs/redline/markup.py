@@ -25,6 +25,8 @@
    structure ("under": the new one's first occurrence after the comment, which is put
    just before it: a table row's last pipe and delimiter row, a setext underline,
    attributes).
+6. `<span class="pd-lit">\\*</span>` (an emphasis delimiter the page shows as itself,
+   `literal`) gives back its character.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ FORMAT_OPEN = '<span class="pd-format" title="{was}">'
 FORMAT_CLOSE = "</span><!--/pd-format-->"
 _FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
+#: An emphasis delimiter Python-Markdown shows as itself (`literal`), escaped so that no
+#: mark can pair it (rule 6).
+LITERAL = '<span class="pd-lit">\\{}</span>'
+LITERAL_TOKEN = re.compile(r'<span class="pd-lit">\\([*_])</span>')
 #: A link whose address alone changed (in Markdown, see `engine`; in raw HTML, `rawhtml`):
 #: the old link, kept for `reject` in a deletion the page does not show…
 LINK_GONE = '<del class="pd-del pd-link">'
@@ -111,6 +117,7 @@ def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
     markdown = _pre(keep).sub(lambda m: html.unescape(m.group(1)), markdown)
     markdown = _FORMAT.sub("", markdown)
     markdown = _restore_layout(markdown, side)
+    markdown = LITERAL_TOKEN.sub(r"\1", markdown)
     if "tail" in document:
         new_tail, old_tail = document["tail"]
         markdown = markdown[: len(markdown) - len(new_tail)] + (new_tail, old_tail)[side]
@@ -234,6 +241,7 @@ def terminal(markdown: str, *, color: bool) -> str:
     """For a person at a terminal: coloured (struck red, underlined green), or wdiff-style
     `[-deleted-]{+inserted+}` when the output is not a terminal."""
     markdown = _DOC.sub("", _WAS.sub("", _HTML_COMMENTS.sub("", _FORMAT.sub("", markdown))))
+    markdown = LITERAL_TOKEN.sub(r"\1", markdown)
     for side in ("del", "ins"):
         if color:
             opening, closing = _ANSI[side], _ANSI["reset"]
