@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from policydocs.history.frontmatter import split
+from policydocs.redline import markup
 from policydocs.redline.engine import redline
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "redline" / "corpus"
@@ -57,7 +58,8 @@ def marked_words(markdown: str) -> int:
         if _ONCE & set(classes):
             words += 2  # (the old address or form removed, the new one added)
         else:
-            words += len(_TAG.sub(" ", mark.group(3)).split())
+            shown = markup.LITERAL_TOKEN.sub(r"\1", mark.group(3))  # (one character, escaped)
+            words += len(_TAG.sub(" ", shown).split())
     return words + sum(len(html.unescape(m.group(1)).split()) for m in _BOX.finditer(markdown))
 
 

@@ -126,3 +126,23 @@ def test_a_delimiter_is_literal_only_where_the_page_shows_it_as_itself() -> None
     )
     # Python-Markdown emphasises from this `*` to the next one: no mark may come between.
     assert literal.shown("Use products*, more* text.") is None
+
+
+def test_a_link_left_open_then_closed_is_its_words_made_a_link() -> None:
+    """Basecamp's taxes policy left a link's address open (`[Act](https://…(title:47`),
+    which the page shows as text, then closed it. The paragraph was shown whole, deleted
+    and inserted, for one `)`. The page shows the brackets and the address deleted and
+    the words made a link, and so does the redline."""
+    address = "https://uscode.house.gov/view.xhtml?req=(title:47%20section:151"
+    old = f"Because of the [Internet Tax Freedom Act (ITFA)]({address}. Email is exempt.\n"
+    result = exact(old, old.replace(f"{address}.", f"{address}))."))
+    assert marks(result.markdown) == [
+        ("del", "["),
+        ("del", "Internet Tax Freedom Act (ITFA)"),
+        ("ins", f"[Internet Tax Freedom Act (ITFA)]({address}))"),
+        ("del", f']<span class="pd-lit">\\(</span>{address}'),
+    ]
+    assert _form(result) == [("Was plain text", "Internet Tax Freedom Act (ITFA)")]
+    # Left open, and edited elsewhere: the edit alone is marked.
+    edited = exact(old, old.replace("Email is", "Email is still"))
+    assert marks(edited.markdown) == [("ins", "still ")]

@@ -62,8 +62,8 @@ class Block:
         text on the version's page, but Python-Markdown looks as far as the block's end
         for the closing one, and a `)` in an inserted word after it would make the rest
         of the paragraph, marks and all, the link's address (Basecamp's taxes policy).
-        Such a block is shown whole when it changes."""
-        return "](" in self.content and any(map(_unclosed, self.content.split("](")[1:]))
+        (`literal` escapes its `(` where the page reads it as text.)"""
+        return bool(open_links(self.content))
 
 
 @cache
@@ -136,6 +136,18 @@ def _unbalanced(text: str) -> bool:
         elif not open_tags or open_tags.pop() != name:
             return True
     return bool(open_tags)
+
+
+def open_links(text: str) -> list[int]:
+    """Where the `(` is of each link address that opens (`](`) and never closes."""
+    found = []
+    at = text.find("](")
+    while at >= 0:
+        following = text.find("](", at + 2)
+        if _unclosed(text[at + 2 : following if following >= 0 else len(text)]):
+            found.append(at + 1)
+        at = following
+    return found
 
 
 def _unclosed(address: str) -> bool:

@@ -388,12 +388,10 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
         return None if marked is None else _Step("html", old, new, html=marked)
     if not _same_structure(old, new):
         return None  # a heading's level or a table's columns changed: shown whole
-    if old.open_link or new.open_link:
-        return None  # a mark's `)` could close a link left open: shown whole
     structure = _structure(new)
     was, now = _shown(old), _shown(new)
     if was is None or now is None:
-        return None  # a `*` could emphasise across the marks: shown whole
+        return None  # a `*` could emphasise across the marks, a `)` close a link: whole
     cells = _cell_ops(was, now, budget) if new.kind == "tr" else None
     if cells is not None:
         ops = cells
@@ -498,11 +496,12 @@ def _above(block: Block) -> str:
 
 def _shown(block: Block) -> str | None:
     """The block's content where marks may go (`_above`), with each emphasis delimiter the
-    page shows as itself written as such (`literal`); None where one could emphasise
-    across the marks. (A table row's cells are read one by one, not as its paragraph.)"""
+    page shows as itself, and each `(` of a link address left open, written as such
+    (`literal`); None where a mark could pair with one. (A table row's cells are read
+    one by one, not as its paragraph.)"""
     content = _above(block)
     if block.kind == "tr":
-        return None if tk.loose_delimiters(content) else content
+        return None if tk.loose_delimiters(content) or block.open_link else content
     return literal.shown(content)
 
 

@@ -86,31 +86,92 @@ def restyles(ops: Sequence[tk.Op]) -> dict[int, str]:
 
 
 def separate(ops: Sequence[tk.Op]) -> list[tk.Op]:
-    """A replacement whose words, once the punctuation at its ends is set apart, read the
-    same in another form, as that punctuation replaced and the change of form: `Act.`
-    made `[Act](…)` is a full stop deleted and the words made a link."""
+    """A replacement holding a change of form, as that change and what else was deleted
+    or inserted around it: `Act.` made `[Act](…)` is a full stop deleted and the words
+    made a link (`_edges`); `[Act](https://…(title:47` (a link left open, shown as text)
+    made a link is the brackets and address deleted and the words made a link
+    (`_inside`)."""
     out: list[tk.Op] = []
     index = 0
     while index < len(ops):
         gone, came = ops[index], ops[index + 1] if index + 1 < len(ops) else None
-        if came is None or restyled(gone, came) is not None or gone.kind is not tk.Kind.DELETE:
+        if came is None or gone.kind is not tk.Kind.DELETE or restyled(gone, came) is not None:
             out.append(gone)
             index += 1
             continue
-        old, new = _edges(gone.tokens), _edges(came.tokens)
-        core = tk.Op(tk.Kind.DELETE, old[1]), tk.Op(tk.Kind.INSERT, new[1])
-        if (old[0] or old[2] or new[0] or new[2]) and restyled(*core) is not None:
-            out += [tk.Op(tk.Kind.DELETE, old[0]), tk.Op(tk.Kind.INSERT, new[0]), *core]
-            out += [tk.Op(tk.Kind.DELETE, old[2]), tk.Op(tk.Kind.INSERT, new[2])]
-            index += 2
+        parts = _edges(gone, came) or _inside(gone, came)
+        if parts is None:
+            out.append(gone)
+            index += 1
             continue
-        out.append(gone)
-        index += 1
+        out += parts
+        index += 2
     return [op for op in out if op.tokens]
 
 
-def _edges(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _edges(gone: tk.Op, came: tk.Op) -> list[tk.Op] | None:
+    """The replacement with the tokens before the first and after the last word of each
+    side set apart, if what is between reads the same in another form."""
+    old, new = _around_words(gone.tokens), _around_words(came.tokens)
+    core = [tk.Op(tk.Kind.DELETE, old[1]), tk.Op(tk.Kind.INSERT, new[1])]
+    if not (old[0] or old[2] or new[0] or new[2]) or restyled(*core) is None:
+        return None
+    return [
+        tk.Op(tk.Kind.DELETE, old[0]),
+        tk.Op(tk.Kind.INSERT, new[0]),
+        *core,
+        tk.Op(tk.Kind.DELETE, old[2]),
+        tk.Op(tk.Kind.INSERT, new[2]),
+    ]
+
+
+def _inside(gone: tk.Op, came: tk.Op) -> list[tk.Op] | None:
+    """Where one side is one token (a link, an emphasised span) that reads as a run of
+    the other side's tokens: that run and the token as a change of form, and the rest of
+    the other side deleted or inserted around it."""
+    for one, many in ((came, gone), (gone, came)):
+        shown = [token for token in one.tokens if not tk.reads_as_space(token)]
+        if len(shown) != 1 or len(many.tokens) > tk.REFINED_TOKENS:
+            continue
+        run = _run(many.tokens, _reading(one.tokens))
+        if run is None:
+            continue
+        before, within, after = (tk.Op(many.kind, part) for part in run)
+        pair = [within, one] if one is came else [one, within]
+        if restyled(*pair) is not None:
+            return [before, *pair, after]
+    return None
+
+
+def _run(
+    tokens: tuple[str, ...], reading: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """The first run of the tokens that reads as `reading`, with those before and after."""
+    if not reading:
+        return None
+    reads = [_read(token) for token in tokens]
+    for start, first in enumerate(reads):
+        if first is None or not first.strip():
+            continue
+        text = ""
+        for end in range(start, len(tokens)):
+            part = reads[end]
+            if part is None:
+                break
+            text += part
+            found = " ".join(text.split())
+            if found == reading:
+                return tokens[:start], tokens[start : end + 1], tokens[end + 1 :]
+            if len(found) > len(reading):
+                break
+    return None
+
+
+def _around_words(
+    tokens: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The tokens before the first and after the last that hold a word, and those between."""
+
     wordy = [n for n, token in enumerate(tokens) if _WORDY.search(_read(token) or token)]
     if not wordy:
         return tokens, (), ()

@@ -25,8 +25,8 @@
    structure ("under": the new one's first occurrence after the comment, which is put
    just before it: a table row's last pipe and delimiter row, a setext underline,
    attributes).
-6. `<span class="pd-lit">\\*</span>` (an emphasis delimiter the page shows as itself,
-   `literal`) gives back its character.
+6. `<span class="pd-lit">\\*</span>` (an emphasis delimiter, or the `(` of a link
+   address left open, that the page shows as itself: `literal`) gives back its character.
 """
 
 from __future__ import annotations
@@ -48,10 +48,10 @@ FORMAT_OPEN = '<span class="pd-format" title="{was}">'
 FORMAT_CLOSE = "</span><!--/pd-format-->"
 _FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
-#: An emphasis delimiter Python-Markdown shows as itself (`literal`), escaped so that no
-#: mark can pair it (rule 6).
+#: An emphasis delimiter, or a link address's `(`, that Python-Markdown shows as itself
+#: (`literal`), escaped so that no mark can pair it (rule 6).
 LITERAL = '<span class="pd-lit">\\{}</span>'
-LITERAL_TOKEN = re.compile(r'<span class="pd-lit">\\([*_])</span>')
+LITERAL_TOKEN = re.compile(r'<span class="pd-lit">\\([*_(])</span>')
 #: A link whose address alone changed (in Markdown, see `engine`; in raw HTML, `rawhtml`):
 #: the old link, kept for `reject` in a deletion the page does not show…
 LINK_GONE = '<del class="pd-del pd-link">'
