@@ -704,17 +704,29 @@ def test_attributes_stay_outside_the_marks() -> None:
     assert marks(result.markdown)[:2] == [("del", "September"), ("ins", "April")]
 
 
-def test_a_link_reference_definition_stays_a_definition() -> None:
-    """A changed `[status]: https://…` was shown as two boxes of source and was then no
-    definition: the links naming it read as text (Basecamp's SLA). It is shown changed,
-    and the new one still defines the link."""
-    old = "Intro.\n\n[status]: https://status.example\n\nSee our [Status site][status].\n"
+def test_a_link_reference_definition_moved_is_shown_in_the_links_naming_it() -> None:
+    """A changed `[status]: https://…` was shown as two boxes of source, which no page
+    shows, and once as no definition at all: the links naming it read as text. And the
+    old text's links named the new definition, pointing where the new text's do (Basecamp's
+    SLA). The definition is now recorded, not shown; the new one still defines the link,
+    and each link naming it is a link whose address alone changed, its old side at the
+    old address, in kept words and deleted ones alike."""
+    old = (
+        "Intro.\n\n[status]: https://status.example\n\nSee our [Status site][status].\n\n"
+        "Or the [old page][status].\n"
+    )
     new = old.replace("https://status.example", "https://example.com/status")
-    result = redline(old, new)
-    assert (accept(result.markdown), reject(result.markdown)) == (new, old)
+    new = new.replace("Or the [old page][status].\n", "Or write to us.\n")
+    result = exact(old, new)
+    assert (result.relinked, result.words_added, result.words_removed) == (1, 4, 3)
     page = md.markdown(result.markdown)
-    assert '<a href="https://example.com/status">Status site</a>' in page
-    assert result.changed and "[status]: https://status.example</pre>" in page
+    assert "<pre" not in page
+    assert (
+        '<ins class="pd-ins pd-link" title="The link&#x27;s address was: https://status.example"'
+        in page
+    )
+    assert page.count('<a href="https://status.example">') == 2  # (the deleted words' too)
+    assert page.count('<a href="https://example.com/status">') == 1
 
 
 @pytest.mark.parametrize(

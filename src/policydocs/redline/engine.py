@@ -30,7 +30,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from policydocs.redline import anchors, forms, literal, markup, pairing, rawhtml, sentences
+from policydocs.redline import (
+    anchors,
+    forms,
+    literal,
+    markup,
+    pairing,
+    rawhtml,
+    references,
+    sentences,
+)
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
 
@@ -151,7 +160,10 @@ def redline(old_text: str, new_text: str) -> Redline:
     new_blocks, new_tail = split(_with_final_newline(new_text))
     steps = list(_align(old_blocks, new_blocks, tk.Budget(REDLINE_WORK)))
     _mark_moves(steps)
-    result = _emit(steps)
+    names = references.moved(old_blocks, new_blocks)
+    if names:
+        steps = [_with_old_links(step, names) for step in steps]
+    result = _emit(steps, names)
     # What follows the last block (blank lines, a missing final newline) cannot carry
     # tags; when it differs, a comment at the end records both sides.
     document: dict[str, list[object]] = {}
@@ -163,6 +175,26 @@ def redline(old_text: str, new_text: str) -> Redline:
     if document:
         markdown += markup.comment("pd-doc", document) + "\n"
     return replace(result, markdown=markdown)
+
+
+def _with_old_links(step: _Step, names: Mapping[str, str]) -> _Step:
+    """The step with the links naming a definition whose address changed (`names`, see
+    `references`) shown as each version's page shows them: in the old text's words, at
+    the old address; where both texts have one, as a link whose address alone changed."""
+    block = step.new or step.old
+    assert block is not None
+    if block.atomic or rawhtml.shows(block):
+        return step
+    if step.kind == "deleted" and step.old is not None:
+        content = references.old_text(step.old.content, names)
+        return replace(step, old=replace(step.old, content=content))
+    if step.kind == "equal" and references.holds(block.content, names):
+        above, structure = _above(block), _structure(block)
+        ops = [tk.Op(tk.Kind.EQUAL, tuple(tk.tokenize(above))), tk.Op(tk.Kind.EQUAL, (structure,))]
+        return replace(step, kind="changed", ops=references.relinked(ops, names))
+    if step.kind == "changed":
+        return replace(step, ops=references.relinked(step.ops, names))
+    return step
 
 
 def _with_final_newline(text: str) -> str:
@@ -634,7 +666,9 @@ def _mark_moves(steps: list[_Step]) -> None:
             step.moved = partner.moved = number
 
 
-def _emit(steps: list[_Step]) -> Redline:
+def _emit(steps: list[_Step], names: Mapping[str, str]) -> Redline:
+    """The redline's Markdown and counts; `names`: the definitions whose address changed
+    (`references`)."""
     out: list[str] = []
     added = removed = reformatted = relinked = restyled = 0
     sections: list[Section] = []
@@ -656,6 +690,10 @@ def _emit(steps: list[_Step]) -> Redline:
         lead = "\n" if separate else block.lead
         if step.kind in ("inserted", "deleted") and rawhtml.unseen(block):
             out.append(rawhtml.recorded(step.old, step.new, lead))  # (nothing a reader sees)
+            continue
+        recorded = _definition_moved(step, names, lead)
+        if recorded is not None:
+            out.append(recorded)
             continue
         if step.kind == "html":
             assert step.old is not None and step.new is not None and step.html is not None
@@ -707,6 +745,23 @@ def _emit(steps: list[_Step]) -> Redline:
                 added += count if kind == "ins" else 0
                 removed += count if kind == "del" else 0
     return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked, restyled)
+
+
+def _definition_moved(step: _Step, names: Mapping[str, str], lead: str) -> str | None:
+    """A link reference definition inserted or deleted whose name both texts define at
+    other addresses (`names`): recorded, not shown, for the links naming it say that
+    their address changed; the new one stays a definition, for them. None for any other
+    step."""
+    block = step.new or step.old
+    if step.kind not in ("inserted", "deleted") or not names or block is None:
+        return None
+    if not rawhtml.defines(block):
+        return None
+    if references.name_of(block.prefix + block.content.rstrip("\n")) not in names:
+        return None
+    if step.new is not None:
+        return rawhtml.defined(None, step.new, lead, "")
+    return rawhtml.recorded(step.old, None, lead)
 
 
 def _unseen(ops: Sequence[tk.Op], styles: Mapping[int, str]) -> bool:

@@ -191,6 +191,7 @@ def _reading(tokens: Sequence[str]) -> str | None:
 
 
 def _read(token: str) -> str | None:
+    token = markup.displayed(token)
     if tk.reads_as_space(token):
         return " "
     if token[:1] == "\\" and len(token) == 2:
@@ -228,6 +229,7 @@ def _forms(tokens: Sequence[str]) -> Forms:
 
 
 def _token_forms(token: str) -> Forms:
+    token = markup.displayed(token)
     framed = tk.framing(token)
     if framed is not None:
         opening, text, closing = framed

@@ -27,6 +27,9 @@
    attributes).
 6. `<span class="pd-lit">\\*</span>` (an emphasis delimiter, or the `(` of a link
    address left open, that the page shows as itself: `literal`) gives back its character.
+7. `<span class="pd-src" data-pd-source="…">…</span><!--/pd-src-->` (a link shown as the
+   old text's page showed it, where the redline has only the new text's definition of
+   its reference: `references`) gives back its source, the attribute's value.
 """
 
 from __future__ import annotations
@@ -52,6 +55,27 @@ _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
 #: (`literal`), escaped so that no mark can pair it (rule 6).
 LITERAL = '<span class="pd-lit">\\{}</span>'
 LITERAL_TOKEN = re.compile(r'<span class="pd-lit">\\([*_(])</span>')
+#: Text shown otherwise than its source is written (rule 7).
+_SOURCED = re.compile(r'<span class="pd-src" data-pd-source="([^"]*)">(.*?)</span><!--/pd-src-->')
+
+
+#: Characters Python-Markdown reads before it sees a tag (links, code, escapes) or as a
+#: table's cell border, written as references in an attribute's value.
+_BEFORE_TAGS = str.maketrans({char: f"&#{ord(char)};" for char in "[]`\\|"})
+
+
+def sourced(shown: str, source: str) -> str:
+    """`shown` on the page, giving back `source` (rule 7)."""
+    value = html.escape(source).translate(_BEFORE_TAGS)
+    return f'<span class="pd-src" data-pd-source="{value}">{shown}</span><!--/pd-src-->'
+
+
+def displayed(token: str) -> str:
+    """What the page shows of a token: for one written with `sourced`, what it shows."""
+    found = _SOURCED.fullmatch(token) if token.startswith('<span class="pd-src"') else None
+    return found[2] if found else token
+
+
 #: A link whose address alone changed (in Markdown, see `engine`; in raw HTML, `rawhtml`):
 #: the old link, kept for `reject` in a deletion the page does not show…
 LINK_GONE = '<del class="pd-del pd-link">'
@@ -118,6 +142,7 @@ def _resolve(markdown: str, *, keep: str, drop: str, side: int) -> str:
     markdown = _FORMAT.sub("", markdown)
     markdown = _restore_layout(markdown, side)
     markdown = LITERAL_TOKEN.sub(r"\1", markdown)
+    markdown = _SOURCED.sub(lambda m: html.unescape(m[1]), markdown)
     if "tail" in document:
         new_tail, old_tail = document["tail"]
         markdown = markdown[: len(markdown) - len(new_tail)] + (new_tail, old_tail)[side]
@@ -241,7 +266,7 @@ def terminal(markdown: str, *, color: bool) -> str:
     """For a person at a terminal: coloured (struck red, underlined green), or wdiff-style
     `[-deleted-]{+inserted+}` when the output is not a terminal."""
     markdown = _DOC.sub("", _WAS.sub("", _HTML_COMMENTS.sub("", _FORMAT.sub("", markdown))))
-    markdown = LITERAL_TOKEN.sub(r"\1", markdown)
+    markdown = _SOURCED.sub(lambda m: m[2], LITERAL_TOKEN.sub(r"\1", markdown))
     for side in ("del", "ins"):
         if color:
             opening, closing = _ANSI[side], _ANSI["reset"]

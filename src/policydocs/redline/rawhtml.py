@@ -39,6 +39,7 @@ from policydocs.redline import anchors, pairing
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import TAG, Block, tag_events
 from policydocs.redline.markup import LINK_GONE, comment, link_came
+from policydocs.redline.references import DEFINITION
 
 #: Tags, comments and character references: never cut, never inside a mark.
 _MARKUP = re.compile(r"<!--.*?-->|<[A-Za-z/!?][^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);", re.S)
@@ -332,10 +333,6 @@ def _text(op: tk.Op) -> list[str]:
 
 
 _COMMENTS_ONLY = re.compile(r"(?:\s*<!--.*?-->)+\s*", re.DOTALL)
-#: A link reference definition as Python-Markdown reads one (`[status]: https://…`).
-_DEFINITION = re.compile(
-    r"[ ]{0,3}\[[^\[\]\n]*\]:[ ]*\S+(?:[ ]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ ]*"
-)
 
 
 def unseen(block: Block) -> bool:
@@ -357,7 +354,7 @@ def defines(block: Block) -> bool:
     return (
         block.kind == "other"
         and not block.shape
-        and _DEFINITION.fullmatch(block.prefix + block.content) is not None
+        and DEFINITION.fullmatch(block.prefix + block.content) is not None
     )
 
 

@@ -32,6 +32,8 @@ from functools import lru_cache
 
 from diff_match_patch import diff_match_patch
 
+from policydocs.redline import markup
+
 TOKEN = re.compile(
     r"""
     (?P<newline>\n(?:[ \t]*>[ \t]?)*[ \t]*)
@@ -348,7 +350,8 @@ def relinked(gone: Op, came: Op) -> str | None:
         return None
     if len(gone.tokens) != 1 or len(came.tokens) != 1:
         return None
-    was, now = framing(gone.tokens[0]), framing(came.tokens[0])
+    was = framing(markup.displayed(gone.tokens[0]))
+    now = framing(markup.displayed(came.tokens[0]))
     if was is None or now is None or was[1] != now[1] or (was[0] == "[") != (now[0] == "["):
         return None
     old, new = link_address(was), link_address(now)
