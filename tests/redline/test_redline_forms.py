@@ -146,3 +146,23 @@ def test_a_link_left_open_then_closed_is_its_words_made_a_link() -> None:
     # Left open, and edited elsewhere: the edit alone is marked.
     edited = exact(old, old.replace("Email is", "Email is still"))
     assert marks(edited.markdown) == [("ins", "still ")]
+
+
+def test_a_paragraph_made_a_heading_is_a_change_of_form() -> None:
+    """Mozilla made a bold line a heading (`__At Mozilla, …__` made `## At Mozilla, …`): it
+    was shown deleted and inserted whole. It is one block reshaped: the heading says it
+    was a paragraph, its words say they were bold, and it is one passage changed form,
+    with a section (a heading is new), and the change's anchor."""
+    line = "At Mozilla, we design products with your privacy in mind."
+    result = exact(f"Intro.\n\n__{line}__\n\nText.\n", f"Intro.\n\n## {line}\n\nText.\n")
+    assert (result.words_added, result.words_removed, result.restyled) == (0, 0, 1)
+    assert result.sections == (Section(line, "pd-change-1"),)
+    page = lxml.html.fragment_fromstring(md.markdown(result.markdown), create_parent="div")
+    (heading,) = page.cssselect("h2 > span.pd-format")
+    assert heading.get("title") == "Was a paragraph"
+    assert _form(result) == [("Was bold", line)]
+    # Without the bold, and the reverse: the anchor is the heading's own mark.
+    plain = exact(f"Intro.\n\n{line}\n\nText.\n", f"Intro.\n\n## {line}\n\nText.\n")
+    assert 'title="Was a paragraph" id="pd-change-1"' in plain.markdown and plain.restyled == 1
+    back = exact(f"Intro.\n\n### {line}\n\nText.\n", f"Intro.\n\n{line}\n\nText.\n")
+    assert 'title="Was a level 3 heading" id="pd-change-1"' in back.markdown

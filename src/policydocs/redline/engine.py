@@ -616,23 +616,32 @@ def _same_shape(old: Block, new: Block) -> bool:
     """Whether two blocks are the same kind of thing in the same place, so that one can
     be shown as the other with its words marked: not an item's first paragraph and an
     item's later paragraph (shown with the new marker, the old paragraph would render
-    as an item of its own). Headings of another level are (see `_level_changed`)."""
-    if old.kind != new.kind or (old.shape != new.shape and not _level_changed(old, new)):
+    as an item of its own). A heading of another level is, and a one-line paragraph made
+    a heading, or the reverse (see `_reshaped`)."""
+    if (old.kind, old.shape) != (new.kind, new.shape) and _reshaped(old, new) is None:
         return False
     if bool(_LIST_ITEM.search(old.prefix)) != bool(_LIST_ITEM.search(new.prefix)):
         return False
     return not old.atomic or (rawhtml.shows(old) and rawhtml.shows(new))
 
 
-def _level_changed(old: Block, new: Block) -> bool:
-    """Two headings in the same place but of another level (`###` made `##`): one block
-    reshaped, whose words are compared; shown deleted and inserted, a document whose
-    headings all went up a level showed every heading moved and every section changed
-    (issue 25, defect 7)."""
+def _reshaped(old: Block, new: Block) -> str | None:
+    """What a block in the same place but of another form was, if it was: a heading of
+    another level (`###` made `##`), or a one-line paragraph made a heading (`__At
+    Mozilla, …__` made `## At Mozilla, …`), or the reverse. One block reshaped, whose
+    words are compared: shown deleted and inserted, a document whose headings all went
+    up a level showed every heading moved and every section changed (issue 25, defect
+    7). None for two blocks of one form, or of forms no block is made into here."""
+    if _containers(old) != _containers(new) or old.shape == new.shape:
+        return None
+    kinds = {old.kind, new.kind}
+    if kinds == {"paragraph", "heading"}:
+        if "\n" in _above(old) or "\n" in _above(new) or _structure(old) or _structure(new):
+            return None  # (an ATX heading is one line; a setext one's underline is no word)
+    elif kinds != {"heading"}:
+        return None
     return (
-        old.kind == new.kind == "heading"
-        and old.shape != new.shape
-        and old.shape[:-1] == new.shape[:-1]
+        "Was a paragraph" if old.kind == "paragraph" else f"Was a level {old.shape[-1][1:]} heading"
     )
 
 
@@ -700,10 +709,14 @@ def _emit(steps: list[_Step], names: Mapping[str, str]) -> Redline:
             if not step.html.changed:  # (tags moved, spacing: nothing a reader sees)
                 out.append(rawhtml.shown(step.html, step.old, step.new, "", lead))
                 continue
-        if step.kind == "changed" and step.old and step.new and _level_changed(step.old, step.new):
-            reformatted += 1
+        reshaped = made = False
+        if step.kind == "changed":
+            assert step.old is not None and step.new is not None
+            reshaped = _reshaped(step.old, step.new) is not None
+            made = reshaped and step.old.kind != step.new.kind  # (a paragraph made a heading)
+        reformatted += reshaped and not made  # (a heading's level)
         styles = forms.restyles(step.ops) if step.kind == "changed" else {}
-        if step.kind == "changed" and _unseen(step.ops, styles):
+        if step.kind == "changed" and not made and _unseen(step.ops, styles):
             # Only the layout changed (a renumbered list item, a re-wrapped line, `__`
             # written `**`): recorded, not a change.
             assert step.old is not None and step.new is not None
@@ -726,7 +739,7 @@ def _emit(steps: list[_Step], names: Mapping[str, str]) -> Redline:
             links = tk.relinks(step.ops)
             out.append(_changed(step.old, step.new, step.ops, anchor, separate, links, styles))
             relinked += len(links)
-            restyled += sum(map(bool, styles.values()))
+            restyled += 1 if made else sum(map(bool, styles.values()))  # (one passage)
             counted = links.keys() | styles.keys()
             for index, op in enumerate(step.ops):
                 if op.kind is tk.Kind.INSERT and index - 1 not in counted:
@@ -835,11 +848,12 @@ def _changed(
         parts.append(f"{opening}{text}</{name}>")
     body = "".join(parts)
     structure = _structure(new)
-    if _level_changed(old, new):
-        level = old.shape[-1][1:]
+    reshaped = _reshaped(old, new)
+    if reshaped is not None:
         head = body[: len(body) - len(structure)]
-        body = f"{markup.FORMAT_OPEN.format(was=f'Was a level {level} heading')}{head}"
-        body += markup.FORMAT_CLOSE + structure
+        ident = f' id="{anchor}"' if first and anchor else ""  # (no mark took the anchor)
+        opening = markup.FORMAT_OPEN.format(was=html.escape(reshaped), ident=ident)
+        body = f"{opening}{head}{markup.FORMAT_CLOSE}{structure}"
     if comment and structure and not structure.startswith("\n"):
         # Before what ends the first line: a heading's attributes, a row's last pipe
         # (after it, Python-Markdown sees no table).

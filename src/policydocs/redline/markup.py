@@ -47,9 +47,9 @@ ATTRIBUTES = r"\{:?[ ]*[^}\n ][^\n]*\}[ ]*"
 _ATTRIBUTES_LINE = re.compile(rf"[ ]*{ATTRIBUTES}")
 _DOC = re.compile(r"<!--pd-doc (\{.*?\})-->\n\Z")
 #: Around the text of a heading whose level alone changed: a change of form (rule 4).
-FORMAT_OPEN = '<span class="pd-format" title="{was}">'
+FORMAT_OPEN = '<span class="pd-format" title="{was}"{ident}>'
 FORMAT_CLOSE = "</span><!--/pd-format-->"
-_FORMAT = re.compile(r'<span class="pd-format" title="[^"]*">|</span><!--/pd-format-->')
+_FORMAT = re.compile(r'<span class="pd-format" title="[^"]*"[^>]*>|</span><!--/pd-format-->')
 _WAS = re.compile(r"<!--pd-was (\{.*?\})-->")
 #: An emphasis delimiter, or a link address's `(`, that Python-Markdown shows as itself
 #: (`literal`), escaped so that no mark can pair it (rule 6).
