@@ -166,3 +166,12 @@ def test_a_paragraph_made_a_heading_is_a_change_of_form() -> None:
     assert 'title="Was a paragraph" id="pd-change-1"' in plain.markdown and plain.restyled == 1
     back = exact(f"Intro.\n\n### {line}\n\nText.\n", f"Intro.\n\n{line}\n\nText.\n")
     assert 'title="Was a level 3 heading" id="pd-change-1"' in back.markdown
+
+
+def test_underscores_inside_a_word_are_text_as_the_page_reads_them() -> None:
+    """`__Data:__Mozilla …` (Mozilla's Japanese accounts notice, 0e910ccf..8e510915): to
+    Python-Markdown, `__` next to a word emphasises nothing, and the page shows it. The
+    redline read it as bold, and its marks let it render so."""
+    old = "Notes.\n\nMozilla receives your email.\n"
+    result = exact(old, old.replace("Mozilla", "__Registration data:__Mozilla"))
+    assert marks(result.markdown) == [("del", "Mozilla"), ("ins", "__Registration data:__Mozilla")]

@@ -3,7 +3,8 @@
 A change never splits a token: words (with inner hyphens and apostrophes, and letters
 with digits: `6GB`, `1st-party`, `v2.1`, `2024-01-01`), numbers (`7.50`, `1,000`), URLs,
 links (read as Python-Markdown does: parentheses and spaces in the address, escaped or
-nested brackets in the text, `<…>` addresses, titles), emphasised spans (`***…***` too),
+nested brackets in the text, `<…>` addresses, titles), emphasised spans (`***…***` too;
+`_` and `__` not inside a word, as Python-Markdown reads them: `__Data:__Mozilla` is text),
 inline code and inline HTML elements on one line (`<b>…</b>`) are whole tokens, so
 "Licens[-ee-][+or+]" cannot happen and a link, `**emphasis**` or `<b>` is never cut by a
 mark: a change to the tag is the element deleted and inserted. (A tag left open across
@@ -44,8 +45,9 @@ TOKEN = re.compile(
                |\[[^\]\n]*\]))
   | (?P<autolink><https?://[^>\s]+>)
   | (?P<url>https?://[^\s<>()]*[^\s<>().,;:!?'"])
-  | (?P<both>\*\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*\*(?!\*)|___[^_\s](?:[^_\n]*[^_\s])?___(?!_))
-  | (?P<strong>\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*|__[^_\s](?:[^_\n]*[^_\s])?__)
+  | (?P<both>\*\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*\*(?!\*)
+           |(?<!\w)___[^_\s](?:[^_\n]*[^_\s])?___(?![\w_]))
+  | (?P<strong>\*\*[^*\s](?:[^*\n]*[^*\s])?\*\*|(?<!\w)__[^_\s](?:[^_\n]*[^_\s])?__(?!\w))
   | (?P<emphasis>(?<![\w*])\*[^*\s](?:[^*\n]*[^*\s])?\*(?![\w*])
                 |(?<![\w_])_[^_\s](?:[^_\n]*[^_\s])?_(?![\w_]))
   | (?P<element><(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?:[ \t][^<>\n]*)?>
