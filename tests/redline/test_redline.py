@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from policydocs.redline import anchors
 from policydocs.redline.blocks import _parsed_leaves, _prose_leaves, join, split
-from policydocs.redline.engine import Redline, redline
+from policydocs.redline.engine import redline
 from policydocs.redline.markup import accept, reject, terminal
+from policydocs.redline.result import Redline
 from policydocs.redline.tokens import Budget, Kind, diff, tokenize
 from tests.redline.rendered import differences
 

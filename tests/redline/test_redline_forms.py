@@ -9,7 +9,7 @@ import markdown as md
 import pytest
 
 from policydocs.redline import literal
-from policydocs.redline.engine import Redline, Section
+from policydocs.redline.result import Redline, Section
 from tests.redline.test_redline import exact, marks
 
 

@@ -15,7 +15,8 @@ from policydocs.history import frontmatter
 from policydocs.history.git import GitHistory
 from policydocs.history.model import Version
 from policydocs.history.selection import Selection
-from policydocs.redline.engine import Redline, redline
+from policydocs.redline.engine import redline
+from policydocs.redline.result import Redline
 
 WORKING_TREE = None
 

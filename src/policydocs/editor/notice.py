@@ -21,7 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from policydocs.core.errors import PolicyError
 from policydocs.history.model import Catalog, Policy, Version, long_date
-from policydocs.redline.engine import Section, redline
+from policydocs.redline.engine import redline
+from policydocs.redline.result import Section
 from policydocs.site.feeds import stable_id
 from policydocs.site.urls import UrlScheme
 

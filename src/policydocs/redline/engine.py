@@ -22,26 +22,17 @@ The markup (see `markup.py` for the exact rules and for `accept`/`reject`, which
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
-from policydocs.redline import (
-    anchors,
-    forms,
-    literal,
-    markup,
-    pairing,
-    rawhtml,
-    references,
-    sentences,
-)
+from policydocs.redline import anchors, forms, markup, pairing, rawhtml, references, sentences
+from policydocs.redline import structure as st
 from policydocs.redline import tokens as tk
 from policydocs.redline.blocks import Block, split
+from policydocs.redline.emit import Step, emit
+from policydocs.redline.result import Redline
 
 #: Part of the cache key: bump when the output for the same two texts changes.
 ENGINE_VERSION = "17"
@@ -61,98 +52,6 @@ _TABLE_SYNTAX = frozenset({"|", "-", ":"})
 #: A deleted and an inserted block count as one moved block from this many words on.
 MOVE_MIN_WORDS = 4
 
-_CONTINUATION = re.compile(r"\n((?:[ \t]*>[ \t]?)*[ \t]*)")
-#: A prefix that opens a list item: its marker, and a heading's `#`s after it (`2. #### …`,
-#: as Mozilla numbers the sections of its terms).
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]*(?:#{1,6}[ \t]*)?$")
-_DELIMITER_CELL = re.compile(r"[ \t]*\n?[ \t]*:?-+:?[ \t]*")
-_HEADING_TEXT = re.compile(r"[*_`]|<[^>]+>")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the document (under one heading) that changed, and where its first change is."""
-
-    title: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class Redline:
-    """What pages, feeds and the CLI need; plain data, so it can be cached as JSON."""
-
-    markdown: str
-    words_added: int
-    words_removed: int
-    sections: tuple[Section, ...]
-    #: Headings whose level alone changed (`###` made `##`): a change of form, not of
-    #: words, marked lightly (`pd-format`) and counted here, not in `sections`.
-    reformatted: int = 0
-    #: Links whose address alone changed: shown once, marked `pd-link`, the old address in
-    #: its title; their words are not counted as added and removed.
-    relinked: int = 0
-    #: Passages whose form alone changed (the same words made bold, a link, no longer
-    #: code: `forms`): shown once, marked `pd-form`, the old form in its title; their
-    #: words are not counted as added and removed.
-    restyled: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.sections)
-
-    def same_words(self) -> tuple[str, ...]:
-        """What changed with the same words, each as pages, feeds and reports say it:
-        "2 headings changed level", "1 link changed address", "3 passages changed form"."""
-        counted = (
-            (self.reformatted, "heading", "changed level"),
-            (self.relinked, "link", "changed address"),
-            (self.restyled, "passage", "changed form"),
-        )
-        return tuple(
-            f"{count} {noun}{'' if count == 1 else 's'} {what}"
-            for count, noun, what in counted
-            if count
-        )
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "markdown": self.markdown,
-                "words_added": self.words_added,
-                "words_removed": self.words_removed,
-                "sections": [[s.title, s.anchor] for s in self.sections],
-                "reformatted": self.reformatted,
-                "relinked": self.relinked,
-                "restyled": self.restyled,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Redline:
-        data = json.loads(text)
-        return cls(
-            data["markdown"],
-            data["words_added"],
-            data["words_removed"],
-            tuple(Section(title, anchor) for title, anchor in data["sections"]),
-            data["reformatted"],
-            data["relinked"],
-            data["restyled"],
-        )
-
-
-@dataclass
-class _Step:
-    """One block of the merged document."""
-
-    kind: str  # equal | changed | html | inserted | deleted
-    old: Block | None = None
-    new: Block | None = None
-    ops: Sequence[tk.Op] = ()
-    moved: int | None = None
-    #: Two raw HTML blocks compared by their text (kind "html", see `rawhtml`).
-    html: rawhtml.Marked | None = None
-
 
 def redline(old_text: str, new_text: str) -> Redline:
     """Compare two versions of a policy's Markdown (front matter removed)."""
@@ -163,7 +62,7 @@ def redline(old_text: str, new_text: str) -> Redline:
     names = references.moved(old_blocks, new_blocks)
     if names:
         steps = [_with_old_links(step, names) for step in steps]
-    result = _emit(steps, names)
+    result = emit(steps, names)
     # What follows the last block (blank lines, a missing final newline) cannot carry
     # tags; when it differs, a comment at the end records both sides.
     document: dict[str, list[object]] = {}
@@ -177,7 +76,7 @@ def redline(old_text: str, new_text: str) -> Redline:
     return replace(result, markdown=markdown)
 
 
-def _with_old_links(step: _Step, names: Mapping[str, str]) -> _Step:
+def _with_old_links(step: Step, names: Mapping[str, str]) -> Step:
     """The step with the links naming a definition whose address changed (`names`, see
     `references`) shown as each version's page shows them: in the old text's words, at
     the old address; where both texts have one, as a link whose address alone changed."""
@@ -189,7 +88,7 @@ def _with_old_links(step: _Step, names: Mapping[str, str]) -> _Step:
         content = references.old_text(step.old.content, names)
         return replace(step, old=replace(step.old, content=content))
     if step.kind == "equal" and references.holds(block.content, names):
-        above, structure = _above(block), _structure(block)
+        above, structure = st.above(block), st.structure(block)
         ops = [tk.Op(tk.Kind.EQUAL, tuple(tk.tokenize(above))), tk.Op(tk.Kind.EQUAL, (structure,))]
         return replace(step, kind="changed", ops=references.relinked(ops, names))
     if step.kind == "changed":
@@ -206,7 +105,7 @@ Unit = tuple[Block, ...]
 
 def _align(
     old: tuple[Block, ...], new: tuple[Block, ...], budget: tk.Budget, *, tables: bool = True
-) -> Iterator[_Step]:
+) -> Iterator[Step]:
     """Align blocks; a table is aligned as one unit first, and its rows only against the rows
     of the table it pairs with, so that no row is shown inside another table."""
     old_units, new_units = _units(old, tables), _units(new, tables)
@@ -232,7 +131,7 @@ def _align(
                 pending_old, pending_new = [], []
             for offset in range(count):
                 for a, b in zip(old_units[i + offset], new_units[j + offset], strict=True):
-                    yield _Step("equal", a, b)
+                    yield Step("equal", a, b)
             i += count
             j += count
         elif op.kind is tk.Kind.DELETE:
@@ -266,7 +165,7 @@ def _source(unit: Unit) -> str:
     return "".join(block.source for block in unit)
 
 
-def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step]:
+def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[Step]:
     """Pair changed units, in order (see `pairing`): two units of the same shape whose words
     are similar enough, or (paragraphs) that share a sentence (see `sentences`), or (table
     rows) half their cells; weighed by the words they have in common, which a pair leaves
@@ -316,7 +215,7 @@ def _pair(old: list[Unit], new: list[Unit], budget: tk.Budget) -> Iterator[_Step
         i, j = pair_i + 1, pair_k + 1
 
 
-def _alone(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
+def _alone(old: list[Unit], new: list[Unit]) -> Iterator[Step]:
     """Units without a partner, between two pairs: each deleted list item (with its own
     paragraphs and nested lists) followed by the inserted one taking its place, so that a
     replaced list item stays inside its list. An item's later paragraph or nested list
@@ -324,14 +223,14 @@ def _alone(old: list[Unit], new: list[Unit]) -> Iterator[_Step]:
     paragraph that ends the list, as code; so those that continue the item before them
     (the last pair's) come first, the old ones then the new ones."""
     old_lead, new_lead = _continuing(old), _continuing(new)
-    yield from (_Step("deleted", old=b) for unit in old[:old_lead] for b in unit)
-    yield from (_Step("inserted", new=b) for unit in new[:new_lead] for b in unit)
+    yield from (Step("deleted", old=b) for unit in old[:old_lead] for b in unit)
+    yield from (Step("inserted", new=b) for unit in new[:new_lead] for b in unit)
     old_items, new_items = _items(old[old_lead:]), _items(new[new_lead:])
     for index in range(max(len(old_items), len(new_items))):
         if index < len(old_items):
-            yield from (_Step("deleted", old=b) for unit in old_items[index] for b in unit)
+            yield from (Step("deleted", old=b) for unit in old_items[index] for b in unit)
         if index < len(new_items):
-            yield from (_Step("inserted", new=b) for unit in new_items[index] for b in unit)
+            yield from (Step("inserted", new=b) for unit in new_items[index] for b in unit)
 
 
 def _heads(units: list[Unit]) -> list[int | None]:
@@ -354,17 +253,12 @@ def _continuing(units: list[Unit]) -> int:
     count = 0
     for unit in units:
         block = unit[0]
-        containers = _containers(block)
+        containers = st.containers(block)
         in_list = any(container.endswith("_list") for container in containers)
-        if not in_list or (len(containers) == 1 and _LIST_ITEM.search(block.prefix)):
+        if not in_list or (len(containers) == 1 and st.LIST_ITEM.search(block.prefix)):
             break  # (a heading, a quote: in no item)
         count += 1
     return count
-
-
-def _containers(block: Block) -> tuple[str, ...]:
-    """The lists and quotes the block is in (its shape without a heading's level)."""
-    return block.shape[:-1] if block.kind == "heading" else block.shape
 
 
 def _items(units: list[Unit]) -> list[list[Unit]]:
@@ -374,28 +268,28 @@ def _items(units: list[Unit]) -> list[list[Unit]]:
     for unit in units:
         head = groups[-1][0][0] if groups else None
         block = unit[0]
-        containers = _containers(block)
+        containers = st.containers(block)
         inside = head is not None and (
-            len(containers) > len(_containers(head))
+            len(containers) > len(st.containers(head))
             or (
-                containers == _containers(head)
+                containers == st.containers(head)
                 and containers
-                and not _LIST_ITEM.search(block.prefix)
+                and not st.LIST_ITEM.search(block.prefix)
             )
         )
-        if inside and head is not None and _LIST_ITEM.search(head.prefix):
+        if inside and head is not None and st.LIST_ITEM.search(head.prefix):
             groups[-1].append(unit)
         else:
             groups.append([unit])
     return groups
 
 
-def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
+def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[Step] | None:
     """Steps for two paired units: rows of two tables, or the word diff of two blocks."""
     if _source(old) == _source(new):
-        return [_Step("equal", a, b) for a, b in zip(old, new, strict=True)]
+        return [Step("equal", a, b) for a, b in zip(old, new, strict=True)]
     if len(old) > 1 or len(new) > 1:
-        if not _same_structure(old[0], new[0]):
+        if not st.same_structure(old[0], new[0]):
             return None  # other columns: a row of one would not parse in the other
         steps = list(_align(old, new, budget, tables=False))
         piped = "|" in new[0].prefix
@@ -409,7 +303,7 @@ def _compare(old: Unit, new: Unit, budget: tk.Budget) -> list[_Step] | None:
     return [changed] if changed is not None else None
 
 
-def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
+def _word_diff(old: Block, new: Block, budget: tk.Budget) -> Step | None:
     """The word diff of two paired blocks (aligned by sentence first when they are
     paragraphs sharing a sentence); None (shown whole, deleted and inserted) once the
     redline's work is spent."""
@@ -417,11 +311,11 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
         return None
     if rawhtml.shows(old) and rawhtml.shows(new):
         marked = rawhtml.compare(old, new, budget)
-        return None if marked is None else _Step("html", old, new, html=marked)
-    if not _same_structure(old, new):
+        return None if marked is None else Step("html", old, new, html=marked)
+    if not st.same_structure(old, new):
         return None  # a heading's level or a table's columns changed: shown whole
-    structure = _structure(new)
-    was, now = _shown(old), _shown(new)
+    structure = st.structure(new)
+    was, now = st.shown(old), st.shown(new)
     if was is None or now is None:
         return None  # a `*` could emphasise across the marks, a `)` close a link: whole
     cells = _cell_ops(was, now, budget) if new.kind == "tr" else None
@@ -440,7 +334,7 @@ def _word_diff(old: Block, new: Block, budget: tk.Budget) -> _Step | None:
         for op in ops:
             if op.kind is not tk.Kind.EQUAL and any(t in _TABLE_SYNTAX for t in op.tokens):
                 return None  # a table's columns changed: show the rows whole
-    return _Step("changed", old, new, ops)
+    return Step("changed", old, new, ops)
 
 
 _PIPE = re.compile(r"((?<!\\)\|)")
@@ -461,80 +355,6 @@ def _cell_ops(old: str, new: str, budget: tk.Budget) -> tuple[tk.Op, ...] | None
         else:
             ops += _word_ops(was, now, budget)
     return tuple(op for op in ops if op.tokens)
-
-
-#: Attributes Python-Markdown's attr_list gives a block (`markup.ATTRIBUTES`): on the
-#: block's last line (its `BLOCK_RE`; Mozilla's `{: datetime="2024-03-18" }` under each
-#: "Last Updated" line), or at the end of a heading (`HEADER_RE`: `## VPN {: #vpn }`).
-_ATTRIBUTES_LINE = re.compile(rf"\n[ ]*{markup.ATTRIBUTES}\Z")
-#: A table row's trailing pipe (its leading one is in its prefix, see `blocks`).
-_TRAILING_PIPE = re.compile(r"[ \t]*(?<!\\)\|[ \t]*\Z")
-_ATTRIBUTES_AFTER_HEADING = re.compile(rf"[ ]+{markup.ATTRIBUTES}\Z")
-
-
-def _structure(block: Block) -> str:
-    """The end of a block that makes it what it is and holds no words, with the newline
-    or spaces before it: a setext heading's underline, the delimiter row under a table's
-    header, attributes. A mark in it would make the heading a paragraph, the table a
-    paragraph of pipes, or print the attributes as text. It is shown as the new text has
-    it (`pd-was` keeps the old one); "" for a block without one. A table row's trailing
-    pipe is part of it, so that a table restyled with outer pipes (or without) is
-    compared cell by cell, as its rows read the same."""
-    if block.atomic:
-        return ""
-    content = block.content
-    if block.kind == "tr":
-        first, newline, _ = content.partition("\n")
-        pipe = _TRAILING_PIPE.search(first)
-        return content[pipe.start() if pipe else len(first) :] if pipe or newline else ""
-    if "\n" not in content:
-        found = _ATTRIBUTES_AFTER_HEADING.search(content) if block.kind == "heading" else None
-        return found.group() if found else ""
-    if block.kind == "heading":
-        return content[content.rindex("\n") :]
-    found = _ATTRIBUTES_LINE.search(content)
-    return found.group() if found else ""
-
-
-def _same_structure(old: Block, new: Block) -> bool:
-    """Whether two blocks' structures make the same kind of block, so that the old one
-    can be restyled into the new one: an underline of the same level, a delimiter row of
-    as many columns (`:---` against `---` is alignment only), attributes of any value
-    (an anchor or a date no reader sees)."""
-    was, now = _structure(old), _structure(new)
-    if new.kind == "tr" and old.kind == "tr":
-        return _columns(was) == _columns(now)
-    if not was or not now or old.kind != new.kind:
-        return was == now
-    if was.startswith("\n") != now.startswith("\n"):
-        return False
-    if new.kind == "heading" and now.startswith("\n"):
-        return was.strip()[0] == now.strip()[0]
-    return True
-
-
-def _columns(row_end: str) -> int | None:
-    """The columns of a header row's delimiter row (from the row's structure), None for
-    a row of the table's body."""
-    if "\n" not in row_end:
-        return None
-    return row_end.rsplit("\n", 1)[1].strip().strip("|").count("|") + 1
-
-
-def _above(block: Block) -> str:
-    """The block's content without its structure (where marks may go)."""
-    return block.content[: len(block.content) - len(_structure(block))]
-
-
-def _shown(block: Block) -> str | None:
-    """The block's content where marks may go (`_above`), with each emphasis delimiter the
-    page shows as itself, and each `(` of a link address left open, written as such
-    (`literal`); None where a mark could pair with one. (A table row's cells are read
-    one by one, not as its paragraph.)"""
-    content = _above(block)
-    if block.kind == "tr":
-        return None if tk.loose_delimiters(content) or block.open_link else content
-    return literal.shown(content)
 
 
 #: Word diffs that finished within their budget, with the work each took (see `_word_ops`).
@@ -594,7 +414,7 @@ def _shares(old: Block, new: Block) -> bool:
 def _share_cell(old: Block, new: Block) -> bool:
     if "\n" in old.content + new.content:
         return False  # (a header row pairs by its words: its delimiter row is its own)
-    old_cells, new_cells = _PIPE.split(_above(old)), _PIPE.split(_above(new))
+    old_cells, new_cells = _PIPE.split(st.above(old)), _PIPE.split(st.above(new))
     if len(old_cells) != len(new_cells):
         return False
     compared = [
@@ -617,45 +437,25 @@ def _same_shape(old: Block, new: Block) -> bool:
     be shown as the other with its words marked: not an item's first paragraph and an
     item's later paragraph (shown with the new marker, the old paragraph would render
     as an item of its own). A heading of another level is, and a one-line paragraph made
-    a heading, or the reverse (see `_reshaped`)."""
-    if (old.kind, old.shape) != (new.kind, new.shape) and _reshaped(old, new) is None:
+    a heading, or the reverse (see `structure.reshaped`)."""
+    if (old.kind, old.shape) != (new.kind, new.shape) and st.reshaped(old, new) is None:
         return False
-    if bool(_LIST_ITEM.search(old.prefix)) != bool(_LIST_ITEM.search(new.prefix)):
+    if bool(st.LIST_ITEM.search(old.prefix)) != bool(st.LIST_ITEM.search(new.prefix)):
         return False
     return not old.atomic or (rawhtml.shows(old) and rawhtml.shows(new))
-
-
-def _reshaped(old: Block, new: Block) -> str | None:
-    """What a block in the same place but of another form was, if it was: a heading of
-    another level (`###` made `##`), or a one-line paragraph made a heading (`__At
-    Mozilla, …__` made `## At Mozilla, …`), or the reverse. One block reshaped, whose
-    words are compared: shown deleted and inserted, a document whose headings all went
-    up a level showed every heading moved and every section changed (issue 25, defect
-    7). None for two blocks of one form, or of forms no block is made into here."""
-    if _containers(old) != _containers(new) or old.shape == new.shape:
-        return None
-    kinds = {old.kind, new.kind}
-    if kinds == {"paragraph", "heading"}:
-        if "\n" in _above(old) or "\n" in _above(new) or _structure(old) or _structure(new):
-            return None  # (an ATX heading is one line; a setext one's underline is no word)
-    elif kinds != {"heading"}:
-        return None
-    return (
-        "Was a paragraph" if old.kind == "paragraph" else f"Was a level {old.shape[-1][1:]} heading"
-    )
 
 
 def _word_set(unit: Unit) -> frozenset[str]:
     """The unit's words, its blocks' structure left out (an attribute's name and value,
     `{: datetime="2025-06-02" }`, are no words of the text)."""
     if len(unit) == 1:
-        return tk.word_set(_above(unit[0]))
-    return frozenset().union(*(tk.word_set(_above(block)) for block in unit))
+        return tk.word_set(st.above(unit[0]))
+    return frozenset().union(*(tk.word_set(st.above(block)) for block in unit))
 
 
-def _mark_moves(steps: list[_Step]) -> None:
+def _mark_moves(steps: list[Step]) -> None:
     """A block deleted in one place and inserted unchanged in another has moved."""
-    inserted: dict[str, list[_Step]] = {}
+    inserted: dict[str, list[Step]] = {}
     for step in steps:
         if (
             step.kind == "inserted"
@@ -673,264 +473,3 @@ def _mark_moves(steps: list[_Step]) -> None:
             number += 1
             partner = candidates.pop(0)
             step.moved = partner.moved = number
-
-
-def _emit(steps: list[_Step], names: Mapping[str, str]) -> Redline:
-    """The redline's Markdown and counts; `names`: the definitions whose address changed
-    (`references`)."""
-    out: list[str] = []
-    added = removed = reformatted = relinked = restyled = 0
-    sections: list[Section] = []
-    heading = ""
-    section_open = False
-    change = 0
-    previous: _Step | None = None
-    for step in steps:
-        after, previous = previous, step
-        block = step.new or step.old
-        assert block is not None
-        if block.kind == "heading":
-            heading = _heading_title(block.content)
-            section_open = False
-        if step.kind == "equal":
-            out.append(block.source)
-            continue
-        separate = _needs_separator(after, step)
-        lead = "\n" if separate else block.lead
-        if step.kind in ("inserted", "deleted") and rawhtml.unseen(block):
-            out.append(rawhtml.recorded(step.old, step.new, lead))  # (nothing a reader sees)
-            continue
-        recorded = _definition_moved(step, names, lead)
-        if recorded is not None:
-            out.append(recorded)
-            continue
-        if step.kind == "html":
-            assert step.old is not None and step.new is not None and step.html is not None
-            if not step.html.changed:  # (tags moved, spacing: nothing a reader sees)
-                out.append(rawhtml.shown(step.html, step.old, step.new, "", lead))
-                continue
-        reshaped = made = False
-        if step.kind == "changed":
-            assert step.old is not None and step.new is not None
-            reshaped = _reshaped(step.old, step.new) is not None
-            made = reshaped and step.old.kind != step.new.kind  # (a paragraph made a heading)
-        reformatted += reshaped and not made  # (a heading's level)
-        styles = forms.restyles(step.ops) if step.kind == "changed" else {}
-        if step.kind == "changed" and not made and _unseen(step.ops, styles):
-            # Only the layout changed (a renumbered list item, a re-wrapped line, `__`
-            # written `**`): recorded, not a change.
-            assert step.old is not None and step.new is not None
-            out.append(_changed(step.old, step.new, step.ops, "", separate, styles=styles))
-            continue
-        change += 1
-        anchor = f"pd-change-{change}"
-        if not section_open:
-            sections.append(Section(heading or "Introduction", anchor))
-            section_open = True
-        if step.kind == "html" or (step.kind != "changed" and rawhtml.shows(block)):
-            side = tk.Kind.INSERT if step.kind == "inserted" else tk.Kind.DELETE
-            marked = step.html or rawhtml.whole(block, side)
-            out.append(rawhtml.shown(marked, step.old, step.new, anchor, lead))
-            added += marked.words_added
-            removed += marked.words_removed
-            relinked += len(marked.relinked)
-        elif step.kind == "changed":
-            assert step.old is not None and step.new is not None
-            links = tk.relinks(step.ops)
-            out.append(_changed(step.old, step.new, step.ops, anchor, separate, links, styles))
-            relinked += len(links)
-            restyled += 1 if made else sum(map(bool, styles.values()))  # (one passage)
-            counted = links.keys() | styles.keys()
-            for index, op in enumerate(step.ops):
-                if op.kind is tk.Kind.INSERT and index - 1 not in counted:
-                    added += tk.words(op.tokens)
-                elif op.kind is tk.Kind.DELETE and index not in counted:
-                    removed += tk.words(op.tokens)
-        else:
-            kind = "ins" if step.kind == "inserted" else "del"
-            if rawhtml.defines(block):
-                shown = _whole(replace(block, lead="", end=""), kind, anchor, None, False)
-                out.append(rawhtml.defined(step.old, step.new, lead, shown))
-            else:
-                out.append(_whole(block, kind, anchor, step.moved, separate))
-            count = tk.words(tk.tokenize(block.content))
-            if step.moved is None:
-                added += count if kind == "ins" else 0
-                removed += count if kind == "del" else 0
-    return Redline("".join(out), added, removed, tuple(sections), reformatted, relinked, restyled)
-
-
-def _definition_moved(step: _Step, names: Mapping[str, str], lead: str) -> str | None:
-    """A link reference definition inserted or deleted whose name both texts define at
-    other addresses (`names`): recorded, not shown, for the links naming it say that
-    their address changed; the new one stays a definition, for them. None for any other
-    step."""
-    block = step.new or step.old
-    if step.kind not in ("inserted", "deleted") or not names or block is None:
-        return None
-    if not rawhtml.defines(block):
-        return None
-    if references.name_of(block.prefix + block.content.rstrip("\n")) not in names:
-        return None
-    if step.new is not None:
-        return rawhtml.defined(None, step.new, lead, "")
-    return rawhtml.recorded(step.old, None, lead)
-
-
-def _unseen(ops: Sequence[tk.Op], styles: Mapping[int, str]) -> bool:
-    """Whether the ops change nothing a reader sees: spacing, and forms that render alike
-    (`styles`: `forms.restyles` of the ops)."""
-    hidden = {index for index, title in styles.items() if not title}
-    hidden |= {index + 1 for index in hidden}
-    return all(
-        op.kind is tk.Kind.EQUAL or op.space or index in hidden for index, op in enumerate(ops)
-    )
-
-
-def _changed(
-    old: Block,
-    new: Block,
-    ops: Sequence[tk.Op],
-    anchor: str,
-    separate: bool,
-    links: Mapping[int, str] = MappingProxyType({}),
-    styles: Mapping[int, str] = MappingProxyType({}),
-) -> str:
-    """The block with its marks; `links`: the links whose address alone changed
-    (`tokens.relinks`, which the caller has counted), by the index of their deletion;
-    `styles`: likewise the passages whose form alone changed (`forms.restyles`)."""
-    lead = "\n" if separate else new.lead
-    was = {}
-    if old.lead != new.lead or lead != new.lead:
-        was["lead"] = [new.lead, old.lead]
-    if old.prefix != new.prefix:
-        was["prefix"] = [new.prefix, old.prefix]
-    if _structure(old) != _structure(new):
-        was["under"] = [_structure(new), _structure(old)]
-    comment = markup.comment("pd-was", was) if was else ""
-    in_table = new.kind == "tr"
-    parts: list[str] = []
-    first = True
-    for index, op in enumerate(ops):
-        text = op.text
-        if op.kind is tk.Kind.EQUAL:
-            if comment and not in_table and "\n" in text:
-                text = text.replace("\n", comment + "\n", 1)
-                comment = ""
-            parts.append(text)
-            continue
-        name = "ins" if op.kind is tk.Kind.INSERT else "del"
-        if index in links:  # (the old link, hidden on the page: the new one says it changed)
-            opening = markup.LINK_GONE
-        elif index - 1 in links:
-            opening = markup.link_came(links[index - 1], f' id="{anchor}"' if first else "")
-            first = False
-        elif index in styles:  # (the old form, hidden on the page: the new one says it)
-            opening = markup.FORM_GONE if styles[index] else markup.FORM_UNSEEN
-        elif index - 1 in styles and styles[index - 1]:
-            opening = markup.form_came(styles[index - 1], f' id="{anchor}"' if first else "")
-            first = False
-        elif op.space or index - 1 in styles:
-            # (only how the words are spaced, or written: marked, never the change's anchor)
-            opening = f'<{name} class="pd-{name} pd-space">'
-        else:
-            opening = f'<{name} class="pd-{name}"' + (f' id="{anchor}">' if first else ">")
-            first = False
-        if comment and not in_table and "\n" in text:
-            # The first line ends inside this change: close the tag around the comment, so
-            # that accepting or rejecting the change cannot remove the comment with it.
-            head, tail = text.split("\n", 1)
-            parts.append(
-                f'{opening}{head}</{name}>{comment}<{name} class="pd-{name}">\n{tail}</{name}>'
-            )
-            comment = ""
-            continue
-        parts.append(f"{opening}{text}</{name}>")
-    body = "".join(parts)
-    structure = _structure(new)
-    reshaped = _reshaped(old, new)
-    if reshaped is not None:
-        head = body[: len(body) - len(structure)]
-        ident = f' id="{anchor}"' if first and anchor else ""  # (no mark took the anchor)
-        opening = markup.FORMAT_OPEN.format(was=html.escape(reshaped), ident=ident)
-        body = f"{opening}{head}{markup.FORMAT_CLOSE}{structure}"
-    if comment and structure and not structure.startswith("\n"):
-        # Before what ends the first line: a heading's attributes, a row's last pipe
-        # (after it, Python-Markdown sees no table).
-        body = body[: len(body) - len(structure)] + comment + structure
-    elif comment:
-        end = body.find("\n")
-        end = len(body) if end < 0 else end
-        body = body[:end] + comment + body[end:]
-    return lead + new.prefix + body + new.end
-
-
-def _needs_separator(previous: _Step | None, step: _Step) -> bool:
-    """A block right after a block that only the other version has, with no blank line
-    between, would merge into it when rendered (a paragraph lazily continuing a list item).
-    A blank line keeps them apart; the markup says it belongs to neither text."""
-    if previous is None or previous.kind not in ("inserted", "deleted") or step.kind == "equal":
-        return False
-    if previous.kind == step.kind:
-        return False
-    block, other = step.new or step.old, previous.new or previous.old
-    assert block is not None and other is not None
-    # Items of one list (each opens with its marker) or rows of one table may follow each
-    # other directly; paragraphs, quoted ones too, would merge. A table's header row (which
-    # holds its delimiter row too) always starts a new table.
-    if block.kind != other.kind or block.shape != other.shape:
-        return block.lead == ""
-    if block.kind == "tr":
-        return block.lead == "" and "\n" in block.content
-    # (an item after an item's later paragraph would continue that paragraph)
-    items = _LIST_ITEM.search(block.prefix) and _LIST_ITEM.search(other.prefix)
-    return block.lead == "" and not items
-
-
-def _whole(block: Block, kind: str, anchor: str, moved: int | None, separate: bool) -> str:
-    classes = f"pd-{kind} pd-block" + (" pd-moved" if moved is not None else "")
-    ident = f' id="{anchor}"'
-    if moved is not None:
-        ident += f' data-pd-move="{moved}"'
-    if separate:
-        ident += ' data-pd-lead=""'
-        block = replace(block, lead="\n")
-    if block.atomic or block.open_tags:
-        escaped = html.escape(block.prefix + block.content, quote=False).replace("\n", "&#10;")
-        kind_attribute = f' data-pd-kind="{block.kind}"'
-        return (
-            f'{block.lead}<pre class="{classes}"{ident}{kind_attribute}>{escaped}</pre>{block.end}'
-        )
-    tag_open = f'<{kind} class="{classes}"{ident}>'
-    later_open = f'<{kind} class="{classes}">'
-    close = f"</{kind}>"
-    under = _structure(block)  # (never inside a mark: it goes with its block)
-    content = _shown(block) or _above(block)
-    if block.kind == "tr":
-        cells = re.split(r"((?<!\\)\|)", content)
-        wrapped, opened = [], False
-        for cell in cells:
-            if cell == "|" or not cell.strip() or _DELIMITER_CELL.fullmatch(cell):
-                wrapped.append(cell)
-                continue
-            inner = cell.strip()
-            lead_space = cell[: len(cell) - len(cell.lstrip())]
-            tail_space = cell[len(cell.rstrip()) :]
-            wrapped.append(
-                f"{lead_space}{later_open if opened else tag_open}{inner}{close}{tail_space}"
-            )
-            opened = True
-        if not opened:  # (a row of empty cells: an empty mark says whose row it is)
-            cell = 2 if len(wrapped) > 2 and not wrapped[0].strip() else 0
-            wrapped[cell] += f"{tag_open}{close}"
-        return block.lead + block.prefix + "".join(wrapped) + under + block.end
-    lines = _CONTINUATION.split(content)
-    # lines alternates: first line, prefix, line, prefix, line…
-    body = [f"{tag_open}{lines[0]}{close}"]
-    for index in range(1, len(lines), 2):
-        body.append(f"\n{lines[index]}{later_open}{lines[index + 1]}{close}")
-    return block.lead + block.prefix + "".join(body) + under + block.end
-
-
-def _heading_title(content: str) -> str:
-    return " ".join(_HEADING_TEXT.sub("", content).split()).rstrip("#").strip()

@@ -13,7 +13,8 @@ from typing import TypeVar
 from policydocs.core.memo import Memo, remembered
 from policydocs.core.parallel import Result
 from policydocs.core.store import Store
-from policydocs.redline.engine import ENGINE_VERSION, Redline, redline
+from policydocs.redline.engine import ENGINE_VERSION, redline
+from policydocs.redline.result import Redline
 
 K = TypeVar("K", bound=Hashable)
 

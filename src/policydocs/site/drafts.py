@@ -14,7 +14,8 @@ from policydocs.core.errors import Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
 from policydocs.history.model import Catalog, Version
-from policydocs.redline.engine import Redline, redline
+from policydocs.redline.engine import redline
+from policydocs.redline.result import Redline
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TypeVar
 from policydocs.core.memo import Memo
 from policydocs.core.parallel import Result
 from policydocs.core.store import Store
-from policydocs.redline.engine import Redline
+from policydocs.redline.result import Redline
 from policydocs.redline.stored import Pair, stored_redline
 from policydocs.site.pages import PageText
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from policydocs.history import links as repo_links
 from policydocs.history.model import Catalog, Policy, Version
-from policydocs.redline.engine import Redline
+from policydocs.redline.result import Redline
 from policydocs.site.drafts import Draft
 from policydocs.site.lookup import lookup_data
 from policydocs.site.switcher import VersionLists
