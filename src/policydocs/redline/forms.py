@@ -77,12 +77,7 @@ def restyled(gone: tk.Op, came: tk.Op) -> str | None:
 def restyles(ops: Sequence[tk.Op]) -> dict[int, str]:
     """Each change of form among the ops (see `restyled`): the index of its deletion, with
     its title ("" where nothing a reader sees changed)."""
-    found = {}
-    for index in range(len(ops) - 1):
-        title = restyled(ops[index], ops[index + 1])
-        if title is not None:
-            found[index] = title
-    return found
+    return tk.replacements(ops, restyled)
 
 
 def separate(ops: Sequence[tk.Op]) -> list[tk.Op]:

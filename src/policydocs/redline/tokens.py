@@ -26,7 +26,7 @@ exact, on any machine.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -363,11 +363,17 @@ def relinked(gone: Op, came: Op) -> str | None:
 def relinks(ops: Sequence[Op]) -> dict[int, str]:
     """Each link replaced by one with the same text (see `relinked`): the index of its
     deletion, with the old address."""
+    return replacements(ops, relinked)
+
+
+def replacements(ops: Sequence[Op], told: Callable[[Op, Op], str | None]) -> dict[int, str]:
+    """The index of each op followed by one of which `told` says something, with what it
+    says (of a deletion and the insertion after it: see `relinked`, `forms.restyled`)."""
     found = {}
     for index in range(len(ops) - 1):
-        address = relinked(ops[index], ops[index + 1])
-        if address is not None:
-            found[index] = address
+        said = told(ops[index], ops[index + 1])
+        if said is not None:
+            found[index] = said
     return found
 
 
