@@ -53,6 +53,11 @@ _AUTOMAIL = re.compile(r"<(?:mailto:)?([^<> !]+@[^@<> ]+)>\Z", re.IGNORECASE)
 _TITLE = re.compile(r"""[ \t]+("[^"]*"|'[^']*'|\([^)]*\))[ \t]*\)\Z""")
 _WORDY = re.compile(r"\w")
 
+#: A replacement of more tokens than this, both sides together (a passage of some 250
+#: words), is not looked into: reading it costs as much as its size, and a rewrite the
+#: search gave up on is one replacement of a whole paragraph (the bench's 1 MB one took
+#: twice as long).
+PASSAGE_TOKENS = 512
 #: The forms of a passage: () for plain text, None where it is formatted in parts.
 Forms = tuple[str, ...] | None
 
@@ -62,6 +67,8 @@ def restyled(gone: tk.Op, came: tk.Op) -> str | None:
     title of the change ("Was bold", "Was plain text"), or "" if the forms render alike;
     None otherwise (and for a link whose address alone changed)."""
     if gone.kind is not tk.Kind.DELETE or came.kind is not tk.Kind.INSERT:
+        return None
+    if len(gone.tokens) + len(came.tokens) > PASSAGE_TOKENS:
         return None
     was = _reading(gone.tokens)
     if was is None or not _WORDY.search(was) or was != _reading(came.tokens):
@@ -107,6 +114,8 @@ def separate(ops: Sequence[tk.Op]) -> list[tk.Op]:
 def _edges(gone: tk.Op, came: tk.Op) -> list[tk.Op] | None:
     """The replacement with the tokens before the first and after the last word of each
     side set apart, if what is between reads the same in another form."""
+    if len(gone.tokens) + len(came.tokens) > PASSAGE_TOKENS:
+        return None
     old, new = _around_words(gone.tokens), _around_words(came.tokens)
     core = [tk.Op(tk.Kind.DELETE, old[1]), tk.Op(tk.Kind.INSERT, new[1])]
     if not (old[0] or old[2] or new[0] or new[2]) or restyled(*core) is None:
@@ -125,8 +134,10 @@ def _inside(gone: tk.Op, came: tk.Op) -> list[tk.Op] | None:
     the other side's tokens: that run and the token as a change of form, and the rest of
     the other side deleted or inserted around it."""
     for one, many in ((came, gone), (gone, came)):
+        if len(many.tokens) > tk.REFINED_TOKENS or len(one.tokens) > tk.REFINED_TOKENS:
+            continue
         shown = [token for token in one.tokens if not tk.reads_as_space(token)]
-        if len(shown) != 1 or len(many.tokens) > tk.REFINED_TOKENS:
+        if len(shown) != 1:
             continue
         run = _run(many.tokens, _reading(one.tokens))
         if run is None:
