@@ -223,6 +223,11 @@ BAD_REVISIONS = {
     ),
     "a NUL byte in the text": ("---\ntitle: T\n---\n\nText\x00.\n", None, "U+0000"),
     "a control character in the title": ("---\ntitle: T\x01\n---\n\nText.\n", None, "U+0001"),
+    "the redline's own marks, which would fake a change": (
+        '---\ntitle: T\n---\n\nWe <ins class="pd-ins">never</ins> sell your data.\n',
+        None,
+        "'class=\"pd-ins' at line 5, column 9 is policydocs' own redline markup",
+    ),
 }
 
 

@@ -1,11 +1,16 @@
 """What the text of a revision must be to be published at all, beyond valid front matter:
-characters every output can carry, and nesting a Markdown renderer can follow.
+characters every output can carry, nesting a Markdown renderer can follow, and none of the
+redline's own markup.
 
 A NUL or another control character reaches pages as it is (browsers show it, or drop the
 text after it) and cannot be written in a feed at all (XML 1.0 forbids it). A list or quote
 nested hundreds of levels deep makes Python-Markdown recurse until Python stops it (a
-traceback, not a page; 300 levels of indented list items did it). Both are errors naming
-the line and column, found for the build, `policydocs check` and drafts alike.
+traceback, not a page; 300 levels of indented list items did it). A text holding the
+marks a redline is written with (`<ins class="pd-ins">`, `<!--pd-was …-->`) would show
+words as inserted or deleted on its own page, and make a redline that cannot tell them
+from its changes: its changes page would say a clause was added that was not, and
+rejecting its changes would not give the old text back. All are errors naming the line
+and column, found for the build, `policydocs check` and drafts alike.
 """
 
 from __future__ import annotations
@@ -30,6 +35,11 @@ MAX_NESTING = 50
 #: finds quickly: `^` in multi-line mode tries every position (9 ms against 236 ms).
 _DEEP_CANDIDATE = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}")
 _LEVEL = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))")
+#: The redline's own markup (see `redline.markup`): its marks' classes and its comments.
+_REDLINE_MARKUP = re.compile(
+    r"""class\s*=\s*["']?pd-(?:ins|del|format|lit|src|block|space|form|link)\b|<!--/?pd-""",
+    re.IGNORECASE,
+)
 
 
 def check_text(text: str, problems: Problems, **where: str | None) -> bool:
@@ -62,6 +72,17 @@ def check_text(text: str, problems: Problems, **where: str | None) -> bool:
                 **where,
             )
             break
+    found = _REDLINE_MARKUP.search(text) if "pd-" in text else None
+    if found is not None:
+        line, column = _position(text, found.start())
+        problems.error(
+            f"'{found.group()}' at line {line}, column {column} is policydocs' own redline "
+            "markup: its pages would show these words as changed, and its redlines could not "
+            "tell them from a change; write them without it",
+            line=line,
+            column=column,
+            **where,
+        )
     return len(problems.errors) == before
 
 
