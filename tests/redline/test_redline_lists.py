@@ -170,3 +170,13 @@ def test_a_redlined_list_reads_as_each_versions_page(data, document) -> None:
     result = redline(old, new)
     assert (accept(result.markdown), reject(result.markdown)) == (new, old)
     assert differences(old, new, result.markdown) == []
+
+
+def test_a_heading_indented_by_a_space_is_text_as_the_page_reads_it() -> None:
+    """` ## Title` is a heading to CommonMark but a paragraph to Python-Markdown, which
+    wants the `#` at the line's start (after a paragraph's line, its next line). Deleted,
+    its `##` stayed outside the mark, as a heading's marker does, and the accepted page
+    still showed it."""
+    for old in ("Intro.\n\n ## Not a heading\n\nText.\n", "Intro.\n ## Not a heading\n\nText.\n"):
+        result = redline(old, "Intro.\n\nText.\n")
+        assert differences(old, "Intro.\n\nText.\n", result.markdown) == []

@@ -270,7 +270,16 @@ def _parsed_leaves(text: str) -> tuple[Leaf, ...]:
         if kind == "tr" and containers and containers[-1][0] == "thead":
             end += 1  # a table's header row and its delimiter row are one block
         shape = tuple(c for c, _ in containers if c not in ("list_item", "thead"))
-        if kind == "heading":
+        if kind == "heading" and not shape and token.markup[:1] == "#" and lines[start][:1] == " ":
+            # ` ## Title`: a heading to CommonMark, text to Python-Markdown, which wants the
+            # `#` at the line's start; a paragraph's next line, if one is open.
+            previous = leaves[-1] if leaves else None
+            if previous is not None and previous[1:4] == (start, "paragraph", ()):
+                leaves[-1] = (previous[0], end, "paragraph", (), previous[4])
+                covered[start:end] = [True] * (end - start)
+                continue
+            kind = "paragraph"
+        elif kind == "heading":
             shape += (token.tag,)
         elif kind == "paragraph" and not shape and end == start + 1:
             tight = _TIGHT_HEADING.match(lines[start])
