@@ -199,12 +199,13 @@ def test_which_version_applied_on_a_day_agrees_with_versions_json(browser, tmp_p
 
 def test_a_change_of_form_is_shown_once_saying_what_it_was(browser, tmp_path: Path) -> None:
     """Words made bold read once, dotted-underlined, not struck and inserted again; the old
-    form is in the page for accept and reject but not shown; a screen reader hears that
-    the form changed and what it was (issue 25, defect 8)."""
+    form is in the page for accept and reject but not shown; every reader, a phone's and a
+    screen reader's too, is told what it was, and a changed link's old address (issue 25,
+    defects 3 and 8)."""
     repo = GitRepo(tmp_path / "repo")
-    old = "We give no warranty of any kind.\n"
+    old = "We give no warranty of any kind.\n\nRead [our DPA](https://example.com/dpa-2023.pdf).\n"
     repo.revise("terms", old, "2024-01-01T09:00:00+00:00", title="Terms")
-    new = old.replace("no warranty", "**no warranty**")
+    new = old.replace("no warranty", "**no warranty**").replace("2023", "2024")
     repo.revise("terms", new, "2024-02-01T09:00:00+00:00", title="Terms")
     for site_url in serve(build_site(repo)):
         page = browser.new_page()
@@ -220,6 +221,10 @@ def test_a_change_of_form_is_shown_once_saying_what_it_was(browser, tmp_path: Pa
         note = shown.evaluate("e => getComputedStyle(e, '::after')")
         assert (note["content"], note["position"]) == ('" (Was plain text)"', "static")
         assert shown.get_attribute("title") == "Was plain text"
+        # So does a link whose address alone changed: its old address.
+        link = page.locator(".pd-redline ins.pd-link")
+        note = link.evaluate("e => getComputedStyle(e, '::after').content")
+        assert note == '" (link changed: it was https://example.com/dpa-2023.pdf)"'
         spoken = paragraph.aria_snapshot()
         assert '- text: "[form changed]"\n    - strong: no warranty' in spoken
         assert "- text: (Was plain text)" in spoken

@@ -66,8 +66,14 @@ _BEFORE_TAGS = str.maketrans({char: f"&#{ord(char)};" for char in "[]`\\|"})
 
 def sourced(shown: str, source: str) -> str:
     """`shown` on the page, giving back `source` (rule 7)."""
-    value = html.escape(source).translate(_BEFORE_TAGS)
-    return f'<span class="pd-src" data-pd-source="{value}">{shown}</span><!--/pd-src-->'
+    return (
+        f'<span class="pd-src" data-pd-source="{_attribute(source)}">{shown}</span><!--/pd-src-->'
+    )
+
+
+def _attribute(value: str) -> str:
+    """`value` written in an attribute, as Python-Markdown cannot misread it."""
+    return html.escape(value, quote=True).translate(_BEFORE_TAGS)
 
 
 def displayed(token: str) -> str:
@@ -82,9 +88,11 @@ LINK_GONE = '<del class="pd-del pd-link">'
 
 
 def link_came(old_address: str, ident: str = "") -> str:
-    """…and the opening tag of the new one's insertion, which says what the address was."""
-    title = html.escape(f"The link's address was: {old_address}", quote=True)
-    return f'<ins class="pd-ins pd-link" title="{title}"{ident}>'
+    """…and the opening tag of the new one's insertion, which says what the address was
+    (in its title, and for the page to show after it, where no title can be seen)."""
+    title = _attribute(f"The link's address was: {old_address}")
+    was = _attribute(old_address)
+    return f'<ins class="pd-ins pd-link" title="{title}" data-pd-was="{was}"{ident}>'
 
 
 #: A passage whose form alone changed (`forms`): the old form, kept for `reject` in a
