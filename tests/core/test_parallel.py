@@ -101,6 +101,33 @@ def test_redlines_computed_in_workers_equal_serial_ones(tmp_path) -> None:
     assert (again.hits, again.misses) == (59, 0)
 
 
+def pid_bytes(item: int) -> bytes:
+    return f"{item}:{os.getpid()}".encode()
+
+
+def as_bytes(data: bytes) -> bytes:
+    return data
+
+
+@pytest.mark.skipif(parallel.cores() < 2, reason="needs two cores")
+def test_results_not_wanted_early_are_made_only_if_asked_for(tmp_path) -> None:
+    """With `early`, only those results go to the workers; any other is made here when
+    asked for (a long policy's feed lists few of its entries), stored, and counted a
+    miss then, not before."""
+    store = Store(tmp_path / "cache")
+    keys = {n: f"square:{n}" for n in range(40)}
+    with parallel.Background(1) as pool:
+        memo = Memo(store, pool)
+        results = memo.results(keys, int, pid_bytes, as_bytes, as_bytes, early=range(30))
+        made = [results[n].get() for n in range(30)]
+        pool.finish()
+    assert {data.split(b":")[1] for data in made} != {str(os.getpid()).encode()}
+    assert (memo.hits, memo.misses) == (0, 30)
+    assert not any(store.knows(keys[n]) for n in range(30, 40))  # never made
+    assert results[35].get() == f"35:{os.getpid()}".encode()  # made here, when asked for
+    assert store.knows(keys[35]) and (memo.hits, memo.misses) == (0, 31)
+
+
 def test_stored_results_are_read_when_asked_for_never_held(tmp_path) -> None:
     """Workers store what they compute and send nothing back: a build waiting on thousands
     of redlines holds none of them until a page asks, and none after."""

@@ -10,7 +10,7 @@ again, never used.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -44,24 +44,33 @@ class Memo:
         load: Callable[[bytes], Any],
         dump: Callable[[Any], bytes],
         found: dict[K, Result[Any]] | None = None,
+        early: Container[K] | None = None,
     ) -> dict[K, Result[Any]]:
         """Results for `keys` (each key's store key): read from the store when asked for
         (and not held: a build may have thousands waiting), or `compute(item(key))` in
         the workers, which store them (`dump`) and send back nothing; `load` reads them
         back. Items are made only for results being computed; `compute`, `load` and
         `dump` must be module-level functions (workers import them by name). Given
-        `found`, it holds every stored result (read by the caller)."""
+        `found`, it holds every stored result (read by the caller). Given `early`, only
+        the missing results it holds are sent to the workers; any other is computed
+        here, and stored, if it is ever asked for (a feed's entries beyond its budget
+        never are)."""
         results: dict[K, Result[Any]] = dict(found or {})
         missing = []
+        later = 0
         for key, store_key in keys.items():
             if key in results:
                 continue
             if found is None and self.store.knows(store_key):
                 reader = self._reader(key, store_key, item, compute, load, dump)
                 results[key] = Result(reader, keep=False)
-            else:
+            elif early is None or key in early:
                 missing.append(key)
-        self.hits += len(keys) - len(missing)
+            else:  # (counted as a miss if it is made)
+                reader = self._reader(key, store_key, item, compute, load, dump, hit=None)
+                results[key] = Result(reader, keep=False)
+                later += 1
+        self.hits += len(keys) - len(missing) - later
         self.misses += len(missing)
         jobs = [_Job(compute, dump, item(key), keys[key], self.store.folder) for key in missing]
         computing = self.pool.submit(_compute_and_store, jobs)
@@ -94,15 +103,16 @@ class Memo:
         load: Callable[[bytes], Any],
         dump: Callable[[Any], bytes],
         *,
-        hit: bool = True,
+        hit: bool | None = True,
     ) -> Callable[[], Any]:
         """Reads the result stored under `store_key`; remakes it from its item (made
-        again: items are not held for the length of a build) if it is damaged."""
+        again: items are not held for the length of a build) if it is damaged, or if it
+        was left to be made here (`hit` None: not counted yet)."""
 
         def recount() -> None:
             nonlocal hit
-            if hit:  # a damaged entry: a miss after all
-                self.hits -= 1
+            if hit is not False:  # a damaged entry, or one made here: a miss after all
+                self.hits -= 1 if hit else 0
                 self.misses += 1
                 hit = False
 

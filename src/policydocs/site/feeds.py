@@ -219,25 +219,16 @@ def start_feeds(
     }
     identities |= {key: _withdrawal_source(*withdrawals[key], urls, base) for key in withdrawals}
     keys = {key: f"rendered:{ENGINE_VERSION}:{identity}" for key, identity in identities.items()}
-    contents = memo.results(keys, job, _render_entry, _as_is, _as_is)
+    feeds = _listed(catalog, entries, settings.limit)
+    sizes = {key: len(v.body) // 2 for key, (_, v) in versions.items()}
+    likely = set().union(*(_within_budget(newest, sizes.get) for _, newest, _ in feeds))
+    contents = memo.results(keys, job, _render_entry, _as_is, _as_is, early=likely)
 
     def finish() -> Iterator[StoredFile]:
-        def announced(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
-            return [key for key in keys if entries[key].kind != "editorial"]
-
-        feeds = [(_Listing(None), announced(list(entries))), (_Listing(None, True), list(entries))]
-        for policy in catalog.policies:
-            keys = [(policy.id, v.label) for v in policy.versions]
-            keys += [_withdrawal_key(policy, w) for w in policy.withdrawals]
-            feeds.append((_Listing(policy), announced(keys)))
-        for listing, keys in feeds:
-            newest_first = sorted(
-                keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
-            )
-            limit = settings.limit or (None if listing.policy else SITE_WIDE_ENTRIES)
-            chosen = _within_budget(newest_first[:limit], contents)
+        for listing, newest_first, count in feeds:
+            chosen = _within_budget(newest_first, lambda key: len(contents[key].get()))
             listed = [entries[key] for key in chosen]
-            left_out = len(keys) - len(chosen)
+            left_out = count - len(chosen)
             # made only for files not stored before
             owners = [listing.policy] if listing.policy else catalog.policies
             feed_id = _feed_id(owners, "every" if listing.every else "feed")
@@ -257,6 +248,30 @@ def start_feeds(
     return finish
 
 
+def _listed(
+    catalog: Catalog, entries: Mapping[tuple[str, str], _Entry], limit: int | None
+) -> list[tuple[_Listing, list[tuple[str, str]], int]]:
+    """Every feed, with the entries it may list, newest first (at most `limit`; in the
+    site-wide feeds, `SITE_WIDE_ENTRIES` without one), before `BUDGET` cuts them; and how
+    many it would list without either. Editorial revisions are only in the "every
+    change" feeds."""
+    listings = [(_Listing(None), list(entries)), (_Listing(None, True), list(entries))]
+    for policy in catalog.policies:
+        keys = [(policy.id, v.label) for v in policy.versions]
+        keys += [_withdrawal_key(policy, w) for w in policy.withdrawals]
+        listings.append((_Listing(policy), keys))
+    feeds = []
+    for listing, keys in listings:
+        if not listing.every:
+            keys = [key for key in keys if entries[key].kind != "editorial"]
+        newest_first = sorted(
+            keys, key=lambda key: (entries[key].published, entries[key].id), reverse=True
+        )
+        most = limit or (None if listing.policy else SITE_WIDE_ENTRIES)
+        feeds.append((listing, newest_first[:most], len(keys)))
+    return feeds
+
+
 def _apart(entries: dict[tuple[str, str], _Entry]) -> dict[tuple[str, str], _Entry]:
     """Each entry with its `updated`, distinct from every other's (see `_Entry.updated`)."""
     seen: dict[datetime, int] = {}
@@ -270,14 +285,19 @@ def _apart(entries: dict[tuple[str, str], _Entry]) -> dict[tuple[str, str], _Ent
 
 
 def _within_budget(
-    keys: list[tuple[str, str]], contents: Mapping[tuple[str, str], Result[bytes]]
+    keys: list[tuple[str, str]], size: Callable[[tuple[str, str]], int | None]
 ) -> list[tuple[str, str]]:
-    """The newest of `keys` whose contents fit in `BUDGET` (the newest always)."""
+    """The first of `keys` whose contents' sizes fit in `BUDGET` (the first always).
+
+    The workers make at once the entries that fit by a size assumed from their texts
+    (half of it: an entry holds the whole redline, rendered): only those are likely
+    listed, and a long policy's feed lists few of its hundreds of versions. Any other is
+    made when a feed reaches it (no feed's entries depend on the assumption)."""
     chosen: list[tuple[str, str]] = []
-    size = 0
+    total = 0
     for key in keys:
-        size += len(contents[key].get())
-        if chosen and size > BUDGET:
+        total += size(key) or 0
+        if chosen and total > BUDGET:
             break
         chosen.append(key)
     return chosen
