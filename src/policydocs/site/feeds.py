@@ -220,8 +220,14 @@ def start_feeds(
     identities |= {key: _withdrawal_source(*withdrawals[key], urls, base) for key in withdrawals}
     keys = {key: f"rendered:{ENGINE_VERSION}:{identity}" for key, identity in identities.items()}
     feeds = _listed(catalog, entries, settings.limit)
+    # The workers make at once the entries that fit by a size assumed from their texts
+    # (half of it: an entry holds the whole redline, rendered; a withdrawal's is small):
+    # a long policy's feed lists few of its hundreds of versions. Any other is made when
+    # a feed reaches it, so no feed's entries depend on the assumption.
     sizes = {key: len(v.body) // 2 for key, (_, v) in versions.items()}
-    likely = set().union(*(_within_budget(newest, sizes.get) for _, newest, _ in feeds))
+    likely = set().union(
+        *(_within_budget(newest, lambda key: sizes.get(key, 0)) for _, newest, _ in feeds)
+    )
     contents = memo.results(keys, job, _render_entry, _as_is, _as_is, early=likely)
 
     def finish() -> Iterator[StoredFile]:
@@ -285,18 +291,13 @@ def _apart(entries: dict[tuple[str, str], _Entry]) -> dict[tuple[str, str], _Ent
 
 
 def _within_budget(
-    keys: list[tuple[str, str]], size: Callable[[tuple[str, str]], int | None]
+    keys: list[tuple[str, str]], size: Callable[[tuple[str, str]], int]
 ) -> list[tuple[str, str]]:
-    """The first of `keys` whose contents' sizes fit in `BUDGET` (the first always).
-
-    The workers make at once the entries that fit by a size assumed from their texts
-    (half of it: an entry holds the whole redline, rendered): only those are likely
-    listed, and a long policy's feed lists few of its hundreds of versions. Any other is
-    made when a feed reaches it (no feed's entries depend on the assumption)."""
+    """The first of `keys` whose contents' sizes fit in `BUDGET` (the first always)."""
     chosen: list[tuple[str, str]] = []
     total = 0
     for key in keys:
-        total += size(key) or 0
+        total += size(key)
         if chosen and total > BUDGET:
             break
         chosen.append(key)
