@@ -8,7 +8,8 @@ file is named by its content, so a rebuild writes only those that changed (witho
 cache, a temporary folder). Feeds are copied from it, checked while copied; raw sources
 and versions.json are written from memory. Pages that show a redline are made when MkDocs
 reads them, last, so that the engine's workers compute the redlines while MkDocs renders
-the rest.
+the rest. Once rendered, a generated page waits in the store until it is written (see
+`mkdocs_aside`): MkDocs would hold every page at once.
 Templates ship in this package and are appended to the theme's search path after the site's
 `custom_dir`, so a site can override any of them from its own `overrides/`.
 """
@@ -29,7 +30,7 @@ from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -43,6 +44,7 @@ from policydocs.core.settings import Settings
 from policydocs.core.store import store_in
 from policydocs.history.links import targets
 from policydocs.history.model import Policy, Status, Version
+from policydocs.mkdocs_aside import PagesAside
 from policydocs.mkdocs_config import (
     PolicyDocsConfig,
     engine_settings,
@@ -186,6 +188,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         #: `builder.sweep`).
         self._stores = ExitStack()
         self._hold = CacheHold(None)
+        #: Generated pages' Markdown and HTML, in the store while MkDocs holds the others.
+        self._aside: PagesAside | None = None
         #: The day each of the site's own pages last changed in git, by path.
         self._days: dict[str, dt.date] = {}
         #: What MkDocs finds wrong with links on pages of past versions (see `_PastLinks`).
@@ -225,6 +229,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             # MkDocs renders on this core; the redlines are computed on the others.
             settings = self._settings(config)
             store = self._stores.enter_context(store_in(settings.cache_dir))
+            self._aside = PagesAside(store)
             self._hold = CacheHold(None if store.temporary else store.folder)
             taken = _own_outputs(files, config)
             run = Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
@@ -356,7 +361,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             days.append(self._site.catalog.last_changed)
         return max(days, default=None)
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A policy's text, rendered, cut to the allowlist (`site.sanitize.page_html`) unless
         the site trusts its editors (`raw_html: trust`): no policy can run a script on the
         site or load anything from elsewhere."""
@@ -366,6 +371,16 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         if view is None or view.kind not in POLICY_TEXT or self.config.raw_html == "trust":
             return html
         return page_html(html)
+
+    @event_priority(-1000)  # after every plugin's
+    def _set_aside(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A generated page, rendered, is kept in the store until it is written (see
+        `mkdocs_aside`)."""
+        if self._aside is None or page.file.src_uri not in self._generated:
+            return html
+        return self._aside.set_aside(page, html)
+
+    on_page_content = CombinedEvent(_page_content, _set_aside)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Every page is read, so every redline made: the feeds are made now, before MkDocs
@@ -399,7 +414,15 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._past.report()
         self._end_build()
 
-    def on_page_context(
+    @event_priority(1000)  # before every plugin's
+    def _bring_back(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        if self._aside is not None:
+            self._aside.bring_back(page)
+        return context
+
+    def _page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         ours = cast("dict[str, Any]", context)  # (MkDocs types only the keys it sets)
@@ -418,7 +441,9 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
                 page.content = page.content.replace(POLICY_LIST_MARKER, template.render(context))
         return context
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    on_page_context = CombinedEvent(_bring_back, _page_context)
+
+    def _post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Feed autodiscovery in every page's head: the site's feeds, and on a policy's
         pages the policy's own; and a name for Material's search dialog. (In HTML, not a
         template, so that a site's own main.html needs no change.)"""
@@ -433,6 +458,14 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         head = output.index("</head>")
         output = output[:head] + tags + output[head:]
         return output.replace(UNNAMED_SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+
+    @event_priority(-1000)  # after every plugin's
+    def _let_go(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._aside is not None and page.file.src_uri in self._generated:
+            self._aside.let_go(page)
+        return output
+
+    on_post_page = CombinedEvent(_post_page, _let_go)
 
     @staticmethod
     def _canonical(page: Page, view: PageView, config: MkDocsConfig, urls: UrlScheme) -> None:
@@ -498,6 +531,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         self._feeds = {}
         self._used = []
         self._hold.release()
+        self._aside = None
         self._stores.close()
 
     @contextmanager
