@@ -84,7 +84,19 @@ BUILD_RUNS = {
     "rebuild": "after one revision",
 }
 #: Policies, revisions of each, kilobytes of each.
-PRESETS = {"small": (10, 30, 12), "default": (20, 50, 12), "large": (200, 50, 12)}
+#: Shapes: policies x revisions x kilobytes. `long`: few, long, often-revised documents, the
+#: shape whose build once took 3.7 GB (11 documents x 1,328 revisions).
+PRESETS = {
+    "small": (10, 30, 12),
+    "default": (20, 50, 12),
+    "large": (200, 50, 12),
+    "long": (2, 1000, 200),
+}
+#: Floor and cold pairs, and rebuilds, of presets whose builds take minutes each (unless
+#: --pairs or --rebuilds say): a `long` floor build alone takes about 11 minutes here.
+SLOW_RUNS = {"large": (3, 1), "long": (1, 1)}
+#: Peak memory (process tree, MB) a preset must build within, whatever the floor's.
+PEAK_MB_TARGETS = {"long": 1500}
 
 
 def _git_processes(trace: Path) -> int:
@@ -411,8 +423,8 @@ def main() -> None:
         "--worst-kilobytes", type=int, default=1024, help="size of the worst redline pairs"
     )
     parser.add_argument("--skip-build", action="store_true", help="no full-build benchmark")
-    parser.add_argument("--pairs", type=int, default=3, help="floor and full build pairs")
-    parser.add_argument("--rebuilds", type=int, help="rebuilds (default 3; large: 1)")
+    parser.add_argument("--pairs", type=int, help="floor and full build pairs (default 3; long: 1)")
+    parser.add_argument("--rebuilds", type=int, help="rebuilds (default 3; large, long: 1)")
     parser.add_argument("--saves", type=int, default=5, help="timed saves in the preview loop")
     parser.add_argument(
         "--skip-fixtures", action="store_true", help="no builds of the real repositories"
@@ -438,11 +450,13 @@ def main() -> None:
             preset: dict[str, object] = {"shape": _shape(shape)}
             preset["history"] = bench_history(repo, work / "trace.log")
             if not args.skip_build:
-                rebuilds = args.rebuilds or (1 if name == "large" else 3)
-                preset["build"] = bench_build(repo, work, args.pairs, rebuilds, args.saves)
+                pairs, rebuilds = SLOW_RUNS.get(name, (3, 3))
+                preset["build"] = bench_build(
+                    repo, work, args.pairs or pairs, args.rebuilds or rebuilds, args.saves
+                )
             figures["presets"][name] = preset
         if not args.skip_fixtures and fixture_bench.available():
-            figures["fixtures"] = fixture_bench.bench_fixtures(Path(tmp), args.pairs)
+            figures["fixtures"] = fixture_bench.bench_fixtures(Path(tmp), args.pairs or 3)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
@@ -458,6 +472,10 @@ def main() -> None:
         print(f"  full catalog (history + front matter + statuses): {h['catalog_seconds']:.3f} s")
         if "build" in preset:
             _print_build(name, preset["shape"], preset["build"])
+            if name in PEAK_MB_TARGETS:
+                peak, limit = preset["build"]["cold"]["peak_mb"], PEAK_MB_TARGETS[name]
+                verdict = "met" if peak <= limit else "MISSED"
+                print(f"  peak memory, cold: {peak:.0f} MB (target <= {limit} MB: {verdict})")
     for name, row in figures.get("fixtures", {}).items():
         print(f"{name}: {row['pages']} pages, {row['current_policies']} policies in force")
         for kind, runs in row["seconds"].items():
