@@ -83,9 +83,8 @@ BUILD_RUNS = {
     "cold": "policydocs, cold",
     "rebuild": "after one revision",
 }
-#: Policies, revisions of each, kilobytes of each.
-#: Shapes: policies x revisions x kilobytes. `long`: few, long, often-revised documents, the
-#: shape whose build once took 3.7 GB (11 documents x 1,328 revisions).
+#: Shapes: policies x revisions of each x kilobytes of each. `long`: few, long,
+#: often-revised documents, the shape whose build once took 3.7 GB (11 x 1,328 revisions).
 PRESETS = {
     "small": (10, 30, 12),
     "default": (20, 50, 12),

@@ -36,7 +36,7 @@ _ERRORS = "surrogatepass"
 
 @dataclass(frozen=True)
 class _Aside:
-    markdown: str | None
+    markdown: str
     content: str
 
 
@@ -50,9 +50,9 @@ class PagesAside:
     def set_aside(self, page: Page, html: str) -> str:
         """Keep the page's Markdown and `html` (its rendered content) in the store; what
         MkDocs holds for it meanwhile: nothing."""
-        markdown = page.markdown
+        assert page.markdown is not None  # (MkDocs renders only what it has read)
         self._aside[page.file.src_uri] = _Aside(
-            None if markdown is None else self._store.put(markdown.encode(errors=_ERRORS)),
+            self._store.put(page.markdown.encode(errors=_ERRORS)),
             self._store.put(html.encode(errors=_ERRORS)),
         )
         page.markdown = ""
@@ -63,8 +63,7 @@ class PagesAside:
         aside = self._aside.pop(page.file.src_uri, None)
         if aside is None:
             return
-        if aside.markdown is not None:
-            page.markdown = self._read(page, aside.markdown)
+        page.markdown = self._read(page, aside.markdown)
         page.content = self._read(page, aside.content)
 
     @staticmethod
