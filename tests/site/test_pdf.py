@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
+import time
 from datetime import UTC
 from pathlib import Path
 
@@ -129,6 +131,24 @@ def test_pdfs_are_the_same_bytes_every_build_and_made_once(repo: GitRepo, tmp_pa
     assert len(pdfs[0]) == 3 and pdfs[0] == pdfs[1]
     assert pdfs[0] == {a.dest: a.content for a in uncached.assets if a.dest.endswith(".pdf")}
     assert warm.redline_stats[1] == 0  # (everything, the PDFs too, found in the cache)
+
+
+def test_pdfs_are_the_same_bytes_where_fonttools_subsets_the_fonts(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without HarfBuzz's subsetter (a machine without libharfbuzz-subset), WeasyPrint
+    subsets fonts with fontTools, which stamps each subset with the clock by default."""
+    monkeypatch.setattr("weasyprint.pdf.fonts.harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    _history(repo)
+    feeds = FeedSettings(SITE, "Example")
+    builds = []
+    for _ in range(2):
+        site = run.build(_settings(repo, None), feeds)
+        builds.append({a.dest: a.content for a in site.assets if a.dest.endswith(".pdf")})
+        time.sleep(1.1)  # (the stamp counts whole seconds)
+    assert len(builds[0]) == 3 and builds[0] == builds[1]
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # (put back as it was)
 
 
 def test_pdf_needs_the_sites_address(repo: GitRepo) -> None:

@@ -10,11 +10,13 @@ page numbers in every page's footer. The status ("in force") is not printed: it 
 with time, and the file must not.
 
 The same version gives the same bytes: nothing in it comes from the clock (WeasyPrint
-dates the file from `dcterms.created`, here the publication), and nothing is fetched from
-elsewhere (the fetcher serves the files beside the policies that the text shows as images,
-and refuses any other address). Each PDF is made once, in the workers, and kept in the
-store under everything it is made from, WeasyPrint's version included; the fonts are the
-machine's (fontconfig's), which the key cannot know.
+dates the file from `dcterms.created`, here the publication; where HarfBuzz cannot subset
+the fonts, fontTools does, and stamps each subset with the clock unless
+SOURCE_DATE_EPOCH says otherwise: it is set to the publication while the PDF is made),
+and nothing is fetched from elsewhere (the fetcher serves the files beside the policies
+that the text shows as images, and refuses any other address). Each PDF is made once, in
+the workers, and kept in the store under everything it is made from, WeasyPrint's version
+included; the fonts are the machine's (fontconfig's), which the key cannot know.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ import html
 import importlib.metadata
 import json
 import mimetypes
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -41,7 +46,7 @@ from policydocs.site.sanitize import feed_html
 from policydocs.site.urls import UrlScheme
 
 #: Part of the cache key: bump when the PDF made from the same inputs changes.
-PDF_RENDERING = "1"
+PDF_RENDERING = "2"  # 2: fonts subset by fontTools no longer stamped with the clock
 #: Images a PDF embeds (other linked files stay links).
 _IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 
@@ -181,11 +186,29 @@ def render_pdf(job: PdfJob) -> bytes:
         document = weasyprint.HTML(
             string=_document(job), base_url=job.address, url_fetcher=Fetcher()
         )
-        data: bytes = document.write_pdf(stylesheets=[weasyprint.CSS(string=_STYLE)])
+        with _clock_at(job.published):
+            data: bytes = document.write_pdf(stylesheets=[weasyprint.CSS(string=_STYLE)])
     except Exception as exc:  # (WeasyPrint's own errors have no common base class)
         raise PolicyError(f"{job.source}: cannot be made a PDF ({job.dest}): {exc}") from exc
     return data
 
+
+@contextmanager
+def _clock_at(moment: str) -> Iterator[None]:
+    """The time reproducible tools take for "now" (SOURCE_DATE_EPOCH) set to `moment`, an
+    ISO 8601 date and time, then put back as it was."""
+    before = os.environ.get(_EPOCH)
+    os.environ[_EPOCH] = str(int(datetime.fromisoformat(moment).timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[_EPOCH]
+        else:
+            os.environ[_EPOCH] = before
+
+
+_EPOCH = "SOURCE_DATE_EPOCH"  # https://reproducible-builds.org/specs/source-date-epoch/
 
 #: The `toc` extension's "¶" after each heading (a link on screen, a stray sign on paper).
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
