@@ -22,7 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -41,6 +41,7 @@ from policydocs.builder.sweep import CacheHold
 from policydocs.core.errors import PolicyError
 from policydocs.core.parallel import Result, workers
 from policydocs.core.settings import Settings
+from policydocs.core.spill import Spill
 from policydocs.core.store import store_in
 from policydocs.history.links import targets
 from policydocs.history.model import Policy, Status, Version
@@ -229,7 +230,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             # MkDocs renders on this core; the redlines are computed on the others.
             settings = self._settings(config)
             store = self._stores.enter_context(store_in(settings.cache_dir))
-            self._aside = PagesAside(store)
+            self._aside = PagesAside(self._stores.enter_context(closing(Spill(store.folder))))
             self._hold = CacheHold(None if store.temporary else store.folder)
             taken = _own_outputs(files, config)
             run = Run(settings, feeds, drafts, workers(caller_busy=True), store, taken)
@@ -378,7 +379,10 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
         `mkdocs_aside`)."""
         if self._aside is None or page.file.src_uri not in self._generated:
             return html
-        return self._aside.set_aside(page, html)
+        try:
+            return self._aside.set_aside(page, html)
+        except PolicyError as exc:  # (a cache folder full or gone)
+            raise PluginError(f"policydocs: {exc}") from exc
 
     on_page_content = CombinedEvent(_page_content, _set_aside)
 
