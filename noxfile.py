@@ -12,7 +12,7 @@ nox.options.sessions = ["lint", "tests", "browser"]
 nox.options.reuse_existing_virtualenvs = True
 
 #: Types of the libraries that ship none (for mypy in the lint session).
-TYPE_STUBS = ("types-PyYAML", "types-Markdown", "lxml-stubs")
+TYPE_STUBS = ("types-PyYAML", "types-Markdown", "lxml-stubs", "types-cachetools")
 
 #: Material 9.7+ prints a MkDocs 2.0 notice on every run; it is not about this project.
 QUIET = {"NO_MKDOCS_2_WARNING": "1"}
