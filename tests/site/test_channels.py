@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -143,3 +143,47 @@ def test_after_a_deploy_the_hub_is_told_of_every_feed(repo: GitRepo) -> None:
         0,
         "policydocs: no 'websub_hub' in the site's options: no hub to tell\n",
     )
+
+
+def test_a_rebuild_writes_again_only_the_revised_policys_events(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing events is most of a rebuild's calendar work: each policy's are kept in the
+    store under what they are written from, and the calendars read the same either way."""
+    from policydocs.builder import run
+    from policydocs.core.settings import Settings, resolve_as_of
+    from policydocs.site import calendar
+    from policydocs.site.feeds import FeedSettings
+
+    written: list[str] = []
+    write = calendar._ical.__wrapped__
+
+    def counted(event: calendar._Event) -> bytes:
+        written.append(event.url)
+        return write(event)
+
+    monkeypatch.setattr(calendar, "_ical", counted)
+    for n, day in enumerate(["2024-01-01", "2024-02-01"]):
+        repo.revise("fees", f"Fees, revision {n}.\n", f"{day}T09:00:00+00:00")
+        repo.revise("terms", f"Terms, revision {n}.\n", f"{day}T10:00:00+00:00")
+
+    def build(cache: Path | None) -> dict[str, bytes]:
+        settings = Settings(
+            policies_dir=repo.path / "policies",
+            as_of=resolve_as_of("2024-06-01", UTC),
+            cache_dir=cache,
+        )
+        site = run.build(settings, FeedSettings("https://example.com/", "Example"))
+        return {a.dest: a.content for a in site.assets if a.dest.endswith(".ics")}
+
+    cold = build(tmp_path / "cache")
+    assert len(written) == 4 and len(cold) == 3
+    written.clear()
+    assert build(tmp_path / "cache") == cold and written == []
+    repo.revise("fees", "Fees, revision 2.\n", "2024-03-01T09:00:00+00:00")
+    warm = build(tmp_path / "cache")
+    assert len(written) == 3 and all("/fees/" in url for url in written)  # none of terms
+    written.clear()
+    assert build(None) == warm and len(written) == 5
+    assert warm["terms/calendar.ics"] == cold["terms/calendar.ics"]
+    assert warm["calendar.ics"].count(b"BEGIN:VEVENT") == 5

@@ -169,7 +169,9 @@ class Run:
             self.assets = generated.assets
             if feeds is not None:  # (both need the site's absolute address)
                 self.assets += [feed_stylesheet(self.urls)]
-                self.assets += calendars(self.catalog, self.urls, feeds.base, feeds.site_name)
+                self.assets += calendars(
+                    self.catalog, self.urls, feeds.base, feeds.site_name, self._store
+                )
         self._regenerated: dict[str, str] | None = None
         self._marked = {page.src: page for page in generated.marked}
         with self._stage("redlines"):

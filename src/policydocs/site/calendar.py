@@ -7,10 +7,18 @@ event on its first day in force (in the site's time zone); one overtaken before 
 stays, cancelled, so that a calendar that showed it learns it will not happen; a withdrawal
 is an event on its day. UIDs are the feed entries' ids (`feeds.stable_id`), and DTSTAMP the
 revision's publication: nothing depends on the build's clock.
+
+Each policy's events, written, are kept in the store under everything they are written
+from: writing them (icalendar folds every line) was the largest part of a rebuild's own
+work after one new revision (0.15 s for 300 versions), and only the revised policy's
+change.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +27,7 @@ from urllib.parse import urljoin
 
 from icalendar import Alarm, Calendar, Event
 
+from policydocs.core.store import Store
 from policydocs.history.model import Catalog, Policy, Status
 from policydocs.site.feeds import stable_id
 from policydocs.site.pages import GeneratedAsset
@@ -27,13 +36,20 @@ from policydocs.site.urls import UrlScheme
 #: How long before a change takes effect a subscribed calendar reminds its reader.
 REMINDER = timedelta(days=7)
 _PRODUCT = "-//policydocs//Policy changes//EN"
+#: Part of the stored events' key: bump when the same facts are written otherwise.
+_WRITING = "1"
+_ICALENDAR = importlib.metadata.version("icalendar")
 
 
-def calendars(catalog: Catalog, urls: UrlScheme, base: str, site_name: str) -> list[GeneratedAsset]:
+def calendars(
+    catalog: Catalog, urls: UrlScheme, base: str, site_name: str, store: Store
+) -> list[GeneratedAsset]:
     """The site-wide calendar, then each policy's; `base` is the site's absolute URL. Each
     event is written once and put in both calendars it belongs to (writing them, folding
     lines, is most of the work)."""
-    written = {policy.id: sorted(_written(policy, urls, base)) for policy in catalog.policies}
+    written = {
+        policy.id: _kept(store, list(_events(policy, urls, base))) for policy in catalog.policies
+    }
     everything = sorted(event for events in written.values() for event in events)
     files = [
         GeneratedAsset(
@@ -66,10 +82,22 @@ def _calendar(name: str, events: list[tuple[date, str, bytes]]) -> bytes:
     return empty[: -len(end)] + b"".join(data for _, _, data in events) + end
 
 
-def _written(policy: Policy, urls: UrlScheme, base: str) -> Iterator[tuple[date, str, bytes]]:
-    """Each of the policy's events, written, after the day and UID it is sorted by."""
-    for event in _events(policy, urls, base):
-        yield event.day, event.uid, _ical(event)
+def _kept(store: Store, events: list[_Event]) -> list[tuple[date, str, bytes]]:
+    """The events, written, each after the day and UID it is sorted by, in that order:
+    from the store if they were written before from the same facts, else written now and
+    kept."""
+    key = hashlib.sha256(
+        repr((_WRITING, _ICALENDAR, REMINDER, _PRODUCT, events)).encode()
+    ).hexdigest()
+    data = store.load(f"calendar-events:{key}")
+    if data is not None:
+        return [
+            (date.fromisoformat(day), uid, text.encode()) for day, uid, text in json.loads(data)
+        ]
+    written = sorted((event.day, event.uid, _ical(event)) for event in events)
+    kept = [[day.isoformat(), uid, text.decode()] for day, uid, text in written]
+    store.save(f"calendar-events:{key}", json.dumps(kept).encode())
+    return written
 
 
 @dataclass(frozen=True)
