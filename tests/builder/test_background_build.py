@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import feedparser
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -112,3 +113,21 @@ def test_a_dirty_build_makes_every_changes_page_again(tmp_path: Path) -> None:
     changes = (site / "terms/2024-03-01/changes/index.html").read_text(encoding="utf-8")
     assert '>2</del><ins class="pd-ins">3</ins> pounds' in changes
     assert "You pay 3 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")
+
+
+def test_each_versions_comparison_is_made_right_after_its_changes_page(
+    many_revisions: GitRepo,
+) -> None:
+    """The workers make redlines in the order MkDocs reads their pages (the plugin lists
+    them so); each text is then split once, while it is among the newest (see
+    `blocks.split`), not again after every other version's changes page."""
+    site = build_site(many_revisions)
+    urls = lxml.etree.fromstring((site / "sitemap.xml").read_bytes()).findall(".//{*}loc")
+    marked = [u.text.split("/")[-3:-1] for u in urls if u.text.endswith(("/changes/", "/compare/"))]
+    # The first version has no changes page; the one in force, and the one before it (the
+    # current changes page compares them), no comparison.
+    assert len(marked) == 2 * REVISIONS - 3
+    assert [day for day, _ in marked] == sorted(day for day, _ in marked)
+    for day, kind in marked:
+        if kind == "compare" and [day, "changes"] in marked:
+            assert marked.index([day, kind]) == marked.index([day, "changes"]) + 1

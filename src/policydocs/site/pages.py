@@ -426,11 +426,16 @@ def generate(
     assets += [GeneratedAsset(dest, data) for dest, data in sorted(files.items()) if dest]
     lists = VersionLists(urls)
     pages = [_with_lists(page, lists) for page in pages]
+    # A version's changes page, then its comparison with the version in force: the order
+    # their redlines are made in, so that each text is split once, while it is among the
+    # newest (`blocks.split` keeps only so much text). Every changes page first, then every
+    # comparison, split each text twice: 1,200 splits for 2 x 300 versions of 200 KB, each
+    # about 17 ms of a worker's time, against 600 now.
     marked = [
         MarkedPage(kind, policy, version, urls, links, lists)
-        for kind in ("changes", "compare")
         for policy in catalog.policies
         for version in policy.versions
+        for kind in ("changes", "compare")
         if _has_marked_page(kind, policy, version)
     ]
     return Generated(pages, assets, marked)
