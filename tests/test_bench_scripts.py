@@ -40,6 +40,20 @@ def test_the_benchmarks_run_on_a_tiny_history(bench, tmp_path: Path) -> None:
     assert build["full_over_floor_runs"] and build["preview_seconds"] > 0
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads VmHWM")
+def test_a_builds_own_peak_memory_is_not_the_benchs(bench, tmp_path: Path) -> None:
+    """Each build runs in a process the bench starts: its peak is its own, however much
+    the bench holds (Linux keeps `ru_maxrss` across exec)."""
+    import build_bench
+
+    _, synthetic = bench
+    repo = synthetic.generate(tmp_path / "repo", synthetic.Shape(1, 2, 1))
+    held = b"x" * (600 << 20)  # written, so resident
+    floor = build_bench.measure(build_bench.write_floor(repo, tmp_path / "floor"), tmp_path / "s")
+    assert len(held) and floor["pages"] > 0
+    assert 10 < floor["main_peak_mb"] < 400
+
+
 def test_the_worst_redlines_benchmark_runs_small(bench) -> None:
     bench_module, _ = bench
     worst = bench_module.bench_worst(kilobytes=8)
