@@ -1,5 +1,5 @@
-"""Bytes kept on disk instead of in memory for a while: one unnamed file per user, appended
-to, read back by position, each read checked.
+"""Bytes kept on disk instead of in memory for a while: one unnamed file, appended to, read
+back by position, each read checked.
 
 For what one build makes and reads back once (a rendered page waiting to be written), the
 store's objects cost too much: a file created, renamed into place and swept away again per
