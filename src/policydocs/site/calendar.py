@@ -86,17 +86,16 @@ def _kept(store: Store, events: list[_Event]) -> list[tuple[date, str, bytes]]:
     """The events, written, each after the day and UID it is sorted by, in that order:
     from the store if they were written before from the same facts, else written now and
     kept."""
-    key = hashlib.sha256(
-        repr((_WRITING, _ICALENDAR, REMINDER, _PRODUCT, events)).encode()
-    ).hexdigest()
-    data = store.load(f"calendar-events:{key}")
+    facts = repr((_WRITING, _ICALENDAR, REMINDER, _PRODUCT, events)).encode()
+    key = f"calendar-events:{hashlib.sha256(facts).hexdigest()}"
+    data = store.load(key)
     if data is not None:
         return [
             (date.fromisoformat(day), uid, text.encode()) for day, uid, text in json.loads(data)
         ]
     written = sorted((event.day, event.uid, _ical(event)) for event in events)
     kept = [[day.isoformat(), uid, text.decode()] for day, uid, text in written]
-    store.save(f"calendar-events:{key}", json.dumps(kept).encode())
+    store.save(key, json.dumps(kept).encode())
     return written
 
 
