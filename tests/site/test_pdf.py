@@ -143,10 +143,11 @@ def test_pdfs_are_the_same_bytes_where_fonttools_subsets_the_fonts(
     _history(repo)
     feeds = FeedSettings(SITE, "Example")
     builds = []
-    for _ in range(2):
+    for n in range(2):
+        if n:
+            time.sleep(1.1)  # (the stamp counts whole seconds)
         site = run.build(_settings(repo, None), feeds)
         builds.append({a.dest: a.content for a in site.assets if a.dest.endswith(".pdf")})
-        time.sleep(1.1)  # (the stamp counts whole seconds)
     assert len(builds[0]) == 3 and builds[0] == builds[1]
     assert "SOURCE_DATE_EPOCH" not in os.environ  # (put back as it was)
 
