@@ -10,7 +10,8 @@ _RECORD = re.compile(rb"[0-9a-f]{64}\n\{")
 
 
 def objects(cache: Path) -> list[Path]:
-    """Pages' Markdown and feed files, each named by its SHA-256."""
+    """Pages' Markdown, feed files and each version's file as committed, each named by
+    its SHA-256."""
     return sorted(p for p in cache.glob("objects/??/*") if not p.name.endswith(".tmp"))
 
 
@@ -34,6 +35,11 @@ _FEED_STARTS = (b"<?xml", b'{\n  "version": "https://jsonfeed.org/')
 
 def feeds(cache: Path) -> list[Path]:
     return [p for p in objects(cache) if p.read_bytes().startswith(_FEED_STARTS)]
+
+
+def sources(cache: Path, committed: list[bytes]) -> list[Path]:
+    """Objects holding one of the `committed` files (a version's Markdown source)."""
+    return [p for p in objects(cache) if p.read_bytes() in committed]
 
 
 def redlines(cache: Path) -> list[Path]:

@@ -278,24 +278,17 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             self._days = {src: days[path] for src, path in own.items()}
             for asset in run.assets:
                 files.append(_published_as_is(config, asset.dest, asset.content))
+            for source in run.sources:  # (each version's Markdown, in the store)
+                stored = partial(run.publish, source)
+                files.append(_published(config, source.dest, run.path(source), stored))
             for name in PACKAGE_ASSETS:
                 path = str(PACKAGE_DIR / "assets" / name)
                 files.append(File.generated(config, f"assets/policydocs/{name}", abs_src_path=path))
             for dest, pdf in run.pdfs.items():  # (copied once made: waited for in on_env)
-                file = _Published(
-                    dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest
-                )
-                file.generated_by = "policydocs"
-                file.abs_src_path = str(pending)
-                file.publish = partial(_write_made, pdf)
-                files.append(file)
+                files.append(_published(config, dest, pending, partial(_write_made, pdf)))
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
-                feed = _Published(
-                    dest, None, config.site_dir, config.use_directory_urls, dest_uri=dest
-                )
-                feed.generated_by = "policydocs"
-                feed.abs_src_path = str(pending)
+                feed = _published(config, dest, pending)
                 files.append(feed)
                 self._feeds[dest] = feed
             if self._dirty is not None:
@@ -629,16 +622,38 @@ def _has_page_at(files: Files, dest_uri: str) -> bool:
 
 def _published_as_is(config: MkDocsConfig, dest: str, content: bytes) -> File:
     """A generated file written to `dest` as it is, even when `dest` ends in `.md`."""
-    src = f"{dest}.txt" if dest.endswith(".md") else dest
-    file = File(src, None, config.site_dir, config.use_directory_urls, dest_uri=dest)
+    file = File(_as_is(dest), None, config.site_dir, config.use_directory_urls, dest_uri=dest)
     file.generated_by = "policydocs"
     file.content_bytes = content
     return file
 
 
+def _published(
+    config: MkDocsConfig,
+    dest: str,
+    source: Path,
+    publish: Callable[[Path], None] | None = None,
+) -> _Published:
+    """A generated file copied to `dest` as it is by `publish` (given later where it is
+    not made yet); `source` is where it is, for `--dirty` to compare with the site's."""
+    use_urls = config.use_directory_urls
+    file = _Published(_as_is(dest), None, config.site_dir, use_urls, dest_uri=dest)
+    file.generated_by = "policydocs"
+    file.abs_src_path = str(source)
+    file.publish = publish
+    return file
+
+
+def _as_is(dest: str) -> str:
+    """The name MkDocs is given for a file published as it is: not a page's, even where
+    `dest` ends in `.md` (a version's Markdown source)."""
+    return f"{dest}.txt" if dest.endswith(".md") else dest
+
+
 class _Published(File):
-    """A generated file in the build's store (a feed), which MkDocs copies to the site:
-    `publish` checks it while it is copied and makes it again if it is damaged."""
+    """A generated file in the build's store (a feed, a version's Markdown source) or made
+    by the workers (a PDF), which MkDocs copies to the site: `publish` checks a stored
+    file while it is copied and makes it again if it is damaged."""
 
     publish: Callable[[Path], None] | None = None
 

@@ -103,12 +103,15 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_damaged_cache_entries_are_made_again_never_published(tmp_path: Path, damage: str) -> None:
     repo = GitRepo(tmp_path / "repo")
+    committed = []
     for n in range(3):
         repo.revise("terms", TERMS.format(fee=n), f"2024-0{n + 1}-01T09:00:00+00:00")
+        committed.append((repo.path / "policies/terms.md").read_bytes())
     cached, uncached = both_builds(repo, {})
     cache = repo.path / ".cache/policydocs"
-    # pages' Markdown and feed files; redlines, pages' records, feed entries
+    # pages' Markdown, feed files and versions' sources; redlines, pages' records, entries
     assert stored.pages(cache) and stored.feeds(cache)
+    assert len(stored.sources(cache, committed)) == 3
     assert stored.redlines(cache) and stored.page_records(cache)
     for path in [*stored.objects(cache), *stored.entries(cache)]:
         path.write_bytes(DAMAGE[damage](path.read_bytes()))

@@ -24,7 +24,7 @@ from policydocs.core.memo import Memo
 from policydocs.core.parallel import Background, Result, workers
 from policydocs.core.settings import Settings
 from policydocs.core.store import Store, store_in
-from policydocs.history.catalog import load_catalog
+from policydocs.history.catalog import committed, load_catalog
 from policydocs.history.git import GitHistory
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.stored import Pair, stored_redline
@@ -143,7 +143,8 @@ class Run:
         self, settings: Settings, feeds: FeedSettings | None, drafts: bool, taken: Iterable[Output]
     ) -> None:
         with self._stage("history"):
-            self.catalog, problems = load_catalog(settings)
+            # (each file kept in the store as it is read: see `Version.sha256`)
+            self.catalog, problems = load_catalog(settings, keep=self._store.put)
         self.warnings = problems.warnings
         self.urls = UrlScheme(settings.url_prefix, settings.use_directory_urls)
         self._authors = settings.show_authors
@@ -167,6 +168,12 @@ class Run:
             generated = self._generate()
             self._ready = {page.src: self._placed(page) for page in generated.pages}
             self.assets = generated.assets
+            committed = partial(_committed, settings.policies_dir)
+            self.sources = [
+                StoredFile(source.dest, source.version.sha256, partial(committed, source.version))
+                for source in generated.sources
+            ]
+            self._memo.objects_used.extend(source.digest for source in self.sources)
             if feeds is not None:  # (both need the site's absolute address)
                 self.assets += [feed_stylesheet(self.urls)]
                 self.assets += calendars(
@@ -379,8 +386,9 @@ def build(settings: Settings, feeds: FeedSettings | None = None, drafts: bool = 
                 for listed in run.pages():
                     read = run.read(listed.src)
                     pages.append(GeneratedPage(listed.src, read.markdown, listed.in_nav, read.view))
+                stored = [*run.sources, *run.feeds()]
                 assets = run.assets + [
-                    GeneratedAsset(file.dest, run.content(file)) for file in run.feeds()
+                    GeneratedAsset(file.dest, run.content(file)) for file in stored
                 ]
                 assets += [GeneratedAsset(dest, pdf.get()) for dest, pdf in run.pdfs.items()]
                 redlines, comparisons = run.redlines("changes"), run.redlines("compare")
@@ -409,6 +417,13 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _committed(folder: Path, version: Version) -> Iterator[bytes]:
+    """A version's file as committed, read from git again (its copy in the store, made
+    as the history was read, was found damaged)."""
+    with GitHistory(folder) as history:
+        yield committed(history, version)
 
 
 def _pair(old: Version, new: Version) -> Pair:

@@ -159,7 +159,7 @@ def _side(
                 "revision out; compare published versions instead (see 'policydocs versions')"
             )
             raise PolicyError([*exc.problems, Problem(Level.INFO, note)]) from exc
-    data = versions.raw(revision)
+    data = versions.file(history, revision)
     if data is None:
         raise _unknown(versions, revision)
     return Side(f"version {revision}", _parse(data, settings, path, f"version {revision}"))
@@ -211,8 +211,12 @@ class _Versions:
     def labels(self) -> list[str]:
         return [version.label for version in self.all()]
 
-    def raw(self, label: str) -> bytes | None:
-        return next((v.raw for v in self.all() if v.label == label), None)
+    def file(self, history: GitHistory, label: str) -> bytes | None:
+        """The file of the version labelled `label`, as committed; None if none is."""
+        from policydocs.history.catalog import committed
+
+        version = next((v for v in self.all() if v.label == label), None)
+        return None if version is None else committed(history, version)
 
 
 def _parse(data: bytes, settings: Settings, path: str, revision: str) -> frontmatter.PolicyText:

@@ -14,6 +14,7 @@ The rules a reader relies on live here:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -51,8 +52,31 @@ class _Lineage:
     withdrawals: list[Withdrawal] = field(default_factory=list)
 
 
-def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
-    """Read the policies' history and build the catalog; raise `PolicyError` on any error."""
+#: Keeps a revision's bytes where they are wanted (a build's store) and returns their
+#: SHA-256; the catalog itself holds only the digest.
+Keep = Callable[[bytes], str]
+
+
+def sha256_of(data: bytes) -> str:
+    """The `Keep` of a caller that wants no bytes kept, only their digest."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def committed(history: GitHistory, version: Version) -> bytes:
+    """A version's file as committed: read from git again, since the catalog holds only
+    its digest (checked here)."""
+    data = history.blob(version.blob)
+    if data is None or sha256_of(data) != version.sha256:
+        raise PolicyError(
+            f"{version.path}: git no longer has this file as committed at "
+            f"{version.commit.sha} (blob {version.blob}); was the history rewritten?"
+        )
+    return data
+
+
+def load_catalog(settings: Settings, keep: Keep = sha256_of) -> tuple[Catalog, Problems]:
+    """Read the policies' history and build the catalog; raise `PolicyError` on any error.
+    Each revision's file is handed to `keep` as it is read (see `Version.sha256`)."""
     folder = settings.policies_dir
     if not folder.is_dir():
         raise PolicyError(f"{folder}: the policies folder does not exist")
@@ -62,7 +86,7 @@ def load_catalog(settings: Settings) -> tuple[Catalog, Problems]:
         changes = history.changes(selection)
         if settings.history_from is not None:
             changes = from_commit(changes, _history_from(history, settings.history_from))
-        lineages = _follow(changes, history, selection, settings, problems)
+        lineages = _follow(changes, history, selection, settings, problems, keep)
         for path in history.unread(selection):
             problems.warning(UNREAD, path=path, commit=history.head)
         uncommitted = history.uncommitted(selection)
@@ -150,6 +174,7 @@ def _follow(
     selection: Selection,
     settings: Settings,
     problems: Problems,
+    keep: Keep,
 ) -> list[_Lineage]:
     by_path: dict[str, _Lineage] = {}
     lineages: list[_Lineage] = []
@@ -213,7 +238,7 @@ def _follow(
                     f"{change.commit.sha} (blob {change.blob}); is this a partial clone? "
                     "Fetch the whole repository."
                 )
-            _add_version(lineage, change, raw, settings, problems)
+            _add_version(lineage, change, raw, settings, problems, keep)
     return lineages
 
 
@@ -244,7 +269,12 @@ class _Blobs:
 
 
 def _add_version(
-    lineage: _Lineage, change: Change, raw: bytes, settings: Settings, problems: Problems
+    lineage: _Lineage,
+    change: Change,
+    raw: bytes,
+    settings: Settings,
+    problems: Problems,
+    keep: Keep,
 ) -> None:
     parsed = frontmatter.parse(
         raw, problems, path=change.path, commit=change.commit.sha, settings=settings
@@ -278,8 +308,7 @@ def _add_version(
             label=declared.version or "",  # completed by _assign_labels
             title=declared.title,
             body=parsed.body,
-            raw=raw,
-            sha256=hashlib.sha256(raw).hexdigest(),
+            sha256=keep(raw),
             path=change.path,
             blob=change.blob or "",
             commit=change.commit,

@@ -175,6 +175,11 @@ class GitHistory:
         for sha, found in self._objects(shas):
             yield sha, found[2] if found else None
 
+    def blob(self, sha: str) -> bytes | None:
+        """One blob's bytes (None if git has no such blob)."""
+        [(_, data)] = self.blobs([sha])
+        return data
+
     def files_at(self, wanted: Sequence[tuple[str, str]]) -> dict[tuple[str, str], File]:
         """The file at each (commit, path), through two `git cat-file` runs (none if nothing
         is wanted): which blob each is, then each blob's bytes, read once however many

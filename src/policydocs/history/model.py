@@ -87,7 +87,9 @@ class Version:
     label: str
     title: str
     body: str
-    raw: bytes
+    #: Of the file's bytes as committed, which are published as its Markdown source. They
+    #: are not held here (a long history's would double its memory): git has them (`blob`),
+    #: and a build's store under this digest (see `load_catalog`'s `keep`).
     sha256: str
     #: Repository path of the file at this revision (a renamed policy had other paths).
     path: str

@@ -13,6 +13,8 @@ from datetime import date
 from policydocs.core.errors import Problems
 from policydocs.core.settings import Settings
 from policydocs.history import frontmatter
+from policydocs.history.catalog import committed
+from policydocs.history.git import GitHistory
 from policydocs.history.model import Catalog, Version
 from policydocs.redline.engine import redline
 from policydocs.redline.result import Redline
@@ -82,8 +84,10 @@ def find_drafts(catalog: Catalog, settings: Settings) -> list[Draft]:
 def _declared_summary(version: Version, settings: Settings) -> str | None:
     """The summary a version's file gives (its `summary` is None when that repeated the
     one before: the rule compares what files say)."""
+    with GitHistory(settings.policies_dir) as history:
+        data = committed(history, version)
     parsed = frontmatter.parse(
-        version.raw,
+        data,
         Problems(),
         path=version.path,
         commit=version.commit.sha,

@@ -271,6 +271,15 @@ class GeneratedAsset:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A version's file as committed, published as it is at `dest` (its Markdown source).
+    Its bytes are not held: git has them, and a build's store (see `Version.sha256`)."""
+
+    dest: str
+    version: Version
+
+
+@dataclass(frozen=True)
 class StoredFile:
     """A generated file published as it is, an object in the build's store (see
     `builder.run.Run.publish`); `remake` makes its bytes again should it be found damaged."""
@@ -365,6 +374,7 @@ class Generated:
     #: Pages ready now.
     pages: list[GeneratedPage]
     assets: list[GeneratedAsset]
+    sources: list[Source]
     #: Pages waiting for a redline: every changes page, then every comparison page.
     marked: list[MarkedPage]
 
@@ -382,6 +392,7 @@ def generate(
     show a redline are returned as `MarkedPage`s, made once their redline is."""
     pages: list[GeneratedPage] = []
     assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
+    sources: list[Source] = []
     links = links_of(catalog, urls, drafts)
     by_id = {draft.policy_id: draft for draft in drafts}
     pages.append(
@@ -413,10 +424,8 @@ def generate(
     for policy in catalog.policies:
         pages.extend(_policy_pages(policy, urls, (links, catalog.head), by_id.get(policy.id)))
         ids = [policy.id, *redirected.get(policy.id, ())]
-        assets.extend(
-            GeneratedAsset(urls.raw_dest(pid, v.label), v.raw)
-            for pid in ids
-            for v in policy.versions
+        sources.extend(
+            Source(urls.raw_dest(pid, v.label), v) for pid in ids for v in policy.versions
         )
         for former in ids[1:]:
             pages.extend(_redirects(former, policy, urls))
@@ -438,7 +447,7 @@ def generate(
         for kind in ("changes", "compare")
         if _has_marked_page(kind, policy, version)
     ]
-    return Generated(pages, assets, marked)
+    return Generated(pages, assets, sources, marked)
 
 
 def _has_marked_page(kind: str, policy: Policy, version: Version) -> bool:
