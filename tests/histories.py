@@ -14,3 +14,12 @@ def republished(repo: GitRepo) -> GitRepo:
     repo.commit("withdraw", "2024-03-01T09:00:00+00:00")
     repo.revise("promo", "Two.\n", "2024-06-01T09:00:00+00:00")
     return repo
+
+
+def long_texts(repo: GitRepo, revisions: int) -> GitRepo:
+    """tos: `revisions` revisions in January 2024, each a new text of about 100 KB (what a
+    test of what a build holds measures against)."""
+    for n in range(revisions):
+        text = "\n\n".join(f"Clause {n}.{k}: " + "terms of service " * 60 for k in range(100))
+        repo.revise("tos", text + "\n", f"2024-01-{n + 1:02d}T09:00:00+00:00")
+    return repo

@@ -13,7 +13,7 @@ from policydocs.history.model import EffectiveSource, PolicyStatus, Status
 
 from ..conftest import build_site, load
 from ..gitrepo import GitRepo
-from ..histories import republished
+from ..histories import long_texts, republished
 
 
 def labels(site, policy_id: str) -> list[str]:
@@ -402,9 +402,7 @@ def test_the_catalog_holds_each_versions_text_once(repo: GitRepo) -> None:
     from policydocs.core.settings import Settings, resolve_as_of
     from policydocs.history.catalog import load_catalog
 
-    for n in range(8):
-        text = "\n\n".join(f"Clause {n}.{k}: " + "terms of service " * 60 for k in range(100))
-        repo.revise("tos", text + "\n", f"2024-0{n + 1}-01T09:00:00+00:00")
+    long_texts(repo, 8)
     settings = Settings(repo.path / "policies", resolve_as_of("2030-01-01", UTC))
     load_catalog(settings)  # (what is loaded once, such as modules, is not counted)
     tracemalloc.start()

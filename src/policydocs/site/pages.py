@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -371,8 +371,9 @@ class MarkedPage:
 
 @dataclass(frozen=True)
 class Generated:
-    #: Pages ready now.
-    pages: list[GeneratedPage]
+    #: Pages ready now, each made as it is taken, once: a version's page holds its whole
+    #: text, so a long history's pages (2,000 of 200 KB) would be 400 MB held at once.
+    pages: Iterator[GeneratedPage]
     assets: list[GeneratedAsset]
     sources: list[Source]
     #: Pages waiting for a redline: every changes page, then every comparison page.
@@ -390,51 +391,18 @@ def generate(
     """All pages and assets of the policy site; `index` is the versions.json to publish;
     `redirected`, each policy's former ids that get pages (see `site.outputs`). Pages that
     show a redline are returned as `MarkedPage`s, made once their redline is."""
-    pages: list[GeneratedPage] = []
-    assets: list[GeneratedAsset] = [GeneratedAsset(urls.index_dest(), index)]
-    sources: list[Source] = []
     links = links_of(catalog, urls, drafts)
-    by_id = {draft.policy_id: draft for draft in drafts}
-    pages.append(
-        # A site's own page at this address wins: the plugin then leaves this one out.
-        GeneratedPage(
-            urls.home_src(),
-            _markdown({"title": "Policies"}, searchable=False)
-            + f"# Policies\n\n{POLICY_LIST_MARKER}\n",
-            in_nav=False,
-            view=PageView("home", None, None, urls),
-        )
-    )
-    for draft in drafts:
-        policy = next((p for p in catalog.policies if p.id == draft.policy_id), None)
-        pages.append(
-            _page(
-                urls.draft_src(draft.policy_id),
-                "draft",
-                policy,
-                None,
-                urls,
-                title=f"{draft.text.front_matter.title} (unpublished draft)",
-                body=draft.redline.markdown,
-                links=(links, ((draft.path, catalog.head),)),
-                redline=draft.redline,
-                draft=draft,
-            )
-        )
-    for policy in catalog.policies:
-        pages.extend(_policy_pages(policy, urls, (links, catalog.head), by_id.get(policy.id)))
-        ids = [policy.id, *redirected.get(policy.id, ())]
-        sources.extend(
-            Source(urls.raw_dest(pid, v.label), v) for pid in ids for v in policy.versions
-        )
-        for former in ids[1:]:
-            pages.extend(_redirects(former, policy, urls))
-        targets = [(src, urls.current(policy)) for src in addresses.get(policy.id, ())]
-        pages.extend(_redirect_pages(policy, urls, targets))
-    files = {urls.attachment_dest(file): file.data for file in catalog.attachments.values()}
-    assets += [GeneratedAsset(dest, data) for dest, data in sorted(files.items()) if dest]
     lists = VersionLists(urls)
-    pages = [_with_lists(page, lists) for page in pages]
+    sources = [
+        Source(urls.raw_dest(pid, v.label), v)
+        for policy in catalog.policies
+        for pid in [policy.id, *redirected.get(policy.id, ())]
+        for v in policy.versions
+    ]
+    files = {urls.attachment_dest(file): file.data for file in catalog.attachments.values()}
+    assets = [GeneratedAsset(urls.index_dest(), index)]
+    assets += [GeneratedAsset(dest, data) for dest, data in sorted(files.items()) if dest]
+    pages = _ready_pages(catalog, urls, links, redirected, drafts, addresses)
     # A version's changes page, then its comparison with the version in force: the order
     # their redlines are made in, so that each text is split once, while it is among the
     # newest (`blocks.split` keeps only so much text). Every changes page first, then every
@@ -447,7 +415,47 @@ def generate(
         for kind in ("changes", "compare")
         if _has_marked_page(kind, policy, version)
     ]
-    return Generated(pages, assets, sources, marked)
+    return Generated((_with_lists(page, lists) for page in pages), assets, sources, marked)
+
+
+def _ready_pages(
+    catalog: Catalog,
+    urls: UrlScheme,
+    links: Links,
+    redirected: Mapping[str, Sequence[str]],
+    drafts: Sequence[Draft],
+    addresses: Mapping[str, Sequence[str]],
+) -> Iterator[GeneratedPage]:
+    """The pages that show no redline, one at a time (see `Generated.pages`)."""
+    by_id = {draft.policy_id: draft for draft in drafts}
+    # A site's own page at this address wins: the plugin then leaves this one out.
+    yield GeneratedPage(
+        urls.home_src(),
+        _markdown({"title": "Policies"}, searchable=False)
+        + f"# Policies\n\n{POLICY_LIST_MARKER}\n",
+        in_nav=False,
+        view=PageView("home", None, None, urls),
+    )
+    for draft in drafts:
+        policy = next((p for p in catalog.policies if p.id == draft.policy_id), None)
+        yield _page(
+            urls.draft_src(draft.policy_id),
+            "draft",
+            policy,
+            None,
+            urls,
+            title=f"{draft.text.front_matter.title} (unpublished draft)",
+            body=draft.redline.markdown,
+            links=(links, ((draft.path, catalog.head),)),
+            redline=draft.redline,
+            draft=draft,
+        )
+    for policy in catalog.policies:
+        yield from _policy_pages(policy, urls, (links, catalog.head), by_id.get(policy.id))
+        for former in redirected.get(policy.id, ()):
+            yield from _redirects(former, policy, urls)
+        targets = [(src, urls.current(policy)) for src in addresses.get(policy.id, ())]
+        yield from _redirect_pages(policy, urls, targets)
 
 
 def _has_marked_page(kind: str, policy: Policy, version: Version) -> bool:
@@ -465,50 +473,45 @@ def _policy_pages(
     urls: UrlScheme,
     site: tuple[Links, str],
     draft: Draft | None,
-) -> list[GeneratedPage]:
+) -> Iterator[GeneratedPage]:
     """A policy's pages; `site`: the site's links and HEAD's commit."""
     links, head = site
     main = policy.shown
     in_force = policy.current is not None
-    pages = [
-        _page(
-            urls.current_src(policy.id),
-            "current",
-            policy,
-            main,
-            urls,
-            title=policy.title,
-            body=main.page_body if main else "",
-            # (the files it links to as they are now, or as its version had them if they
-            # are gone: a withdrawn policy's)
-            links=(links, ((main.path, head), (main.path, main.commit.sha))) if main else None,
-            in_nav=in_force,
-            searchable=in_force,
-            draft=draft,
-        ),
-        _page(
-            urls.history_src(policy.id),
-            "history",
-            policy,
-            None,
-            urls,
-            title=f"{policy.title}: version history",
-        ),
-    ]
+    yield _page(
+        urls.current_src(policy.id),
+        "current",
+        policy,
+        main,
+        urls,
+        title=policy.title,
+        body=main.page_body if main else "",
+        # (the files it links to as they are now, or as its version had them if they
+        # are gone: a withdrawn policy's)
+        links=(links, ((main.path, head), (main.path, main.commit.sha))) if main else None,
+        in_nav=in_force,
+        searchable=in_force,
+        draft=draft,
+    )
+    yield _page(
+        urls.history_src(policy.id),
+        "history",
+        policy,
+        None,
+        urls,
+        title=f"{policy.title}: version history",
+    )
     for version in policy.versions:
-        pages.append(
-            _page(
-                urls.version_src(policy.id, version.label),
-                "version",
-                policy,
-                version,
-                urls,
-                title=f"{version.title} (version {version.label})",
-                body=version.page_body,
-                links=(links, ((version.path, version.commit.sha),)),
-            )
+        yield _page(
+            urls.version_src(policy.id, version.label),
+            "version",
+            policy,
+            version,
+            urls,
+            title=f"{version.title} (version {version.label})",
+            body=version.page_body,
+            links=(links, ((version.path, version.commit.sha),)),
         )
-    return pages
 
 
 def _redirects(former: str, policy: Policy, urls: UrlScheme) -> list[GeneratedPage]:
