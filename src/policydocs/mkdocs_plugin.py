@@ -278,17 +278,18 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):  # type: ignore[no-untyped
             self._days = {src: days[path] for src, path in own.items()}
             for asset in run.assets:
                 files.append(_published_as_is(config, asset.dest, asset.content))
+            dated = self._dirty is not None
             for source in run.sources:  # (each version's Markdown, in the store)
                 stored = partial(run.publish, source)
-                files.append(_published(config, source.dest, run.path(source), stored))
+                files.append(_published(config, source.dest, run.path(source), dated, stored))
             for name in PACKAGE_ASSETS:
                 path = str(PACKAGE_DIR / "assets" / name)
                 files.append(File.generated(config, f"assets/policydocs/{name}", abs_src_path=path))
             for dest, pdf in run.pdfs.items():  # (copied once made: waited for in on_env)
-                files.append(_published(config, dest, pending, partial(_write_made, pdf)))
+                files.append(_published(config, dest, pending, dated, partial(_write_made, pdf)))
             self._feeds = {}
             for dest in run.feed_dests:  # made once every page is read: see on_env
-                feed = _published(config, dest, pending)
+                feed = _published(config, dest, pending, dated)
                 files.append(feed)
                 self._feeds[dest] = feed
             if self._dirty is not None:
@@ -632,15 +633,18 @@ def _published(
     config: MkDocsConfig,
     dest: str,
     source: Path,
+    dated: bool,
     publish: Callable[[Path], None] | None = None,
 ) -> _Published:
     """A generated file copied to `dest` as it is by `publish` (given later where it is
-    not made yet); `source` is where it is, for `--dirty` to compare with the site's."""
+    not made yet); `source` is where it is, for `--dirty` to compare with the site's
+    where `dated` (see `_Published.dated`)."""
     use_urls = config.use_directory_urls
     file = _Published(_as_is(dest), None, config.site_dir, use_urls, dest_uri=dest)
     file.generated_by = "policydocs"
     file.abs_src_path = str(source)
     file.publish = publish
+    file.dated = dated
     return file
 
 
@@ -656,9 +660,15 @@ class _Published(File):
     file while it is copied and makes it again if it is damaged."""
 
     publish: Callable[[Path], None] | None = None
+    #: Whether the site's copy, where it is newer, is this file. Only under `serve
+    #: --dirty`, whose rebuilds empty the site folder when anything but a page's own
+    #: source changed (see `mkdocs_serve`). Elsewhere a date proves nothing (a build of
+    #: another branch left the site's copy; a store object older than it is found again):
+    #: the file is always published.
+    dated = False
 
     def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
+        if dirty and self.dated and not self.is_modified():
             return
         if self.publish is None:
             raise PluginError(f"policydocs: {self.dest_uri} was not made")

@@ -115,6 +115,26 @@ def test_a_dirty_build_makes_every_changes_page_again(tmp_path: Path) -> None:
     assert "You pay 3 pounds" in (site / "terms/index.html").read_text(encoding="utf-8")
 
 
+def test_a_dirty_build_publishes_every_stored_file_whatever_the_sites_dates(
+    tmp_path: Path,
+) -> None:
+    """`mkdocs build --dirty` keeps a built file newer than its source. A version's
+    Markdown source and a feed are objects in the store, which can be older than a copy
+    that another build left in the site folder (of another branch, say): such a copy is
+    never kept in their place."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.revise("terms", clauses(1), "2024-01-01T09:00:00+00:00")
+    committed = (repo.path / "policies/terms.md").read_bytes()
+    site = build_site(repo)
+    source, feed = site / "terms/2024-01-01.md", site / "terms/atom.xml"
+    assert source.read_bytes() == committed
+    for path in (source, feed):  # (newer than the store's objects)
+        path.write_bytes(b"left by another build\n")
+    site = build_site(repo, dirty=True, strict=False)  # MkDocs warns of --dirty itself
+    assert source.read_bytes() == committed
+    assert feed.read_bytes().startswith(b"<?xml")
+
+
 def test_each_versions_comparison_is_made_right_after_its_changes_page(
     many_revisions: GitRepo,
 ) -> None:
