@@ -168,9 +168,11 @@ class Run:
             generated = self._generate()
             self._ready = {page.src: self._placed(page) for page in generated.pages}
             self.assets = generated.assets
-            committed = partial(_committed, settings.policies_dir)
+            folder = settings.policies_dir
             self.sources = [
-                StoredFile(source.dest, source.version.sha256, partial(committed, source.version))
+                StoredFile(
+                    source.dest, source.version.sha256, partial(_committed, folder, source.version)
+                )
                 for source in generated.sources
             ]
             self._memo.objects_used.extend(source.digest for source in self.sources)
