@@ -91,6 +91,17 @@ def test_other_words_with_another_form_are_words_changed() -> None:
     assert (moved.relinked, moved.restyled) == (1, 0)
 
 
+def test_a_deletion_before_unchanged_words_is_no_change_of_form() -> None:
+    # A deletion followed by unchanged words that read as it does ("customer") was taken
+    # for a replacement: the unchanged words were marked inserted and the old text lost
+    # them (rejecting the marks gave "... customer" for "... customer customer.").
+    result = exact(
+        "Service customer network.\nCustomer service **the Services** customer customer.\n",
+        "Service customer network.\nCustomer service **the Services** customer.\n",
+    )
+    assert result.restyled == 0 and (result.words_added, result.words_removed) == (0, 1)
+
+
 def test_what_changed_with_the_same_words_is_said_once_for_every_reader() -> None:
     result = Redline("", 0, 0, (Section("Fees", "pd-change-1"),), 2, 1, 3)
     assert result.same_words() == (

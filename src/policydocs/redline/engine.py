@@ -35,7 +35,7 @@ from policydocs.redline.emit import Step, emit
 from policydocs.redline.result import Redline
 
 #: Part of the cache key: bump when the output for the same two texts changes.
-ENGINE_VERSION = "18"
+ENGINE_VERSION = "19"
 
 #: The search work (see `tokens.Budget`) one redline may do, for all its diffs together:
 #: about half a second of this machine's time, so that with the rest of its work (linear
