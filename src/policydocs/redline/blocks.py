@@ -74,15 +74,24 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
+#: How much text `split` keeps split: at most this many characters, and at most
+#: `SPLIT_CACHE_TEXTS` texts (each counts as at least its share of the characters). A
+#: split text holds about three times its size again (blocks and their strings: 636 KB
+#: for a 205 KB text), and a worker is given its own copy of each text, so this much text
+#: costs about 4x it. A build needs few: it sends a policy's comparisons in the order of
+#: its versions, so the texts asked for again are the one just compared and the one in
+#: force. Every text of 10 x 30 (12 KB), 20 x 50 and 2 x 100 (200 KB) versions was split
+#: once with 8 kept (with 4, on 10 x 30 and 2 x 100); keeping all of them (16 million
+#: characters) gave a worker 43 MB of its own on 10 x 30 instead of 34, where a plain
+#: MkDocs build of the same pages peaks at 69 MB.
+SPLIT_CACHE_CHARS = 4_000_000
+SPLIT_CACHE_TEXTS = 16
+
+
 def _text_size(split_text: tuple[tuple[Block, ...], str]) -> int:
     blocks, tail = split_text
-    return sum(len(block.source) for block in blocks) + len(tail)
-
-
-#: How much text `split` keeps split, in characters. A split text holds about three
-#: times its size again (blocks and their strings: 636 KB for a 205 KB text), and a
-#: worker is given its own copy of each text, so this much text costs about 4x it.
-SPLIT_CACHE_CHARS = 16_000_000
+    size = sum(len(block.source) for block in blocks) + len(tail)
+    return max(size, SPLIT_CACHE_CHARS // SPLIT_CACHE_TEXTS)
 
 
 @cachetools.cached(
@@ -93,8 +102,9 @@ def split(text: str) -> tuple[tuple[Block, ...], str]:
 
     Cached: in a site build each version is the new side of one redline and the old side of
     the next, and both sides of others (compared with the version in force, in feeds).
-    Bounded by the texts' size, not their number: 512 texts of 200 KB held 430 MB in each
-    worker; 16 million characters keep a thousand 12 KB texts, or eighty 200 KB ones."""
+    Bounded by the texts' size as well as their number: 512 texts of 200 KB held 430 MB
+    in each worker; 4 million characters keep sixteen 12 KB or 200 KB texts, or four
+    1 MB ones."""
     lines = text.split("\n")
     leaves: list[Leaf] = []
     for start, end in _chunks(lines):
