@@ -3,6 +3,8 @@ while the caller goes on."""
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -190,3 +192,12 @@ def test_workers_exit_when_their_build_is_killed(tmp_path: Path) -> None:
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(_running, workers))
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_what_forked_workers_share_is_out_of_the_collector_while_they_live() -> None:
+    before = gc.get_freeze_count()
+    with parallel.Background(1) as pool:
+        pool.start()
+        assert gc.get_freeze_count() > before  # a collection here would copy what they share
+    assert gc.get_freeze_count() == before  # collected again once they are gone

@@ -12,6 +12,7 @@ where starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -92,6 +93,7 @@ class Background:
         self.workers = workers
         self.cpu_seconds = 0.0
         self._pool: ProcessPoolExecutor | None = None
+        self._frozen = False
 
     def submit(self, function: Callable[[T], R], items: Sequence[T]) -> list[Result[R]]:
         """A result per item; `function` must be a module-level function (workers import it
@@ -111,7 +113,11 @@ class Background:
         """Start the workers now, before this process grows: a forked worker shares the
         memory this process has at the fork, and keeps a copy of every page of it that
         either process writes to later (on 20x50, a worker forked after the history was
-        read made the build's peak 25 MB larger; a spawned one, 8 MB)."""
+        read made the build's peak 25 MB larger; a spawned one, 8 MB). The objects alive at
+        the fork are left out of this process's garbage collection while the workers live
+        (`gc.freeze`), as Python's documentation advises before a fork: a collection writes
+        to every object it looks at, and each page written is copied (on 10x30, the worker
+        had 28 MB of its own instead of 34, and the build's peak was 96 MB instead of 101)."""
         if self.workers > 0:
             self._start().submit(os.getpid)
 
@@ -127,6 +133,9 @@ class Background:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._frozen:  # (the workers are gone: nothing shares this memory now)
+            gc.unfreeze()
+            self._frozen = False
 
     def __enter__(self) -> Background:
         return self
@@ -139,6 +148,9 @@ class Background:
             threaded = threading.active_count() > 1
             can_fork = "fork" in multiprocessing.get_all_start_methods()
             method = "fork" if can_fork and not threaded else "spawn"
+            if method == "fork":  # (the workers are forked when the first task is sent)
+                gc.freeze()
+                self._frozen = True
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(method),
