@@ -97,8 +97,11 @@ def separate(ops: Sequence[tk.Op]) -> list[tk.Op]:
     index = 0
     while index < len(ops):
         gone, came = ops[index], ops[index + 1] if index + 1 < len(ops) else None
-        replaced = came is not None and (gone.kind, came.kind) == (tk.Kind.DELETE, tk.Kind.INSERT)
-        if came is None or not replaced or restyled(gone, came) is not None:
+        if (
+            came is None
+            or (gone.kind, came.kind) != (tk.Kind.DELETE, tk.Kind.INSERT)
+            or restyled(gone, came) is not None
+        ):
             out.append(gone)
             index += 1
             continue
