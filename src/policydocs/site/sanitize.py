@@ -69,14 +69,18 @@ def feed_html(fragment: str, base: str) -> str:
     )
 
 
+#: Pages' sanitiser, built once: building ammonia's rules was a fifth of each page's
+#: `nh3.clean` (0.24 against 0.19 ms on a 20 KB page; a build sanitises thousands).
+_PAGE_CLEANER = nh3.Cleaner(
+    tags=set(PAGE_TAGS),
+    attributes=_PAGE_ATTRIBUTES,
+    generic_attribute_prefixes={"data-pd-"},
+    url_schemes=set(SCHEMES),
+    filter_style_properties={"text-align"},
+    link_rel=None,
+)
+
+
 def page_html(fragment: str) -> str:
     """A page's policy text, rendered, sanitised (see the module's docstring)."""
-    return nh3.clean(
-        fragment,
-        tags=set(PAGE_TAGS),
-        attributes=_PAGE_ATTRIBUTES,
-        generic_attribute_prefixes={"data-pd-"},
-        url_schemes=set(SCHEMES),
-        filter_style_properties={"text-align"},
-        link_rel=None,
-    )
+    return _PAGE_CLEANER.clean(fragment)
