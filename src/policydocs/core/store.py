@@ -195,8 +195,8 @@ _NUMBERS = itertools.count()
 def _new_file(folder: Path, mode: int) -> IO[bytes]:
     """A partial file of this process's own, created in `folder` (never an existing one:
     one a killed process left under the same id is passed over). What
-    `tempfile.NamedTemporaryFile` does, without its random names and wrapper, which were
-    a third of the time to write a small file (a build writes thousands)."""
+    `tempfile.NamedTemporaryFile` does, without its random names and wrapper (a tenth of
+    the time to keep a small object, more with the chmod a published copy then needed)."""
     while True:
         path = os.path.join(folder, f"{os.getpid()}-{next(_NUMBERS)}{PARTIAL_SUFFIX}")
         with contextlib.suppress(FileExistsError):
